@@ -1,0 +1,5 @@
+export * from './connection';
+export * from './embedded-postgres';
+export * from './migrations';
+export * from './operations';
+export { SchemaEngineError, loadSchemaEngineRuntime, type SchemaFile } from './schema-engine';

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import type { PgConnectionConfig } from './connection';
+
+/** A migration-aware adapter factory that can release everything it opened. */
+export interface ClosableAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
+  close(): Promise<void>;
+}
+
+const PG_OID_CHAR = 18;
+const PG_OID_TEXT = 25;
+
+/**
+ * pg.Client that reports PostgreSQL's one-byte `"char"` (pg_class.relkind, pg_constraint.contype…)
+ * as text: adapter-pg has no mapping for it and the schema engine's introspection queries select it
+ * (ENGINE-NOTES defect 5). The value itself is already a one-character string.
+ */
+class CharAsTextClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const patch = (result: unknown) => {
+      for (const r of ([] as unknown[]).concat(result ?? [])) {
+        for (const field of (r as pg.QueryResult | undefined)?.fields ?? []) {
+          if (field.dataTypeID === PG_OID_CHAR) field.dataTypeID = PG_OID_TEXT;
+        }
+      }
+      return result;
+    };
+    const callbackAt = args.findIndex((a) => typeof a === 'function');
+    if (callbackAt >= 0) {
+      const callback = args[callbackAt] as (err: unknown, res: unknown) => void;
+      args[callbackAt] = (err: unknown, res: unknown) => callback(err, err ? res : patch(res));
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    return (result instanceof Promise ? result.then(patch) : result) as never;
+  }
+}
+
+/**
+ * One session per adapter (a pool of one): the engine's advisory lock, `SET` and unlock all
+ * land on the same connection, and closing the adapter releases the lock (defect 7).
+ */
+function openPool(config: PgConnectionConfig): pg.Pool {
+  const { schema: _schema, ...clientConfig } = config;
+  const pool = new pg.Pool({ ...clientConfig, max: 1, idleTimeoutMillis: 0, Client: CharAsTextClient });
+  pool.on('error', () => undefined); // a dropped idle connection surfaces on the next query instead
+  return pool;
+}
+
+/**
+ * adapter-pg, with `executeScript` replaced: adapter-pg splits scripts on `;` (breaking `$$` bodies
+ * and string literals) and runs the pieces one by one, so a failing migration left its first
+ * statements committed (defect 6). Sending the whole script as one simple-protocol query is what
+ * the native engine does: PostgreSQL runs it as one implicit transaction, all or nothing.
+ */
+class ScriptAsOneQueryAdapter implements SqlDriverAdapter {
+  readonly provider = 'postgres' as const;
+  readonly adapterName: string;
+  constructor(
+    private readonly inner: SqlDriverAdapter,
+    private readonly pool: pg.Pool,
+    private readonly onDispose?: () => Promise<void>,
+  ) {
+    this.adapterName = inner.adapterName;
+  }
+  queryRaw(...args: Parameters<SqlDriverAdapter['queryRaw']>) {
+    return this.inner.queryRaw(...args);
+  }
+  executeRaw(...args: Parameters<SqlDriverAdapter['executeRaw']>) {
+    return this.inner.executeRaw(...args);
+  }
+  startTransaction(...args: Parameters<SqlDriverAdapter['startTransaction']>) {
+    return this.inner.startTransaction(...args);
+  }
+  getConnectionInfo() {
+    return this.inner.getConnectionInfo?.() ?? { supportsRelationJoins: true };
+  }
+  async executeScript(script: string): Promise<void> {
+    try {
+      await this.pool.query(script);
+    } catch (error) {
+      throw toDriverAdapterError(error);
+    }
+  }
+  async dispose(): Promise<void> {
+    await this.inner.dispose();
+    await this.onDispose?.();
+  }
+}
+
+async function connectAdapter(config: PgConnectionConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
+  const pool = openPool(config);
+  const inner = await new PrismaPg(pool, { schema: config.schema, disposeExternalPool: true }).connect();
+  return new ScriptAsOneQueryAdapter(inner, pool, onDispose);
+}
+
+/**
+ * The factory handed to the schema engine for a real PostgreSQL. Shadow databases are created
+ * on the same server from the config object (never on the main database, defect 9) and dropped
+ * only after their pool has closed (defect 8).
+ */
+export class PgAdapterFactory implements ClosableAdapterFactory {
+  readonly provider = 'postgres' as const;
+  readonly adapterName = '@forge/migration:pg';
+  private readonly open = new Set<SqlDriverAdapter>();
+
+  constructor(private readonly config: PgConnectionConfig) {}
+
+  async connect(): Promise<SqlDriverAdapter> {
+    return this.track(await connectAdapter(this.config));
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const database = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, '')}`;
+    await this.admin((client) => client.query(`CREATE DATABASE "${database}"`));
+    const dropShadow = () =>
+      this.admin((client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).then(() => undefined);
+    try {
+      return this.track(await connectAdapter({ ...this.config, database }, dropShadow));
+    } catch (error) {
+      await dropShadow().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Disposes every adapter still open: releases the engine's advisory lock and drops shadows. */
+  async close(): Promise<void> {
+    await Promise.all([...this.open].map((a) => a.dispose().catch(() => undefined)));
+  }
+
+  private track(adapter: SqlDriverAdapter): SqlDriverAdapter {
+    this.open.add(adapter);
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      if (!this.open.delete(adapter)) return;
+      await dispose();
+    };
+    return adapter;
+  }
+
+  private async admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const { schema: _schema, options: _options, ...clientConfig } = this.config;
+    const client = new pg.Client(clientConfig);
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+function toDriverAdapterError(error: unknown): unknown {
+  const e = error as Partial<pg.DatabaseError>;
+  if (typeof e?.code !== 'string' || typeof e.message !== 'string' || typeof e.severity !== 'string') return error;
+  return new DriverAdapterError({
+    kind: 'postgres',
+    code: e.code,
+    severity: e.severity,
+    message: e.message,
+    detail: e.detail,
+    column: e.column,
+    hint: e.hint,
+    originalCode: e.code,
+    originalMessage: e.message,
+  });
+}

@@ -1,0 +1,39 @@
+import { inputError } from '../../errors';
+import { snakeCaseMigrationName } from '../../prisma-schema/names';
+import { DEFAULT_LOCK_TIMEOUT, type RecipeOptions } from '../../recipes/plan';
+import { assertDuration } from '../../recipes/scripts';
+
+/** Options every change generator takes. */
+export interface ChangeGeneratorOptions {
+  /** Nx project holding the Prisma schema (default: prisma). */
+  project?: string;
+  /** Name of the migration folder after its timestamp (snake_cased). */
+  migrationName?: string;
+  /** lock_timeout for transactional migrations, e.g. 5s. */
+  lockTimeout?: string;
+}
+
+export function recipeOptions(options: ChangeGeneratorOptions, defaultName: string): RecipeOptions {
+  const migrationName = snakeCaseMigrationName(options.migrationName ?? defaultName);
+  if (!migrationName) {
+    throw inputError(`Invalid --migrationName ${JSON.stringify(options.migrationName)}: use letters and digits, e.g. add_user_preferences.`);
+  }
+  return { migrationName, lockTimeout: assertDuration(String(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT)) };
+}
+
+/** `a,b` or `["a","b"]` or an array → a list of trimmed names. */
+export function toList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : String(value).split(',');
+  return items.map((s) => String(s).trim()).filter(Boolean);
+}
+
+/** A JSON option that may arrive as a string (CLI) or already parsed (programmatic use). */
+export function parseJsonOption<T>(value: string | T | undefined, option: string, example: string): T | undefined {
+  if (value === undefined || typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as T;
+  } catch (error) {
+    throw inputError(`--${option} is not valid JSON (${(error as Error).message}). Example: --${option} '${example}'`);
+  }
+}

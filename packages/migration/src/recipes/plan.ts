@@ -1,0 +1,32 @@
+/** One migration folder a recipe asks for: its name (after the timestamp) and both scripts. */
+export interface PlannedMigration {
+  name: string;
+  up: string;
+  down: string;
+}
+
+/** What a recipe makes of a change: the migrations in order, and what it did and why. */
+export interface MigrationPlan {
+  migrations: PlannedMigration[];
+  notes: string[];
+}
+
+export interface RecipeOptions {
+  /** snake_case base name of the migration folders. */
+  migrationName: string;
+  /** `lock_timeout` set at the top of every transactional migration, e.g. "5s". */
+  lockTimeout: string;
+}
+
+export const DEFAULT_LOCK_TIMEOUT = '5s';
+
+/** A recipe found Prisma's SQL in a shape it does not know how to make safe; never guess. */
+export class UnexpectedDiffError extends Error {
+  constructor(change: string, sql: string) {
+    super(
+      `Prisma's diff for ${change} has an unexpected shape, so no safe migration was written. ` +
+        `Please report it with the schema change. Prisma's SQL was:\n${sql}`,
+    );
+    this.name = 'UnexpectedDiffError';
+  }
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { withDatabase } from '../engine/connection';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
+
+/**
+ * One real PostgreSQL per test file (embedded, started in beforeAll, always stopped and removed
+ * in afterAll), and a fresh database per test so tests cannot see each other's rows.
+ */
+export function useEmbeddedPostgres() {
+  let server: EmbeddedDatabase | undefined;
+  beforeAll(async () => {
+    server = await startEmbeddedPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 60_000);
+
+  return {
+    get serverUrl(): string {
+      if (!server) throw new Error('The embedded PostgreSQL is not running (beforeAll failed?)');
+      return server.url;
+    },
+    /** Creates an empty database on the server and returns its URL. */
+    async freshDatabase(): Promise<string> {
+      const name = `test_${randomBytes(6).toString('hex')}`;
+      await query(this.serverUrl, `CREATE DATABASE "${name}"`);
+      return withDatabase(this.serverUrl, name);
+    },
+  };
+}
+
+/** Runs one query (or a multi-statement script without parameters) on its own connection. */
+export async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params?: unknown[],
+): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<Row>(sql, params);
+    return Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** md5 of every row of a table, keyed by primary key: proves rows come back byte-identical. */
+export async function rowChecksums(url: string, table: string, key = 'id'): Promise<Map<string, string>> {
+  const rows = await query<{ k: string; h: string }>(url, `SELECT "${key}"::text AS k, md5(t::text) AS h FROM "${table}" t ORDER BY 1`);
+  return new Map(rows.map((r) => [r.k, r.h]));
+}

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { addProjectConfiguration, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+
+/** The repository's sample `prisma` project, read from disk. */
+export const SAMPLE_PROJECT_DIR = join(__dirname, '../../../prisma');
+export const SAMPLE_ROOT = 'packages/prisma';
+export const SAMPLE_SCHEMA = `${SAMPLE_ROOT}/prisma/schema.prisma`;
+export const SAMPLE_MIGRATIONS = `${SAMPLE_ROOT}/prisma/migrations`;
+
+/** An Nx test tree holding a copy of the sample `prisma` project, registered as project `prisma`. */
+export function createSampleTree(): Tree {
+  const tree = createTreeWithEmptyWorkspace({ formatter: 'none' } as Parameters<typeof createTreeWithEmptyWorkspace>[0]);
+  for (const file of listFiles(SAMPLE_PROJECT_DIR)) {
+    const rel = relative(SAMPLE_PROJECT_DIR, file);
+    if (rel === 'project.json' || rel.startsWith('node_modules')) continue;
+    tree.write(`${SAMPLE_ROOT}/${rel}`, readFileSync(file));
+  }
+  addProjectConfiguration(tree, 'prisma', { root: SAMPLE_ROOT, projectType: 'library', targets: {} });
+  return tree;
+}
+
+/** Every file under `dir`, recursively. */
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+/** All files of a tree with their content, to prove a failed generator left it untouched. */
+export function snapshotTree(tree: Tree): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const child of tree.children(dir)) {
+      const path = dir ? `${dir}/${child}` : child;
+      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8') ?? '');
+      else walk(path);
+    }
+  };
+  walk('');
+  return files;
+}
+
+/** Folder names under the migrations dir created after the baseline. */
+export function newMigrationFolders(tree: Tree, migrationsDir = SAMPLE_MIGRATIONS): string[] {
+  return tree
+    .children(migrationsDir)
+    .filter((name) => /^\d{14}_/.test(name) && !name.endsWith('_baseline'))
+    .sort();
+}

@@ -1,0 +1,2 @@
+-- Reverse of the baseline: removes every table of the sample schema (a fresh database has no data to keep).
+DROP TABLE IF EXISTS "AuditLog", "OrderItem", "Order", "Product", "User", "Tenant" CASCADE;
