@@ -1,0 +1,35 @@
+import type { Queryable } from './pg-client';
+
+/**
+ * The tool's own bookkeeping lives in the `_forge` schema: Prisma's diff and drift detection only
+ * look at the datasource's schemas, so these tables never show up as drift. Backups of dropped
+ * data live in `_forge_backup` for the same reason.
+ */
+export const FORGE_SCHEMA = '_forge';
+export const BACKUP_SCHEMA = '_forge_backup';
+
+const DDL = `
+CREATE SCHEMA IF NOT EXISTS "${FORGE_SCHEMA}";
+CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".data_migrations (
+  migration_name text PRIMARY KEY,
+  status text NOT NULL CHECK (status IN ('running', 'applied', 'failed', 'rolled_back')),
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz,
+  rows_affected bigint NOT NULL DEFAULT 0,
+  last_error text
+);
+CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".batch_checkpoints (
+  job text PRIMARY KEY,
+  last_key text,
+  rows_done bigint NOT NULL DEFAULT 0,
+  batches_done integer NOT NULL DEFAULT 0,
+  finished boolean NOT NULL DEFAULT false,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`;
+
+/** Creates the `_forge` schema and its tables when missing (idempotent, safe under concurrency). */
+export async function ensureForgeSchema(db: Queryable): Promise<void> {
+  // Two processes creating the same schema at once can collide; a transaction-level advisory lock serialises them.
+  await db.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('forge:schema')); ${DDL} COMMIT;`);
+}
