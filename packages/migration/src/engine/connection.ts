@@ -3,6 +3,8 @@ import type { ClientConfig } from 'pg';
 /** A database the tool talks to, always given as a connection URL. */
 export interface DatabaseTarget {
   url: string;
+  /** Session lock_timeout for the engine's connection (e.g. "5s"); unset = the server's default. */
+  lockTimeout?: string;
 }
 
 export interface PgConnectionConfig extends ClientConfig {

@@ -4,10 +4,11 @@ import type {
   EvaluateDataLossOutput,
   SchemaFilter,
 } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from './connection';
 import { toMigrationList, type MigrationFolder, type MigrationsDirectory } from './migrations';
 import { OfflineAdapterFactory } from './offline-adapter';
-import { PgAdapterFactory } from './pg-adapter';
+import { PgAdapterFactory, type ScriptFailure } from './pg-adapter';
 import { withSchemaEngine, type SchemaEngine, type SchemaFile } from './schema-engine';
 
 /** Plain async functions over Prisma's schema engine: everything else calls these, never the engine. */
@@ -16,8 +17,31 @@ const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 const MINIMAL_SCHEMA: SchemaFile[] = [{ path: 'schema.prisma', content: 'datasource db {\n  provider = "postgresql"\n}\n' }];
 const EMPTY_MIGRATION = /^-- This is an empty migration\.\s*$/;
 
+function pgFactory(db: DatabaseTarget): PgAdapterFactory {
+  const config = parseDatabaseUrl(db.url);
+  if (db.lockTimeout) config.options = `${config.options} -c lock_timeout=${db.lockTimeout}`;
+  return new PgAdapterFactory(config);
+}
+
 function onDatabase<T>(db: DatabaseTarget, schema: SchemaFile[] | undefined, fn: (engine: SchemaEngine) => Promise<T>) {
-  return withSchemaEngine(new PgAdapterFactory(parseDatabaseUrl(db.url)), schema ?? MINIMAL_SCHEMA, fn);
+  return withSchemaEngine(pgFactory(db), schema ?? MINIMAL_SCHEMA, fn);
+}
+
+/** A migration that PostgreSQL rejected: its error (code, message) and the failing statement. */
+export class MigrationScriptError extends Error {
+  constructor(
+    readonly code: string,
+    readonly statement: string | undefined,
+    failure: ScriptFailure,
+  ) {
+    super(
+      `${failure.message} (SQLSTATE ${failure.code})` +
+        (failure.detail ? `\nDetail: ${failure.detail}` : '') +
+        (failure.hint ? `\nHint: ${failure.hint}` : '') +
+        (statement ? `\nFailing statement: ${statement}` : ''),
+    );
+    this.name = 'MigrationScriptError';
+  }
 }
 
 function datamodel(files: SchemaFile[] | null): DiffTarget {
@@ -50,12 +74,44 @@ export async function diffSchemasBothWays(before: SchemaFile[], after: SchemaFil
   });
 }
 
-/** Drift check: the SQL that would turn the live database into `schema` ('' when they match). */
-export async function diffDatabaseToSchema(db: DatabaseTarget, schema: SchemaFile[]): Promise<string> {
-  return onDatabase(db, schema, async (engine) => {
+/**
+ * The database as a Prisma schema (`prisma db pull`): what validation compares the database with
+ * after a rollback. Null for a database without tables.
+ */
+export async function introspectDatabase(db: DatabaseTarget): Promise<SchemaFile[] | null> {
+  if (await hasNoTables(db)) return null; // the engine refuses to introspect an empty database
+  return onDatabase(db, undefined, async (engine) => {
+    const result = await engine.introspect({
+      schema: { files: MINIMAL_SCHEMA },
+      baseDirectoryPath: '.',
+      force: true,
+      compositeTypeDepth: -1,
+      namespaces: null,
+    });
+    return result.schema.files;
+  });
+}
+
+async function hasNoTables(db: DatabaseTarget): Promise<boolean> {
+  const { schema: _schema, ...config } = parseDatabaseUrl(db.url);
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT 1 FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p', 'v', 'm') AND relname <> '_prisma_migrations' LIMIT 1`,
+    );
+    return rows.length === 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drift check: the SQL that would turn the live database into `schema` (null: no tables), '' when they match. */
+export async function diffDatabaseToSchema(db: DatabaseTarget, schema: SchemaFile[] | null): Promise<string> {
+  return onDatabase(db, schema ?? undefined, async (engine) => {
     const result = await engine.diff({
-      from: { tag: 'schemaDatasource', files: schema, configDir: '.' },
-      to: { tag: 'schemaDatamodel', files: schema },
+      from: { tag: 'schemaDatasource', files: schema ?? MINIMAL_SCHEMA, configDir: '.' },
+      to: datamodel(schema),
       script: true,
       exitCode: null,
       filters: NO_FILTERS,
@@ -73,10 +129,16 @@ export async function applyMigrations(
   directory: MigrationsDirectory,
   migrations: MigrationFolder[] = directory.migrations,
 ): Promise<string[]> {
-  return onDatabase(db, undefined, async (engine) => {
-    const output = await engine.applyMigrations({ migrationsList: toMigrationList(directory, migrations), filters: NO_FILTERS });
-    return output.appliedMigrationNames;
-  });
+  const factory = pgFactory(db);
+  try {
+    return await withSchemaEngine(factory, MINIMAL_SCHEMA, async (engine) => {
+      const output = await engine.applyMigrations({ migrationsList: toMigrationList(directory, migrations), filters: NO_FILTERS });
+      return output.appliedMigrationNames;
+    });
+  } catch (error) {
+    const failure = factory.lastScriptFailure;
+    throw failure ? new MigrationScriptError(failure.code, failure.statement, failure) : error;
+  }
 }
 
 /** Applied / pending / failed / edited migrations, as `prisma migrate status` computes them. */

@@ -6,7 +6,17 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
+import { splitStatements, statementText } from '../sql/split-statements';
 import type { PgConnectionConfig } from './connection';
+
+/** The PostgreSQL error of the last script that failed, and the statement that caused it. */
+export interface ScriptFailure {
+  code: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  statement?: string;
+}
 
 /** A migration-aware adapter factory that can release everything it opened. */
 export interface ClosableAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
@@ -55,9 +65,12 @@ function openPool(config: PgConnectionConfig): pg.Pool {
 
 /**
  * adapter-pg, with `executeScript` replaced: adapter-pg splits scripts on `;` (breaking `$$` bodies
- * and string literals) and runs the pieces one by one, so a failing migration left its first
- * statements committed (defect 6). Sending the whole script as one simple-protocol query is what
- * the native engine does: PostgreSQL runs it as one implicit transaction, all or nothing.
+ * and string literals) and runs the pieces one by one outside a transaction, so a failing migration
+ * left its first statements committed (defect 6). Here a script of several statements runs in one
+ * transaction, all or nothing, as the native engine's single query does; statement by statement
+ * (split by a lexer that knows quotes, dollar quotes and comments) so that a failure names its
+ * statement. A single statement (e.g. CREATE INDEX CONCURRENTLY, which refuses transactions) and
+ * SQL-standard function bodies (`BEGIN ATOMIC … END`, which hold bare semicolons) go as one query.
  */
 class ScriptAsOneQueryAdapter implements SqlDriverAdapter {
   readonly provider = 'postgres' as const;
@@ -66,6 +79,7 @@ class ScriptAsOneQueryAdapter implements SqlDriverAdapter {
     private readonly inner: SqlDriverAdapter,
     private readonly pool: pg.Pool,
     private readonly onDispose?: () => Promise<void>,
+    private readonly onScriptFailure?: (failure: ScriptFailure) => void,
   ) {
     this.adapterName = inner.adapterName;
   }
@@ -82,22 +96,50 @@ class ScriptAsOneQueryAdapter implements SqlDriverAdapter {
     return this.inner.getConnectionInfo?.() ?? { supportsRelationJoins: true };
   }
   async executeScript(script: string): Promise<void> {
+    const statements = splitStatements(script);
+    if (statements.length <= 1 || /\bBEGIN\s+ATOMIC\b/i.test(script)) {
+      await this.pool.query(script).catch((error) => {
+        throw this.failed(error, statements.length === 1 ? statements[0] : undefined);
+      });
+      return;
+    }
+    const client = await this.pool.connect();
     try {
-      await this.pool.query(script);
-    } catch (error) {
-      throw toDriverAdapterError(error);
+      await client.query('BEGIN');
+      for (const statement of statements) {
+        await client.query(statement).catch(async (error) => {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw this.failed(error, statement);
+        });
+      }
+      await client.query('COMMIT');
+    } finally {
+      client.release();
     }
   }
   async dispose(): Promise<void> {
     await this.inner.dispose();
     await this.onDispose?.();
   }
+
+  /** The engine replaces the message of errors it knows (42P01 → "No such table"): keep the original. */
+  private failed(error: unknown, statement: string | undefined): unknown {
+    const e = error as Partial<pg.DatabaseError>;
+    if (typeof e?.code === 'string' && typeof e.message === 'string') {
+      this.onScriptFailure?.({ code: e.code, message: e.message, detail: e.detail, hint: e.hint, statement: statement && statementText(statement) });
+    }
+    return toDriverAdapterError(error, statement);
+  }
 }
 
-async function connectAdapter(config: PgConnectionConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
+async function connectAdapter(
+  config: PgConnectionConfig,
+  onDispose?: () => Promise<void>,
+  onScriptFailure?: (failure: ScriptFailure) => void,
+): Promise<SqlDriverAdapter> {
   const pool = openPool(config);
   const inner = await new PrismaPg(pool, { schema: config.schema, disposeExternalPool: true }).connect();
-  return new ScriptAsOneQueryAdapter(inner, pool, onDispose);
+  return new ScriptAsOneQueryAdapter(inner, pool, onDispose, onScriptFailure);
 }
 
 /**
@@ -109,11 +151,13 @@ export class PgAdapterFactory implements ClosableAdapterFactory {
   readonly provider = 'postgres' as const;
   readonly adapterName = '@forge/migration:pg';
   private readonly open = new Set<SqlDriverAdapter>();
+  /** Set when a migration script failed on the main database. */
+  lastScriptFailure: ScriptFailure | undefined;
 
   constructor(private readonly config: PgConnectionConfig) {}
 
   async connect(): Promise<SqlDriverAdapter> {
-    return this.track(await connectAdapter(this.config));
+    return this.track(await connectAdapter(this.config, undefined, (failure) => (this.lastScriptFailure = failure)));
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
@@ -156,14 +200,18 @@ export class PgAdapterFactory implements ClosableAdapterFactory {
   }
 }
 
-function toDriverAdapterError(error: unknown): unknown {
+/**
+ * A PostgreSQL error as the engine expects it. The failing statement is added to the message (the
+ * engine prints the message but not the statement): a failed deploy then names the statement.
+ */
+function toDriverAdapterError(error: unknown, statement: string | undefined): unknown {
   const e = error as Partial<pg.DatabaseError>;
   if (typeof e?.code !== 'string' || typeof e.message !== 'string' || typeof e.severity !== 'string') return error;
   return new DriverAdapterError({
     kind: 'postgres',
     code: e.code,
     severity: e.severity,
-    message: e.message,
+    message: statement ? `${e.message}\nFailing statement: ${statementText(statement)}` : e.message,
     detail: e.detail,
     column: e.column,
     hint: e.hint,

@@ -60,3 +60,4 @@ function endOfQuoted(text: string, open: number, quote: string): number {
   }
   return text.length;
 }
+

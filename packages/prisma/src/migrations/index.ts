@@ -1,3 +1,6 @@
-// Registry of TypeScript data migrations, maintained by @forge/migration's generators.
-// Each entry maps a SQL migration folder name to the module with its up/down/validate.
-export const dataMigrations: Record<string, () => Promise<unknown>> = {};
+// TypeScript data migrations of prisma, keyed by the SQL migration folder each one follows.
+// Maintained by @forge/migration's generators; `nx run prisma:migrate` runs each one's up()
+// right after its SQL migration.
+import type { DataMigrationRegistry } from '@forge/migration/runtime';
+
+export const dataMigrations: DataMigrationRegistry = {};

@@ -19,6 +19,7 @@ describe('init generator', () => {
     expect(tree.exists('packages/prisma/prisma/migrations/migration_lock.toml')).toBe(true);
     expect(tree.read('packages/prisma/src/migrations/index.ts', 'utf-8')).toContain('export const dataMigrations');
     expect(JSON.parse(tree.read('package.json', 'utf-8')!).devDependencies.prisma).toBe('7.10.0');
+    expect(tree.read('.gitignore', 'utf-8')!.match(/^\.forge$/gm)).toHaveLength(1);
   });
 
   it('honours --name and --directory', async () => {

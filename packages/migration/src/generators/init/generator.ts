@@ -28,6 +28,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema): P
     throw inputError(`--directory must be a path inside the workspace (got ${JSON.stringify(directory)}).`);
   }
   registerPlugin(tree);
+  ignoreLocalState(tree);
   const existing = getProjects(tree).get(name);
   if (existing) {
     if (existing.root !== directory && options.directory) {
@@ -45,6 +46,13 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema): P
   logger.info(`Created Prisma project ${name} in ${directory}. Add models with nx g @forge/migration:add-table.`);
   if (options.skipPackageJson) return undefined;
   return addDependenciesToPackageJson(tree, {}, { prisma: PRISMA_VERSION });
+}
+
+/** `.forge/` holds the embedded database and validation records: local state, never committed. */
+function ignoreLocalState(tree: Tree): void {
+  const current = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8')! : '';
+  if (current.split('\n').some((line) => /^\/?\.forge\/?$/.test(line.trim()))) return;
+  tree.write('.gitignore', `${current}${current && !current.endsWith('\n') ? '\n' : ''}# @forge/migration: embedded PostgreSQL and validation records\n.forge\n`);
 }
 
 function registerPlugin(tree: Tree): void {

@@ -1,0 +1,6 @@
+import type { DatabaseOptions } from '../shared/project-context';
+
+export interface MigrateDownExecutorSchema extends DatabaseOptions {
+  /** How many of the last applied migrations to roll back (default 1). */
+  count?: number;
+}

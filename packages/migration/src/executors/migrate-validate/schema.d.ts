@@ -1,0 +1,12 @@
+export interface MigrateValidateExecutorSchema {
+  /** Validate every migration, not only those pending on the target database. */
+  all?: boolean;
+  /** Where to run the proof: a server on which a throwaway database is created (default: embedded PostgreSQL). */
+  shadowDatabaseUrl?: string;
+  /** The database whose pending migrations are proven (default: DATABASE_URL, prisma.config.ts, the embedded one). */
+  databaseUrl?: string;
+  /** Rows seeded into each touched table (default 100). */
+  seedRows?: number;
+  /** Longest acceptable rollback, in seconds (default 300). */
+  maxRollbackSeconds?: number;
+}

@@ -1,0 +1,6 @@
+import type { DatabaseOptions } from '../shared/project-context';
+
+export interface MigrateExecutorSchema extends DatabaseOptions {
+  /** Stop after this migration folder (inclusive). */
+  to?: string;
+}

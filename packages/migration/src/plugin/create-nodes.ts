@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createNodesFromFiles,
+  type CreateNodesContextV2,
+  type CreateNodesResult,
+  type CreateNodesV2,
+  type TargetConfiguration,
+} from '@nx/devkit';
+
+export interface ForgeMigrationPluginOptions {
+  /** Prefix of the inferred target names (default "migrate": migrate, migrate-down, …). */
+  targetPrefix?: string;
+}
+
+/** `prisma/schema.prisma`, or the main file of a multi-file schema in `prisma/schema/`. */
+const SCHEMA_GLOB = '**/prisma/{schema.prisma,schema/schema.prisma}';
+
+/**
+ * Infers migrate, migrate-down, migrate-validate and migrate-status on every Nx project that has a
+ * Prisma schema. migrate-validate is cacheable: its inputs are the schema, the SQL migrations and
+ * the TypeScript data migrations, so `nx affected -t migrate-validate` runs it only where they changed.
+ */
+export const createNodesV2: CreateNodesV2<ForgeMigrationPluginOptions> = [
+  SCHEMA_GLOB,
+  (schemaFiles, options, context) => createNodesFromFiles((file, opts, ctx) => createNodesForSchema(file, opts ?? {}, ctx), schemaFiles, options, context),
+];
+
+export const createNodes = createNodesV2;
+
+function createNodesForSchema(schemaFile: string, options: ForgeMigrationPluginOptions, context: CreateNodesContextV2): CreateNodesResult {
+  const projectRoot = schemaFile.slice(0, schemaFile.lastIndexOf('prisma/')).replace(/\/$/, '') || '.';
+  const isProject = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, projectRoot, f)));
+  if (!isProject) return {};
+  return { projects: { [projectRoot]: { targets: inferTargets(options.targetPrefix ?? 'migrate') } } };
+}
+
+function inferTargets(prefix: string): Record<string, TargetConfiguration> {
+  const migrationInputs = [
+    '{projectRoot}/prisma/**/*',
+    '{projectRoot}/prisma.config.ts',
+    '{projectRoot}/src/migrations/**/*',
+    // The plugin's version is part of the hash (a new version may validate differently). A runtime
+    // input rather than externalDependencies: that one fails the target where the plugin is not in a lockfile.
+    { runtime: `node -p "require('@forge/migration/package.json').version"` },
+  ];
+  const target = (executor: string, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
+    executor: `@forge/migration:${executor}`,
+    options: {},
+    metadata: { technologies: ['prisma', 'postgresql'], description },
+    ...extra,
+  });
+  return {
+    [prefix]: target('migrate', 'Apply pending SQL migrations with Prisma’s engine, each followed by its TypeScript data migration'),
+    [`${prefix}-down`]: target('migrate-down', 'Roll back the last applied migration(s) (--count N): data migration down(), then down.sql'),
+    [`${prefix}-validate`]: target(
+      'migrate-validate',
+      'Prove every pending migration on a throwaway PostgreSQL: up, validate(), down (schema and rows restored), up again',
+      { cache: true, inputs: migrationInputs, outputs: ['{workspaceRoot}/.forge/validation/{projectName}.json'] },
+    ),
+    [`${prefix}-status`]: target('migrate-status', 'Applied, pending, failed and edited migrations, data migrations, and drift'),
+  };
+}

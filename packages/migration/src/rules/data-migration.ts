@@ -1,0 +1,150 @@
+import { join, posix } from 'node:path';
+import { generateFiles, type Tree } from '@nx/devkit';
+import type * as TsMorph from 'ts-morph';
+import { inputError } from '../errors';
+
+export interface DataMigrationFile {
+  /** The Prisma project's root in the tree, e.g. `packages/prisma`. */
+  projectRoot: string;
+  /** The SQL migration folder this data migration runs right after: `{YYYYMMDDHHMMSS}_{name}`. */
+  migrationFolder: string;
+  /** snake_case file name, without `.ts`. */
+  name: string;
+  /** The Prisma model the data belongs to. */
+  model: string;
+  description: string;
+  estimatedDuration: string;
+  /** TypeScript bodies of the three functions; each receives `ctx: DataMigrationContext`. */
+  body: { up: string; down: string; validate: string };
+  /** Defaults to now; fixed in tests. */
+  generatedAt?: Date;
+}
+
+export interface WrittenDataMigration {
+  /** Tree path of the data migration. */
+  file: string;
+  /** Tree path of the registry it was added to. */
+  indexFile: string;
+}
+
+export const DATA_MIGRATIONS_DIR = 'src/migrations';
+
+/** The registry as `init` creates it; written here too when a project has none yet. */
+export const EMPTY_REGISTRY = `// TypeScript data migrations, keyed by the SQL migration folder each one follows.
+// Maintained by @forge/migration's generators; the migrate target runs each one's up() right
+// after its SQL migration.
+import type { DataMigrationRegistry } from '@forge/migration/runtime';
+
+export const dataMigrations: DataMigrationRegistry = {};
+`;
+
+/**
+ * Writes `<projectRoot>/src/migrations/{name}.ts` from the template (the seed's header block, then
+ * up/down/validate) and registers it in `src/migrations/index.ts` under its SQL migration folder.
+ * Everything is checked before the first write, so a refusal leaves the tree untouched.
+ */
+export function writeDataMigration(tree: Tree, options: DataMigrationFile): WrittenDataMigration {
+  const { projectRoot, migrationFolder, name } = options;
+  if (!/^[a-z][a-z0-9_]*$/.test(name) || name === 'index') {
+    throw inputError(`Invalid data migration name ${JSON.stringify(name)}: use snake_case (letters, digits, "_"), and not "index".`);
+  }
+  if (!/^\d{14}_\w+$/.test(migrationFolder)) {
+    throw inputError(`Invalid migration folder ${JSON.stringify(migrationFolder)}: expected {YYYYMMDDHHMMSS}_{name}, as in prisma/migrations.`);
+  }
+  const dir = posix.join(projectRoot, DATA_MIGRATIONS_DIR);
+  const file = posix.join(dir, `${name}.ts`);
+  const indexFile = posix.join(dir, 'index.ts');
+  if (tree.exists(file)) throw inputError(`${file} already exists. Choose another --migrationName, or delete the file if it is a leftover.`);
+  const bodies = {
+    up: functionBody(options.body?.up, 'up'),
+    down: functionBody(options.body?.down, 'down'),
+    validate: functionBody(options.body?.validate, 'validate'),
+  };
+  const index = registerInIndex(tree.read(indexFile, 'utf-8') ?? EMPTY_REGISTRY, indexFile, migrationFolder, name);
+  const ts = loadTsMorph().ts;
+
+  generateFiles(tree, join(__dirname, 'files', 'data-migration'), dir, {
+    tmpl: '',
+    name,
+    migrationFolder,
+    model: oneLine(options.model),
+    description: commentText(options.description),
+    estimatedDuration: oneLine(options.estimatedDuration),
+    generatedAt: (options.generatedAt ?? new Date()).toISOString(),
+    ...bodies,
+  });
+  // A body that does not parse would only fail at deploy time; refuse it now and take the file back.
+  const problem = syntaxError(ts, tree.read(file, 'utf-8') ?? '', file);
+  if (problem) {
+    tree.delete(file);
+    throw inputError(`The generated data migration does not parse: ${problem}`);
+  }
+  tree.write(indexFile, index);
+  return { file, indexFile };
+}
+
+/**
+ * The registry with `'{folder}': () => import('./{name}')` added to its `dataMigrations` object,
+ * edited through the TypeScript AST so comments, order and the rest of the file stay as they are.
+ */
+function registerInIndex(source: string, indexFile: string, folder: string, name: string): string {
+  const { Node, Project, QuoteKind, IndentationText } = loadTsMorph();
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { quoteKind: QuoteKind.Single, indentationText: IndentationText.TwoSpaces },
+  });
+  const index = project.createSourceFile('index.ts', source);
+  const declaration = index.getVariableDeclaration('dataMigrations');
+  let registry = declaration?.getInitializer();
+  // Look through `{…} as const`, `{…} satisfies DataMigrationRegistry` and parentheses.
+  while (registry && (Node.isAsExpression(registry) || Node.isSatisfiesExpression(registry) || Node.isParenthesizedExpression(registry))) {
+    registry = registry.getExpression();
+  }
+  if (!declaration?.isExported() || !Node.isObjectLiteralExpression(registry)) {
+    throw inputError(
+      `${indexFile} must export the registry as an object literal: export const dataMigrations: DataMigrationRegistry = { … }; ` +
+        'Fix the file (or delete it to have it created), then run the generator again.',
+    );
+  }
+  for (const property of registry.getProperties()) {
+    const key = Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property) || Node.isMethodDeclaration(property) ? property.getNameNode() : undefined;
+    const text = key && (Node.isStringLiteral(key) || Node.isNoSubstitutionTemplateLiteral(key) ? key.getLiteralText() : key.getText());
+    if (text === folder) {
+      throw inputError(
+        `${folder} already has a data migration in ${indexFile} (${property.getText()}). ` +
+          'One data migration runs after each SQL migration: put both steps in one file, or remove the old entry.',
+      );
+    }
+  }
+  registry.addPropertyAssignment({ name: `'${folder}'`, initializer: `() => import('./${name}')` });
+  return index.getFullText();
+}
+
+function functionBody(body: string | undefined, fn: string): string {
+  if (typeof body !== 'string' || !body.trim()) throw inputError(`The data migration needs a body for ${fn}(ctx).`);
+  const lines = body.replace(/\s+$/, '').replace(/^\s*\n/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => (l.trim() ? `  ${l.slice(indent)}` : '')).join('\n');
+}
+
+/** Text safe inside the header's block comment, continuation lines aligned. */
+function commentText(text: string): string {
+  return (text ?? '').trim().replace(/\*\//g, '*\\/').split(/\r?\n/).join('\n *   ');
+}
+
+function oneLine(text: string): string {
+  return (text ?? '').replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim();
+}
+
+function syntaxError(ts: typeof TsMorph.ts, source: string, fileName: string): string | undefined {
+  const { diagnostics = [] } = ts.transpileModule(source, { fileName, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS } });
+  const error = diagnostics.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (!error) return undefined;
+  const at = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
+  return `${fileName}${at ? `:${at.line + 1}:${at.character + 1}` : ''} - ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`;
+}
+
+/** ts-morph costs ~0.5 s to import: only generators that write data migrations pay for it. */
+function loadTsMorph(): typeof TsMorph {
+  return require('ts-morph') as typeof TsMorph;
+}

@@ -1,0 +1,218 @@
+import { quoteLiteral } from '../../sql/identifiers';
+import { ensureForgeSchema } from '../forge-schema';
+import { retryOnLockTimeout } from '../lock-retry';
+import { silentLogger, type RuntimeLogger } from '../logger';
+import type { Queryable } from '../pg-client';
+import { BatchProgress } from './batch-progress';
+import { resolveBatchTarget, type BatchTarget } from './batch-target';
+import { advanceCheckpoint, finishCheckpoint, openCheckpoint } from './checkpoints';
+import type { BatchUpdateJob, BatchUpdateResult } from './types';
+
+export const DEFAULT_BATCH_SIZE = 5000;
+export const MAX_BATCH_SIZE = 100_000;
+/** Row locks of one batch are held for milliseconds; waiting longer than this for them means a long transaction is in the way. */
+export const DEFAULT_BATCH_LOCK_TIMEOUT = '2s';
+
+export interface BatchRunOptions {
+  /** Checkpoint name in `_forge.batch_checkpoints`; the same name resumes the same job. */
+  jobName: string;
+  logger?: RuntimeLogger;
+  /** `SET LOCAL lock_timeout` of each batch transaction (default 2s). */
+  lockTimeout?: string;
+  /** Retries of a batch stopped by lock_timeout, with exponential backoff (default 5). */
+  lockRetries?: number;
+  /** First backoff delay (default 200 ms, doubling). */
+  retryDelayMs?: number;
+  /** Minimum time between progress lines (default 1000 ms). */
+  progressIntervalMs?: number;
+}
+
+interface Job {
+  set: string;
+  where?: string;
+  batchSize: number;
+  throttleMs: number;
+}
+
+/**
+ * Runs one set-based UPDATE per key range, each in its own short transaction together with the
+ * job's checkpoint. Pages with keyset pagination: the next boundary is the key `batchSize` rows
+ * further, so every batch is an index range scan, however far into the table it is.
+ * `db` must be one connection (not a pool): a batch is BEGIN … COMMIT on it.
+ *
+ * Rows inserted behind the checkpoint while the job runs are not visited: the application must
+ * already write new rows in the migrated form (that is the order the recipes deploy in).
+ */
+export async function runBatchUpdate(db: Queryable, job: BatchUpdateJob, options: BatchRunOptions): Promise<BatchUpdateResult> {
+  const spec = checkJob(job);
+  const lockTimeout = checkLockTimeout(options.lockTimeout ?? DEFAULT_BATCH_LOCK_TIMEOUT);
+  const logger = options.logger ?? silentLogger;
+  const target = await resolveBatchTarget(db, job.table, job.key ?? 'id');
+  const estimate = await planUpdate(db, target, spec);
+  await assertNoNullKeys(db, target, spec.where);
+  if (!target.indexed) {
+    logger.warn(`${target.label}: no index starts with ${target.key}; every batch will scan the table. Page on an indexed column (the primary key).`);
+  }
+  await ensureForgeSchema(db);
+  const checkpoint = await openCheckpoint(db, options.jobName);
+  const result: BatchUpdateResult = { rows: 0, batches: 0, longestBatchMs: 0, resumedFromKey: checkpoint.lastKey, seconds: 0 };
+  if (checkpoint.finished) {
+    logger.info(`${target.label}: batch job ${options.jobName} already finished (${checkpoint.rowsDone} rows); nothing to do.`);
+    return result;
+  }
+  if (checkpoint.lastKey !== null) logger.info(`${target.label}: resuming after ${target.key} = ${checkpoint.lastKey} (${checkpoint.rowsDone} rows done before).`);
+
+  const progress = new BatchProgress(logger, target.label, await remainingEstimate(db, target, spec, checkpoint.lastKey, estimate), options.progressIntervalMs);
+  let last = checkpoint.lastKey;
+  for (;;) {
+    // The pause comes before the boundary is read, so the batch acts on what it just saw.
+    if (result.batches > 0 && spec.throttleMs > 0) await sleep(spec.throttleMs);
+    const next = await nextBoundary(db, target, spec, last);
+    if (next === null) break;
+    const from = last;
+    const { value } = await retryOnLockTimeout(
+      `${target.label}: batch ${target.key} > ${from ?? '-∞'} and ≤ ${next}`,
+      () => runBatch(db, target, spec, options.jobName, from, next, lockTimeout),
+      { logger, retries: options.lockRetries ?? 5, baseDelayMs: options.retryDelayMs ?? 200 },
+    );
+    result.rows += value.rows;
+    result.batches++;
+    result.longestBatchMs = Math.max(result.longestBatchMs, value.ms);
+    last = next;
+    progress.update(result.rows);
+  }
+  await finishCheckpoint(db, options.jobName);
+  result.seconds = progress.finish(result.rows, result.batches, result.longestBatchMs);
+  return result;
+}
+
+/** One batch: the UPDATE and the checkpoint commit together or not at all. */
+async function runBatch(
+  db: Queryable,
+  target: BatchTarget,
+  job: Job,
+  jobName: string,
+  from: string | null,
+  to: string,
+  lockTimeout: string,
+): Promise<{ rows: number; ms: number }> {
+  const started = performance.now();
+  await db.query(`BEGIN; SET LOCAL lock_timeout = ${quoteLiteral(lockTimeout)}`);
+  try {
+    const range = keyRange(target, from, '<=');
+    const updated = await db.query(`UPDATE ${target.table} SET ${job.set} WHERE ${[...range.conditions, ...filter(job.where)].join(' AND ')}`, [...range.params, to]);
+    const rows = updated.rowCount ?? 0;
+    await advanceCheckpoint(db, jobName, from, to, rows);
+    await db.query('COMMIT');
+    return { rows, ms: performance.now() - started };
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The key `batchSize` matching rows after `last`, or the last matching key when fewer remain;
+ * null when none remain. Read outside the batch transaction: it takes no row locks. The text
+ * output is aliased: ORDER BY the key's own name would otherwise sort by that text column. No
+ * max(): uuid has none.
+ */
+async function nextBoundary(db: Queryable, target: BatchTarget, job: Job, last: string | null): Promise<string | null> {
+  const range = keyRange(target, last);
+  const where = [...range.conditions, ...filter(job.where)];
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const { rows } = await db.query<{ next: string | null }>(
+    `SELECT coalesce(
+       (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} OFFSET ${job.batchSize - 1} LIMIT 1),
+       (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} DESC LIMIT 1)) AS next`,
+    range.params,
+  );
+  return rows[0]?.next ?? null;
+}
+
+/** `key > $1` (after the checkpoint) and, with `upper`, `key <= $2`; the checkpoint's text is cast back to the key's type. */
+function keyRange(target: BatchTarget, last: string | null, upper?: '<='): { conditions: string[]; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (last !== null) {
+    params.push(last);
+    conditions.push(`${target.key} > $${params.length}::${target.keyType}`);
+  }
+  if (upper) conditions.push(`${target.key} <= $${params.length + 1}::${target.keyType}`);
+  return { conditions, params };
+}
+
+function filter(where: string | undefined): string[] {
+  return where ? [`(${where})`] : [];
+}
+
+/**
+ * EXPLAIN of the whole UPDATE: proves `set` and `where` are valid SQL for this table before any
+ * batch runs (nothing is executed), and gives the planner's row estimate for progress.
+ */
+async function planUpdate(db: Queryable, target: BatchTarget, job: Job): Promise<number> {
+  try {
+    const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+      `EXPLAIN (FORMAT JSON) UPDATE ${target.table} SET ${job.set}${job.where ? ` WHERE (${job.where})` : ''}`,
+    );
+    return planRows(rows[0]['QUERY PLAN'][0].Plan);
+  } catch (error) {
+    throw new Error(`batchUpdate on ${target.label}: the set or where clause is not valid: ${(error as Error).message}`);
+  }
+}
+
+async function remainingEstimate(db: Queryable, target: BatchTarget, job: Job, last: string | null, whole: number): Promise<number> {
+  if (last === null) return whole;
+  const where = [`${target.key} > ${quoteLiteral(last)}::${target.keyType}`, ...filter(job.where)].join(' AND ');
+  const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${target.table} WHERE ${where}`);
+  return planRows(rows[0]['QUERY PLAN'][0].Plan);
+}
+
+interface PlanNode {
+  'Plan Rows': number;
+  'Node Type': string;
+  Plans?: PlanNode[];
+}
+
+/** An UPDATE's top node reports 0 rows; the rows it will touch are its input's. */
+function planRows(plan: PlanNode): number {
+  return plan['Node Type'] === 'ModifyTable' && plan.Plans?.length ? planRows(plan.Plans[0]) : plan['Plan Rows'];
+}
+
+/** Rows with a NULL key sort outside every `key > x` range: they would silently never be migrated. */
+async function assertNoNullKeys(db: Queryable, target: BatchTarget, where: string | undefined): Promise<void> {
+  if (!target.keyNullable) return;
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${target.table} WHERE ${[`${target.key} IS NULL`, ...filter(where)].join(' AND ')}`,
+  );
+  const n = Number(rows[0].n);
+  if (n > 0) {
+    throw new Error(
+      `batchUpdate on ${target.label}: ${n} row(s) to migrate have a NULL ${target.key}, and batches page by that key, ` +
+        'so they would never be reached. Page on a NOT NULL column (the primary key) with key: …',
+    );
+  }
+}
+
+function checkJob(job: BatchUpdateJob): Job {
+  if (!job || typeof job.set !== 'string' || !job.set.trim()) {
+    throw new Error("batchUpdate needs `set`: the SQL after SET, e.g. set: `\"locale\" = 'en'`.");
+  }
+  const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    throw new Error(`batchUpdate: batchSize must be a whole number from 1 to ${MAX_BATCH_SIZE} (got ${job.batchSize}).`);
+  }
+  const throttleMs = job.throttleMs ?? 0;
+  if (!Number.isFinite(throttleMs) || throttleMs < 0) throw new Error(`batchUpdate: throttleMs must be 0 or more (got ${job.throttleMs}).`);
+  const where = job.where?.trim() || undefined;
+  return { set: job.set, where, batchSize, throttleMs };
+}
+
+function checkLockTimeout(value: string): string {
+  if (!/^\d+\s*(ms|s|min)?$/.test(value)) throw new Error(`lockTimeout must look like 500ms, 2s or 1min (got ${JSON.stringify(value)}).`);
+  return value;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,65 @@
+import { quoteIdent } from '../../sql/identifiers';
+import type { RuntimeLogger } from '../logger';
+import type { Queryable } from '../pg-client';
+import { runBatchUpdate, type BatchRunOptions } from './batch-update';
+import type { BatchUpdateJob, DataMigrationContext, DataMigrationDirection } from './types';
+
+export interface ContextOptions extends Omit<BatchRunOptions, 'jobName' | 'logger'> {
+  migrationName: string;
+  direction: DataMigrationDirection;
+  logger: RuntimeLogger;
+}
+
+export interface RunContext {
+  context: DataMigrationContext;
+  /** Checkpoint names of the batch jobs this run started, in order. */
+  jobs: string[];
+}
+
+/**
+ * Checkpoint name of a batch job: `{migration}:{table}[:{name}]` for up, `{migration}#down:{table}[:{name}]`
+ * for down, so a rollback never mistakes up's finished checkpoint for its own.
+ */
+export function batchJobName(migrationName: string, direction: DataMigrationDirection, job: Pick<BatchUpdateJob, 'table' | 'name'>): string {
+  return `${checkpointPrefix(migrationName, direction)}${job.table}${job.name ? `:${job.name}` : ''}`;
+}
+
+/** What every checkpoint name of a migration's up (or down) jobs starts with. */
+export function checkpointPrefix(migrationName: string, direction: DataMigrationDirection): string {
+  return direction === 'down' ? `${migrationName}#down:` : `${migrationName}:`;
+}
+
+/** The `ctx` a data migration receives: everything it may do, over the runtime's one connection. */
+export function createDataMigrationContext(db: Queryable, options: ContextOptions): RunContext {
+  const { migrationName, direction, logger, ...batchOptions } = options;
+  const jobs: string[] = [];
+  const context: DataMigrationContext = {
+    migrationName,
+    async query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+      const result = await db.query(sql, params as unknown[] | undefined);
+      // A parameterless multi-statement script returns one result per statement; the last one answers.
+      const last = Array.isArray(result) ? result.at(-1) : result;
+      return (last?.rows ?? []) as Row[];
+    },
+    async batchUpdate(job: BatchUpdateJob) {
+      if (direction === 'validate') throw new Error(`${migrationName}: validate() must only read; batchUpdate belongs in up() or down().`);
+      const jobName = batchJobName(migrationName, direction, job ?? ({} as BatchUpdateJob));
+      if (jobs.includes(jobName)) {
+        throw new Error(
+          `${migrationName}: two batchUpdate jobs on ${quoteIdent(job.table)} would share the checkpoint ${JSON.stringify(jobName)}. ` +
+            "Give each a distinct name: batchUpdate({ name: 'step2', … }).",
+        );
+      }
+      jobs.push(jobName);
+      return runBatchUpdate(db, job, { ...batchOptions, jobName, logger });
+    },
+    async count(table: string, where?: string): Promise<number> {
+      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}${where?.trim() ? ` WHERE (${where})` : ''}`);
+      return Number(rows[0].n);
+    },
+    log(message: string) {
+      logger.info(`[${migrationName}] ${message}`);
+    },
+  };
+  return { context, jobs };
+}

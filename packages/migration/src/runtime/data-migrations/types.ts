@@ -1,0 +1,73 @@
+/**
+ * The contract between the runtime and a project's TypeScript data migrations
+ * (`<projectRoot>/src/migrations/*.ts`). User files import these with `import type` only, so at run
+ * time they need nothing from this package: everything they can do comes through the context.
+ */
+
+/** What `up`, `down` and `validate` receive. One database session, owned by the runtime. */
+export interface DataMigrationContext {
+  /** The SQL migration folder this data migration follows, e.g. `20250101120000_add_user_locale`. */
+  readonly migrationName: string;
+  /** Runs one statement (autocommit) and returns its rows. Use `$1`, `$2`… for values. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Updates a table in short keyset batches, each committed with its checkpoint: an interrupted run
+   * resumes where it stopped, without redoing or skipping a row.
+   */
+  batchUpdate(job: BatchUpdateJob): Promise<BatchUpdateResult>;
+  /** `count(*)` of a table, optionally with a SQL condition. */
+  count(table: string, where?: string): Promise<number>;
+  /** A progress line in the migrator's output. */
+  log(message: string): void;
+}
+
+export interface BatchUpdateJob {
+  /** Table name as in the database (Prisma's model name unless `@@map`), resolved through the search_path. */
+  table: string;
+  /** Column to paginate on: unique or not, but ordered and never NULL; an index on it keeps batches short. Default `id`. */
+  key?: string;
+  /** The SQL text after `SET`, e.g. `"locale" = 'en'` or `n = n + 1`. */
+  set: string;
+  /**
+   * SQL condition selecting the rows still to migrate, e.g. `"locale" IS NULL`. Rows that do not
+   * match are skipped; make it false for migrated rows so that `validate` and re-runs agree.
+   */
+  where?: string;
+  /** Rows per batch (1..100000, default 5000). */
+  batchSize?: number;
+  /** Pause between batches, to leave the database room for live traffic (default 0). */
+  throttleMs?: number;
+  /** Distinguishes several jobs on the same table in one migration (part of the checkpoint name). */
+  name?: string;
+}
+
+export interface BatchUpdateResult {
+  /** Rows updated by this run (a resumed run does not count what the interrupted one did). */
+  rows: number;
+  /** Batches committed by this run. */
+  batches: number;
+  /** The longest batch transaction, i.e. the longest time row locks were held. */
+  longestBatchMs: number;
+  /** The checkpoint this run started after (text form of the key), or null for a fresh start. */
+  resumedFromKey: string | null;
+  seconds: number;
+}
+
+/** What a data migration file exports. */
+export interface DataMigrationModule {
+  up(ctx: DataMigrationContext): Promise<void> | void;
+  down(ctx: DataMigrationContext): Promise<void> | void;
+  /** True only when every row is in the migrated state. */
+  validate(ctx: DataMigrationContext): Promise<boolean> | boolean;
+}
+
+/** Loads one data migration module: `() => import('./add_user_locale')`. */
+export type DataMigrationLoader = () => Promise<DataMigrationModule>;
+
+/** `src/migrations/index.ts`: SQL migration folder name → the data migration that runs right after it. */
+export type DataMigrationRegistry = Record<string, DataMigrationLoader>;
+
+/** Status kept in `_forge.data_migrations`, for migrate-status. */
+export type DataMigrationStatus = 'running' | 'applied' | 'failed' | 'rolled_back';
+
+export type DataMigrationDirection = 'up' | 'down' | 'validate';

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { maskDatabaseUrl, parseDatabaseUrl, withDatabase } from '../engine/connection';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
+import type { SchemaFile } from '../engine/schema-engine';
+import { datasourceUrlEnv } from '../prisma-schema/engine-view';
+import { acquireFileLock, type FileLock } from './file-lock';
+import type { RuntimeLogger } from './logger';
+import { withClient } from './pg-client';
+
+/** The database a command works on, and how to let go of it afterwards. */
+export interface SelectedDatabase {
+  url: string;
+  /** Where it came from, with the password masked: safe to print. */
+  label: string;
+  source: 'option' | 'env' | 'config' | 'embedded';
+  release(): Promise<void>;
+}
+
+export interface SelectDatabaseOptions {
+  /** --databaseUrl */
+  databaseUrl?: string;
+  workspaceRoot: string;
+  projectName: string;
+  /** Absolute path of prisma.config.ts, if the project has one. */
+  configFile?: string | null;
+  schemaFiles?: SchemaFile[];
+  /**
+   * Without a configured database: `workspace` = an embedded PostgreSQL whose data persists in the
+   * workspace between runs (migrate, then status, agree); `throwaway` = a fresh one, removed after.
+   */
+  embedded: 'workspace' | 'throwaway';
+  logger: RuntimeLogger;
+}
+
+/** --databaseUrl, else DATABASE_URL, else prisma.config.ts / the schema's env(), else embedded PostgreSQL. */
+export async function selectDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {
+  const configured = configuredDatabaseUrl(options);
+  if (configured) {
+    parseDatabaseUrl(configured.url); // fail early on a malformed URL, with a masked message
+    return { ...configured, label: `${maskDatabaseUrl(configured.url)} (${configured.from})`, release: async () => undefined };
+  }
+  return options.embedded === 'throwaway' ? throwawayDatabase() : workspaceDatabase(options);
+}
+
+/** The database the user configured, if any (option, DATABASE_URL, prisma.config.ts, schema env()). */
+export function configuredDatabaseUrl(
+  options: Pick<SelectDatabaseOptions, 'databaseUrl' | 'configFile' | 'schemaFiles'>,
+): { url: string; source: SelectedDatabase['source']; from: string } | undefined {
+  if (options.databaseUrl) return { url: options.databaseUrl, source: 'option', from: '--databaseUrl' };
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: 'env', from: 'DATABASE_URL' };
+  const fromConfig = options.configFile && existsSync(options.configFile) ? urlFromPrismaConfig(readFileSync(options.configFile, 'utf8')) : undefined;
+  if (fromConfig) return { url: fromConfig.url, source: 'config', from: `prisma.config.ts ${fromConfig.from}` };
+  const schemaEnv = options.schemaFiles && datasourceUrlEnv(options.schemaFiles);
+  if (schemaEnv && process.env[schemaEnv]) return { url: process.env[schemaEnv]!, source: 'config', from: `schema.prisma env("${schemaEnv}")` };
+  return undefined;
+}
+
+/**
+ * The datasource URL of prisma.config.ts, read without running the file: a literal, `env('X')` or
+ * `process.env.X`. A variable that is not set means "not configured".
+ */
+export function urlFromPrismaConfig(source: string): { url: string; from: string } | undefined {
+  const datasource = /datasource\s*:\s*\{([\s\S]*?)\}/.exec(source)?.[1] ?? '';
+  const literal = /\burl\s*:\s*['"`]([^'"`]+)['"`]/.exec(datasource)?.[1];
+  if (literal) return { url: literal, from: 'datasource.url' };
+  const variable =
+    /\burl\s*:\s*env\(\s*['"`](\w+)['"`]\s*\)/.exec(datasource)?.[1] ?? /\burl\s*:\s*process\.env\.(\w+)/.exec(datasource)?.[1];
+  const value = variable ? process.env[variable] : undefined;
+  return value ? { url: value, from: `env ${variable}` } : undefined;
+}
+
+async function throwawayDatabase(): Promise<SelectedDatabase> {
+  const server = await startEmbeddedPostgres();
+  return { url: server.url, label: 'embedded PostgreSQL (throwaway)', source: 'embedded', release: () => server.stop() };
+}
+
+/**
+ * One embedded cluster per workspace, a database per project. A file lock keeps two commands from
+ * starting the same cluster: the second waits until the first has stopped it.
+ */
+async function workspaceDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {
+  const dataDir = embeddedDataDir(options.workspaceRoot);
+  mkdirSync(dirname(dataDir), { recursive: true });
+  const lock: FileLock = await acquireFileLock(`${dataDir}.lock`, {
+    onWait: (pid) => options.logger.info(`Waiting for another command using the embedded database (process ${pid})…`),
+  });
+  let server: EmbeddedDatabase | undefined;
+  try {
+    server = await startEmbeddedPostgres({ dataDir });
+    const database = `forge_${options.projectName.replace(/[^a-zA-Z0-9_]/g, '_')}`.slice(0, 63);
+    await withClient(server.url, async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (!rowCount) await client.query(`CREATE DATABASE "${database}"`);
+    });
+    const running = server;
+    return {
+      url: withDatabase(server.url, database),
+      label: `embedded PostgreSQL (${dataDir}, database ${database})`,
+      source: 'embedded',
+      release: async () => {
+        try {
+          await running.stop();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    await server?.stop().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}
+
+/**
+ * `<workspace>/.forge/postgres`, or FORGE_EMBEDDED_PG_DIR. As root the server runs as `postgres`,
+ * who may not be able to enter the workspace: then a directory under the system temp dir,
+ * named after the workspace so that it persists between runs all the same.
+ */
+export function embeddedDataDir(workspaceRoot: string): string {
+  if (process.env.FORGE_EMBEDDED_PG_DIR) return process.env.FORGE_EMBEDDED_PG_DIR;
+  const local = join(workspaceRoot, '.forge', 'postgres');
+  if (userInfo().uid !== 0 || reachableByOthers(workspaceRoot)) return local;
+  const key = createHash('sha1').update(workspaceRoot).digest('hex').slice(0, 12);
+  return join(tmpdir(), `forge-postgres-${key}`);
+}
+
+function reachableByOthers(dir: string): boolean {
+  let current = '';
+  for (const part of dir.split('/').filter(Boolean)) {
+    current += `/${part}`;
+    if ((statSync(current).mode & 0o001) === 0) return false;
+  }
+  return true;
+}

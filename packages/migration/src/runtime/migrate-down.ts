@@ -1,0 +1,99 @@
+import type { MigrationFolder } from '../engine/migrations';
+import { inputError } from '../errors';
+import { splitStatements } from '../sql/split-statements';
+import { withDeployLock } from './deploy-lock';
+import { retryOnLockTimeout } from './lock-retry';
+import { activeRecords, isApplied, readMigrationRecords } from './migration-records';
+import { withClient } from './pg-client';
+import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+
+export interface RollbackResult {
+  migration: string;
+  dataMs: number;
+  sqlMs: number;
+  retries: number;
+}
+
+export interface MigrateDownResult {
+  rolledBack: RollbackResult[];
+  error?: Error;
+}
+
+/**
+ * Rolls back the last `count` applied migrations, newest first: the data migration's down(),
+ * then down.sql, then the migration's row leaves `_prisma_migrations` (so status shows it pending
+ * and migrate applies it again). Every selected migration must have a down.sql, checked before
+ * anything changes.
+ */
+export async function migrateDown(target: ProjectTarget, count = 1): Promise<MigrateDownResult> {
+  if (!Number.isInteger(count) || count < 1) throw inputError(`--count must be a positive integer (got ${count}).`);
+  return withDeployLock(target.url, target.logger, async () => {
+    const records = await withClient(target.url, readMigrationRecords);
+    const applied = [...activeRecords(records).values()].filter(isApplied).sort((a, b) => b.name.localeCompare(a.name));
+    if (applied.length === 0) throw inputError('No applied migration to roll back.');
+    const selected = applied.slice(0, count).map((record) => {
+      const folder = target.directory.migrations.find((m) => m.name === record.name);
+      if (!folder) throw inputError(`Migration ${record.name} is applied but its folder is not in ${target.directory.path}; nothing was rolled back.`);
+      return folder;
+    });
+    const missingDown = selected.filter((m) => m.downSql === null || !splitStatements(m.downSql).length);
+    if (missingDown.length) {
+      throw inputError(
+        `Cannot roll back: ${missingDown.map((m) => m.name).join(', ')} ha${missingDown.length > 1 ? 've' : 's'} no down.sql. ` +
+          'Nothing was changed. Write the reverse SQL into down.sql next to migration.sql, then run migrate-down again.',
+      );
+    }
+    if (count > applied.length) target.logger.warn(`Only ${applied.length} migration(s) are applied; rolling back all of them.`);
+    const rolledBack: RollbackResult[] = [];
+    for (const migration of selected) {
+      try {
+        rolledBack.push(await rollBackOne(target, migration));
+      } catch (error) {
+        const message = `Rolling back ${migration.name} failed: ${(error as Error).message}`;
+        target.logger.warn(`✗ ${message}`);
+        return { rolledBack, error: new Error(message) };
+      }
+    }
+    return { rolledBack };
+  });
+}
+
+async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): Promise<RollbackResult> {
+  let dataMs = 0;
+  if (target.dataMigrations.has(migration.name) && (await target.dataMigrations.state(migration.name)) !== undefined) {
+    const started = performance.now();
+    await target.dataMigrations.down(migration.name);
+    dataMs = performance.now() - started;
+  }
+  const started = performance.now();
+  const { retries } = await retryOnLockTimeout(`${migration.name} (down.sql)`, () => runDownScript(target, migration), {
+    logger: target.logger,
+    retries: target.lockRetries,
+    baseDelayMs: target.retryDelayMs,
+  });
+  const sqlMs = performance.now() - started;
+  target.logger.info(`↩ ${migration.name} rolled back (${Math.round(dataMs + sqlMs)} ms)`);
+  return { migration: migration.name, dataMs, sqlMs, retries };
+}
+
+/**
+ * down.sql and the removal of the migration's row run as one script, so one implicit transaction:
+ * either both happen or neither. A CONCURRENTLY statement cannot run in a transaction; it runs
+ * alone (it is idempotent with IF EXISTS), then the row is removed.
+ */
+async function runDownScript(target: ProjectTarget, migration: MigrationFolder): Promise<void> {
+  const down = migration.downSql!.trim().replace(/;?\s*$/, ';');
+  const forget = `DELETE FROM _prisma_migrations WHERE migration_name = '${migration.name.replace(/'/g, "''")}';`;
+  await withClient(
+    target.url,
+    async (client) => {
+      if (/\bCONCURRENTLY\b/i.test(down)) {
+        await client.query(down);
+        await client.query(forget);
+      } else {
+        await client.query(`${down}\n${forget}`);
+      }
+    },
+    { lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT, applicationName: '@forge/migration migrate-down' },
+  );
+}

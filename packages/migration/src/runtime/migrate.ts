@@ -1,0 +1,159 @@
+import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
+import type { MigrationFolder } from '../engine/migrations';
+import { splitStatements, statementText } from '../sql/split-statements';
+import { withDeployLock } from './deploy-lock';
+import { retryOnLockTimeout } from './lock-retry';
+import { activeRecords, isApplied, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
+import { withClient, type Queryable } from './pg-client';
+import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+
+/** One step of a run: a SQL migration or the data migration that follows it. Results are data. */
+export interface StepResult {
+  migration: string;
+  kind: 'sql' | 'data';
+  status: 'applied' | 'failed';
+  ms: number;
+  retries: number;
+  rows?: number;
+  error?: string;
+}
+
+export interface MigrateResult {
+  steps: StepResult[];
+  /** Migrations that were already applied (and their data migrations done) before this run. */
+  upToDate: number;
+  /** Set when a step failed; later migrations were not attempted. */
+  error?: Error;
+}
+
+export interface MigrateOptions {
+  /** Stop after this migration folder (inclusive). */
+  to?: string;
+}
+
+/**
+ * Applies pending migrations in order with Prisma's engine, each SQL migration followed at once by
+ * its TypeScript data migration. One run at a time per database. A failed migration stops the
+ * run; PostgreSQL rolled its statements back, and `migrate-status` shows it as failed.
+ */
+export async function migrate(target: ProjectTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
+  return withDeployLock(target.url, target.logger, async () => {
+    const records = await withClient(target.url, readMigrationRecords);
+    assertKnownHistory(target, records);
+    const active = activeRecords(records);
+    const steps: StepResult[] = [];
+    let upToDate = 0;
+    const migrations = target.directory.migrations;
+    const last = options.to ? migrations.findIndex((m) => m.name === options.to) : migrations.length - 1;
+    if (last < 0) throw new Error(`No migration folder named ${options.to} in ${target.directory.path}.`);
+    for (let i = 0; i <= last; i++) {
+      const migration = migrations[i];
+      const record = active.get(migration.name);
+      const sqlPending = !record || !isApplied(record);
+      const dataPending = target.dataMigrations.has(migration.name) && (await target.dataMigrations.state(migration.name)) !== 'applied';
+      if (!sqlPending && !dataPending) {
+        upToDate++;
+        continue;
+      }
+      if (sqlPending) {
+        const step = await applySqlStep(target, migrations, i, record);
+        steps.push(step);
+        if (step.status === 'failed') return { steps, upToDate, error: new Error(step.error) };
+      }
+      if (dataPending) {
+        const step = await runDataStep(target, migration);
+        steps.push(step);
+        if (step.status === 'failed') return { steps, upToDate, error: new Error(step.error) };
+      }
+    }
+    return { steps, upToDate };
+  });
+}
+
+async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[], index: number, record: MigrationRecord | undefined): Promise<StepResult> {
+  const migration = migrations[index];
+  const db = { url: target.url, lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT };
+  const started = performance.now();
+  try {
+    // A failed attempt (its statements were rolled back with it) is marked rolled back, as
+    // `prisma migrate resolve --rolled-back` would, so the fixed migration can be applied again.
+    if (record && isFailed(record)) {
+      target.logger.info(`${migration.name} failed before; marking that attempt rolled back and applying it again.`);
+      await markMigrationRolledBack(db, migration.name);
+    }
+    await dropInvalidIndexLeftBy(target, migration);
+    const { retries } = await retryOnLockTimeout(
+      migration.name,
+      () => applyMigrations(db, target.directory, migrations.slice(0, index + 1)),
+      {
+        logger: target.logger,
+        retries: target.lockRetries,
+        baseDelayMs: target.retryDelayMs,
+        beforeRetry: async () => {
+          await markMigrationRolledBack(db, migration.name);
+          await dropInvalidIndexLeftBy(target, migration);
+        },
+      },
+    );
+    const ms = performance.now() - started;
+    target.logger.info(`✓ ${migration.name} (${Math.round(ms)} ms${retries ? `, ${retries} lock retries` : ''})`);
+    return { migration: migration.name, kind: 'sql', status: 'applied', ms, retries };
+  } catch (error) {
+    const message = (error as Error).message;
+    target.logger.warn(`✗ ${migration.name} failed:\n${message}`);
+    return { migration: migration.name, kind: 'sql', status: 'failed', ms: performance.now() - started, retries: 0, error: message };
+  }
+}
+
+async function runDataStep(target: ProjectTarget, migration: MigrationFolder): Promise<StepResult> {
+  const started = performance.now();
+  try {
+    target.logger.info(`→ data migration of ${migration.name}`);
+    const { rows } = await target.dataMigrations.up(migration.name);
+    const ms = performance.now() - started;
+    target.logger.info(`✓ data migration of ${migration.name}: ${rows} rows (${Math.round(ms)} ms)`);
+    return { migration: migration.name, kind: 'data', status: 'applied', ms, retries: 0, rows };
+  } catch (error) {
+    const message = `Data migration of ${migration.name} failed: ${(error as Error).message}`;
+    target.logger.warn(`✗ ${message}\nIts progress is checkpointed: run migrate again to resume.`);
+    return { migration: migration.name, kind: 'data', status: 'failed', ms: performance.now() - started, retries: 0, error: message };
+  }
+}
+
+/**
+ * A `CREATE INDEX CONCURRENTLY` that was interrupted leaves an INVALID index behind, and
+ * `IF NOT EXISTS` would then skip it: drop such a leftover before (re)building.
+ */
+async function dropInvalidIndexLeftBy(target: ProjectTarget, migration: MigrationFolder): Promise<void> {
+  const name = concurrentIndexName(migration.sql);
+  if (!name) return;
+  await withClient(target.url, async (client: Queryable) => {
+    const { rows } = await client.query<{ invalid: boolean }>(
+      `SELECT NOT i.indisvalid AS invalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
+      [name],
+    );
+    if (rows[0]?.invalid) {
+      target.logger.warn(`Dropping the INVALID index ${name} left by an interrupted build, before building it again.`);
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name.replace(/"/g, '""')}"`);
+    }
+  });
+}
+
+export function concurrentIndexName(sql: string): string | undefined {
+  const statements = splitStatements(sql).map(statementText).filter((s) => !/^SET\s/i.test(s));
+  if (statements.length !== 1) return undefined;
+  return /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"((?:[^"]|"")+)"/i.exec(statements[0])?.[1]?.replace(/""/g, '"');
+}
+
+/** Migrations recorded in the database but missing on disk mean the histories diverged: stop. */
+function assertKnownHistory(target: ProjectTarget, records: MigrationRecord[]): void {
+  const onDisk = new Set(target.directory.migrations.map((m) => m.name));
+  const unknown = [...activeRecords(records).values()].filter((r) => isApplied(r) && !onDisk.has(r.name)).map((r) => r.name);
+  if (unknown.length) {
+    throw new Error(
+      `The database has applied migrations that are not in ${target.directory.path}: ${unknown.join(', ')}. ` +
+        'Pull the missing migration folders (or roll them back from the branch that has them) before migrating.',
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import type { MigrationsDirectory } from '../engine/migrations';
+import type { RuntimeLogger } from './logger';
+
+/**
+ * What the runtime commands work on: a database, the project's migrations as read from disk, and
+ * the runner of its TypeScript data migrations.
+ */
+export interface ProjectTarget {
+  url: string;
+  directory: MigrationsDirectory;
+  dataMigrations: DataMigrationRunner;
+  logger: RuntimeLogger;
+  /** Session lock_timeout for migration statements without their own (default 5s). */
+  lockTimeout?: string;
+  /** Retries after a lock timeout, with exponential backoff (default 4). */
+  lockRetries?: number;
+  /** First backoff delay in ms (default 1000). */
+  retryDelayMs?: number;
+}
+
+export type DataMigrationState = 'running' | 'applied' | 'failed' | 'rolled_back';
+
+/** Runs the TypeScript data migrations of a project, keyed by the SQL migration folder they follow. */
+export interface DataMigrationRunner {
+  has(folder: string): boolean;
+  /** State recorded in `_forge.data_migrations`, or undefined when it never ran. */
+  state(folder: string): Promise<DataMigrationState | undefined>;
+  up(folder: string): Promise<{ rows: number }>;
+  down(folder: string): Promise<void>;
+  validate(folder: string): Promise<boolean>;
+}
+
+/** For projects without data migrations (and tests of pure SQL paths). */
+export const noDataMigrations: DataMigrationRunner = {
+  has: () => false,
+  state: async () => undefined,
+  up: async () => ({ rows: 0 }),
+  down: async () => undefined,
+  validate: async () => true,
+};
+
+export const DEFAULT_SESSION_LOCK_TIMEOUT = '5s';
