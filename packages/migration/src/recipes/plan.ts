@@ -3,6 +3,19 @@ export interface PlannedMigration {
   name: string;
   up: string;
   down: string;
+  /** A TypeScript data migration that runs right after this migration's SQL (backfill, backup, …). */
+  dataMigration?: PlannedDataMigration;
+}
+
+/** A data migration a recipe asks for; the generator writes it to src/migrations/{name}.ts. */
+export interface PlannedDataMigration {
+  /** snake_case file name (usually the migration name). */
+  name: string;
+  model: string;
+  description: string;
+  estimatedDuration: string;
+  /** TypeScript bodies of up, down and validate; each has `ctx: DataMigrationContext` in scope. */
+  body: { up: string; down: string; validate: string };
 }
 
 /** What a recipe makes of a change: the migrations in order, and what it did and why. */
@@ -16,6 +29,8 @@ export interface RecipeOptions {
   migrationName: string;
   /** `lock_timeout` set at the top of every transactional migration, e.g. "5s". */
   lockTimeout: string;
+  /** Rows per batch of generated data migrations (default 5000). */
+  batchSize?: number;
 }
 
 export const DEFAULT_LOCK_TIMEOUT = '5s';

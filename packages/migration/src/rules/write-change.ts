@@ -1,6 +1,7 @@
 import { logger, type Tree } from '@nx/devkit';
 import { blockExcerpt } from '../prisma-schema/excerpt';
 import type { MigrationPlan } from '../recipes/plan';
+import { writeDataMigration } from './data-migration';
 import { writeMigrationFolders } from './migration-folders';
 import type { SchemaChange } from './schema-change';
 
@@ -8,13 +9,20 @@ export interface WrittenChange {
   /** Migration folder names, in order. */
   folders: string[];
   schemaFiles: string[];
+  /** Tree paths of the TypeScript data migrations written. */
+  dataMigrations: string[];
 }
 
-/** Writes the edited schema files and the plan's migration folders into the tree. */
+/** Writes the edited schema files, the plan's migration folders and their data migrations into the tree. */
 export function writeChange(tree: Tree, change: SchemaChange<unknown>, plan: MigrationPlan): WrittenChange {
   for (const file of change.changedFiles) tree.write(file.path, file.content);
   const folders = writeMigrationFolders(tree, change.project.migrationsDir, plan.migrations);
-  return { folders, schemaFiles: change.changedFiles.map((f) => f.path) };
+  const dataMigrations = plan.migrations.flatMap((migration, i) =>
+    migration.dataMigration
+      ? [writeDataMigration(tree, { projectRoot: change.project.root, migrationFolder: folders[i], ...migration.dataMigration }).file]
+      : [],
+  );
+  return { folders, schemaFiles: change.changedFiles.map((f) => f.path), dataMigrations };
 }
 
 export interface TouchedBlocks {
@@ -39,6 +47,10 @@ export function printChange(change: SchemaChange<unknown>, plan: MigrationPlan, 
     const folder = written.folders[i];
     logger.info(`\n${change.project.migrationsDir}/${folder}/migration.sql\n${indent(migration.up.trimEnd())}`);
     logger.info(`down.sql\n${indent(migration.down.trimEnd())}`);
+    if (migration.dataMigration) {
+      const file = written.dataMigrations.find((f) => f.endsWith(`/${migration.dataMigration!.name}.ts`));
+      logger.info(`then data migration ${file}: ${migration.dataMigration.description} (${migration.dataMigration.estimatedDuration})`);
+    }
   });
   for (const note of plan.notes) logger.info(`• ${note}`);
 }

@@ -1,4 +1,4 @@
-import { quoteLiteral } from '../../sql/identifiers';
+import { quoteIdent, quoteLiteral } from '../../sql/identifiers';
 import { ensureForgeSchema } from '../forge-schema';
 import { retryOnLockTimeout } from '../lock-retry';
 import { silentLogger, type RuntimeLogger } from '../logger';
@@ -6,7 +6,7 @@ import type { Queryable } from '../pg-client';
 import { BatchProgress } from './batch-progress';
 import { resolveBatchTarget, type BatchTarget } from './batch-target';
 import { advanceCheckpoint, finishCheckpoint, openCheckpoint } from './checkpoints';
-import type { BatchUpdateJob, BatchUpdateResult } from './types';
+import type { BatchCopyJob, BatchUpdateJob, BatchUpdateResult } from './types';
 
 export const DEFAULT_BATCH_SIZE = 5000;
 export const MAX_BATCH_SIZE = 100_000;
@@ -27,11 +27,17 @@ export interface BatchRunOptions {
   progressIntervalMs?: number;
 }
 
+/** A keyset batch job: what one batch runs over its key range, and the whole job for EXPLAIN. */
 interface Job {
-  set: string;
+  /** For messages: batchUpdate or batchCopy. */
+  verb: string;
   where?: string;
   batchSize: number;
   throttleMs: number;
+  /** The statement of one batch, restricted by `range` (a condition on the key with $n parameters). */
+  statement(target: BatchTarget, range: string): string;
+  /** The whole job as one statement, only ever EXPLAINed. */
+  whole(target: BatchTarget): string;
 }
 
 /**
@@ -44,11 +50,24 @@ interface Job {
  * already write new rows in the migrated form (that is the order the recipes deploy in).
  */
 export async function runBatchUpdate(db: Queryable, job: BatchUpdateJob, options: BatchRunOptions): Promise<BatchUpdateResult> {
-  const spec = checkJob(job);
+  return runKeysetJob(db, job.table, job.key, updateJob(job), options);
+}
+
+/**
+ * Copies columns of a table into another one (a backup), keyed by `key`, in the same short,
+ * checkpointed batches: `INSERT … SELECT … WHERE key in range ON CONFLICT (key) DO UPDATE`, so a
+ * re-run after a crash refreshes rather than duplicates. The target table must exist with a
+ * unique index on the key column.
+ */
+export async function runBatchCopy(db: Queryable, job: BatchCopyJob, options: BatchRunOptions): Promise<BatchUpdateResult> {
+  return runKeysetJob(db, job.table, job.key, copyJob(job), options);
+}
+
+async function runKeysetJob(db: Queryable, table: string, key: string | undefined, spec: Job, options: BatchRunOptions): Promise<BatchUpdateResult> {
   const lockTimeout = checkLockTimeout(options.lockTimeout ?? DEFAULT_BATCH_LOCK_TIMEOUT);
   const logger = options.logger ?? silentLogger;
-  const target = await resolveBatchTarget(db, job.table, job.key ?? 'id');
-  const estimate = await planUpdate(db, target, spec);
+  const target = await resolveBatchTarget(db, table, key ?? 'id');
+  const estimate = await planJob(db, target, spec);
   await assertNoNullKeys(db, target, spec.where);
   if (!target.indexed) {
     logger.warn(`${target.label}: no index starts with ${target.key}; every batch will scan the table. Page on an indexed column (the primary key).`);
@@ -86,7 +105,7 @@ export async function runBatchUpdate(db: Queryable, job: BatchUpdateJob, options
   return result;
 }
 
-/** One batch: the UPDATE and the checkpoint commit together or not at all. */
+/** One batch: its statement and the checkpoint commit together or not at all. */
 async function runBatch(
   db: Queryable,
   target: BatchTarget,
@@ -100,8 +119,8 @@ async function runBatch(
   await db.query(`BEGIN; SET LOCAL lock_timeout = ${quoteLiteral(lockTimeout)}`);
   try {
     const range = keyRange(target, from, '<=');
-    const updated = await db.query(`UPDATE ${target.table} SET ${job.set} WHERE ${[...range.conditions, ...filter(job.where)].join(' AND ')}`, [...range.params, to]);
-    const rows = updated.rowCount ?? 0;
+    const changed = await db.query(job.statement(target, [...range.conditions, ...filter(job.where)].join(' AND ')), [...range.params, to]);
+    const rows = changed.rowCount ?? 0;
     await advanceCheckpoint(db, jobName, from, to, rows);
     await db.query('COMMIT');
     return { rows, ms: performance.now() - started };
@@ -147,17 +166,15 @@ function filter(where: string | undefined): string[] {
 }
 
 /**
- * EXPLAIN of the whole UPDATE: proves `set` and `where` are valid SQL for this table before any
- * batch runs (nothing is executed), and gives the planner's row estimate for progress.
+ * EXPLAIN of the whole job as one statement: proves its clauses are valid SQL for this table before
+ * any batch runs (nothing is executed), and gives the planner's row estimate for progress.
  */
-async function planUpdate(db: Queryable, target: BatchTarget, job: Job): Promise<number> {
+async function planJob(db: Queryable, target: BatchTarget, job: Job): Promise<number> {
   try {
-    const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-      `EXPLAIN (FORMAT JSON) UPDATE ${target.table} SET ${job.set}${job.where ? ` WHERE (${job.where})` : ''}`,
-    );
+    const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${job.whole(target)}`);
     return planRows(rows[0]['QUERY PLAN'][0].Plan);
   } catch (error) {
-    throw new Error(`batchUpdate on ${target.label}: the set or where clause is not valid: ${(error as Error).message}`);
+    throw new Error(`${job.verb} on ${target.label}: the set or where clause is not valid: ${(error as Error).message}`);
   }
 }
 
@@ -174,7 +191,7 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** An UPDATE's top node reports 0 rows; the rows it will touch are its input's. */
+/** An UPDATE's or INSERT's top node reports 0 rows; the rows it will touch are its input's. */
 function planRows(plan: PlanNode): number {
   return plan['Node Type'] === 'ModifyTable' && plan.Plans?.length ? planRows(plan.Plans[0]) : plan['Plan Rows'];
 }
@@ -188,24 +205,47 @@ async function assertNoNullKeys(db: Queryable, target: BatchTarget, where: strin
   const n = Number(rows[0].n);
   if (n > 0) {
     throw new Error(
-      `batchUpdate on ${target.label}: ${n} row(s) to migrate have a NULL ${target.key}, and batches page by that key, ` +
+      `${target.label}: ${n} row(s) to migrate have a NULL ${target.key}, and batches page by that key, ` +
         'so they would never be reached. Page on a NOT NULL column (the primary key) with key: …',
     );
   }
 }
 
-function checkJob(job: BatchUpdateJob): Job {
+function updateJob(job: BatchUpdateJob): Job {
   if (!job || typeof job.set !== 'string' || !job.set.trim()) {
     throw new Error("batchUpdate needs `set`: the SQL after SET, e.g. set: `\"locale\" = 'en'`.");
   }
+  return {
+    ...pacing('batchUpdate', job),
+    statement: (target, range) => `UPDATE ${target.table} SET ${job.set} WHERE ${range}`,
+    whole: (target) => `UPDATE ${target.table} SET ${job.set}${job.where?.trim() ? ` WHERE (${job.where})` : ''}`,
+  };
+}
+
+function copyJob(job: BatchCopyJob): Job {
+  if (!job || !Array.isArray(job.columns) || job.columns.length === 0 || typeof job.into !== 'string' || !job.into.trim()) {
+    throw new Error('batchCopy needs `columns` (to copy) and `into` (the table that receives them, with a unique key column).');
+  }
+  const key = quoteIdent(job.key ?? 'id');
+  const columns = job.columns.map(quoteIdent);
+  const list = [key, ...columns].join(', ');
+  const upsert = `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+  const select = (target: BatchTarget) => `SELECT ${[key, ...columns].map((c) => `${target.table}.${c}`).join(', ')} FROM ${target.table}`;
+  return {
+    ...pacing('batchCopy', job),
+    statement: (target, range) => `INSERT INTO ${job.into} (${list}) ${select(target)} WHERE ${range} ${upsert}`,
+    whole: (target) => `INSERT INTO ${job.into} (${list}) ${select(target)}${job.where?.trim() ? ` WHERE (${job.where})` : ''} ${upsert}`,
+  };
+}
+
+function pacing(verb: string, job: { batchSize?: number; throttleMs?: number; where?: string }): Pick<Job, 'verb' | 'batchSize' | 'throttleMs' | 'where'> {
   const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-    throw new Error(`batchUpdate: batchSize must be a whole number from 1 to ${MAX_BATCH_SIZE} (got ${job.batchSize}).`);
+    throw new Error(`${verb}: batchSize must be a whole number from 1 to ${MAX_BATCH_SIZE} (got ${job.batchSize}).`);
   }
   const throttleMs = job.throttleMs ?? 0;
-  if (!Number.isFinite(throttleMs) || throttleMs < 0) throw new Error(`batchUpdate: throttleMs must be 0 or more (got ${job.throttleMs}).`);
-  const where = job.where?.trim() || undefined;
-  return { set: job.set, where, batchSize, throttleMs };
+  if (!Number.isFinite(throttleMs) || throttleMs < 0) throw new Error(`${verb}: throttleMs must be 0 or more (got ${job.throttleMs}).`);
+  return { verb, batchSize, throttleMs, where: job.where?.trim() || undefined };
 }
 
 function checkLockTimeout(value: string): string {

@@ -1,8 +1,8 @@
 import { quoteIdent } from '../../sql/identifiers';
 import type { RuntimeLogger } from '../logger';
 import type { Queryable } from '../pg-client';
-import { runBatchUpdate, type BatchRunOptions } from './batch-update';
-import type { BatchUpdateJob, DataMigrationContext, DataMigrationDirection } from './types';
+import { runBatchCopy, runBatchUpdate, type BatchRunOptions } from './batch-update';
+import type { BatchCopyJob, BatchUpdateJob, DataMigrationContext, DataMigrationDirection } from './types';
 
 export interface ContextOptions extends Omit<BatchRunOptions, 'jobName' | 'logger'> {
   migrationName: string;
@@ -33,6 +33,19 @@ export function checkpointPrefix(migrationName: string, direction: DataMigration
 export function createDataMigrationContext(db: Queryable, options: ContextOptions): RunContext {
   const { migrationName, direction, logger, ...batchOptions } = options;
   const jobs: string[] = [];
+  /** Each batch job of a run needs its own checkpoint; validate() may not write at all. */
+  const claimJobName = (verb: string, job: Pick<BatchUpdateJob, 'table' | 'name'>): string => {
+    if (direction === 'validate') throw new Error(`${migrationName}: validate() must only read; ${verb} belongs in up() or down().`);
+    const jobName = batchJobName(migrationName, direction, job ?? ({} as BatchUpdateJob));
+    if (jobs.includes(jobName)) {
+      throw new Error(
+        `${migrationName}: two batch jobs on ${quoteIdent(job.table)} would share the checkpoint ${JSON.stringify(jobName)}. ` +
+          `Give each a distinct name: ${verb}({ name: 'step2', … }).`,
+      );
+    }
+    jobs.push(jobName);
+    return jobName;
+  };
   const context: DataMigrationContext = {
     migrationName,
     async query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
@@ -42,16 +55,10 @@ export function createDataMigrationContext(db: Queryable, options: ContextOption
       return (last?.rows ?? []) as Row[];
     },
     async batchUpdate(job: BatchUpdateJob) {
-      if (direction === 'validate') throw new Error(`${migrationName}: validate() must only read; batchUpdate belongs in up() or down().`);
-      const jobName = batchJobName(migrationName, direction, job ?? ({} as BatchUpdateJob));
-      if (jobs.includes(jobName)) {
-        throw new Error(
-          `${migrationName}: two batchUpdate jobs on ${quoteIdent(job.table)} would share the checkpoint ${JSON.stringify(jobName)}. ` +
-            "Give each a distinct name: batchUpdate({ name: 'step2', … }).",
-        );
-      }
-      jobs.push(jobName);
-      return runBatchUpdate(db, job, { ...batchOptions, jobName, logger });
+      return runBatchUpdate(db, job, { ...batchOptions, jobName: claimJobName('batchUpdate', job), logger });
+    },
+    async batchCopy(job: BatchCopyJob) {
+      return runBatchCopy(db, job, { ...batchOptions, jobName: claimJobName('batchCopy', job), logger });
     },
     async count(table: string, where?: string): Promise<number> {
       const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}${where?.trim() ? ` WHERE (${where})` : ''}`);

@@ -15,6 +15,11 @@ export interface DataMigrationContext {
    * resumes where it stopped, without redoing or skipping a row.
    */
   batchUpdate(job: BatchUpdateJob): Promise<BatchUpdateResult>;
+  /**
+   * Copies columns of a table into another one (a backup), keyed by the pagination key, in the same
+   * checkpointed batches. Re-running refreshes copied rows instead of duplicating them.
+   */
+  batchCopy(job: BatchCopyJob): Promise<BatchUpdateResult>;
   /** `count(*)` of a table, optionally with a SQL condition. */
   count(table: string, where?: string): Promise<number>;
   /** A progress line in the migrator's output. */
@@ -36,6 +41,23 @@ export interface BatchUpdateJob {
   /** Rows per batch (1..100000, default 5000). */
   batchSize?: number;
   /** Pause between batches, to leave the database room for live traffic (default 0). */
+  throttleMs?: number;
+  /** Distinguishes several jobs on the same table in one migration (part of the checkpoint name). */
+  name?: string;
+}
+
+export interface BatchCopyJob {
+  /** The table to copy from (resolved through the search_path, like `batchUpdate`). */
+  table: string;
+  /** Pagination key, copied too; the target must have a unique index on it. Default `id`. */
+  key?: string;
+  /** Columns to copy besides the key. */
+  columns: string[];
+  /** The receiving table as SQL, schema-qualified and quoted: `"_forge_backup"."User__email__20250101"`. */
+  into: string;
+  /** SQL condition selecting the rows to copy (default: all). */
+  where?: string;
+  batchSize?: number;
   throttleMs?: number;
   /** Distinguishes several jobs on the same table in one migration (part of the checkpoint name). */
   name?: string;

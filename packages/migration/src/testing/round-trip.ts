@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Tree } from '@nx/devkit';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import { createDataMigrationRunner } from '../runtime/data-migration-runner';
+import { migrate } from '../runtime/migrate';
+import type { ProjectTarget } from '../runtime/project-target';
+import { validateMigrations, type ValidationReport } from '../runtime/validate/validate';
+import { diskView } from '../workspace/file-view';
+import { readMigrationsDirectory } from '../workspace/migrations-directory';
+import { locatePrismaProject, readSchemaFiles } from '../workspace/prisma-project';
+import { BASELINE, collectingLogger } from './migrations';
+import { SAMPLE_ROOT, snapshotTree } from './sample-tree';
+
+export interface RoundTripOptions {
+  /** Fills the database, at the state before the generated migrations, with rows of your own. */
+  seed?: (url: string) => Promise<void>;
+  /** Rows the validator generates into touched tables that are still empty (default 100). */
+  seedRows?: number;
+}
+
+export interface RoundTrip {
+  report: ValidationReport;
+  /** The database, left in the state after the generated migrations (validation re-applies them). */
+  url: string;
+  target: ProjectTarget;
+  /** Everything the runtime and the validator printed. */
+  log: string[];
+}
+
+/**
+ * Proves what generators wrote into a test tree, the way `migrate-validate` does: the tree's
+ * Prisma project is written to a temporary directory (data migrations are loaded from there),
+ * the baseline is applied to `url` and seeded, then every generated migration goes up, through
+ * validate(), down (schema and rows compared with before), and up again.
+ */
+export async function proveGeneratedMigrations(tree: Tree, url: string, options: RoundTripOptions = {}): Promise<RoundTrip> {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-roundtrip-'));
+  try {
+    const disk = new FsTree(dir, false);
+    for (const [path, content] of snapshotTree(tree)) if (path.startsWith(`${SAMPLE_ROOT}/`)) disk.write(path, content);
+    flushChanges(dir, disk.listChanges());
+    const view = diskView(dir);
+    const layout = locatePrismaProject(view, SAMPLE_ROOT);
+    const directory = readMigrationsDirectory(view, layout.migrationsDir);
+    const logger = collectingLogger();
+    const target: ProjectTarget = {
+      url,
+      directory,
+      dataMigrations: createDataMigrationRunner(url, join(dir, layout.dataMigrationsDir), logger),
+      logger,
+      retryDelayMs: 50,
+    };
+    const baseline = await migrate(target, { to: BASELINE });
+    if (baseline.error) throw baseline.error;
+    await options.seed?.(url);
+    const toProve = directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
+    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows });
+    return { report, url, target, log: logger.lines };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
