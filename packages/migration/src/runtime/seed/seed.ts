@@ -3,6 +3,7 @@ import { type RuntimeLogger, silentLogger } from '../logger';
 import type { Queryable } from '../pg-client';
 import { type Catalog, type TableInfo, findTable, readCatalog, tableKey, tableRefOf } from './catalog';
 import { SeedError, insertFailure, pgErrorFields } from './errors';
+import { applySeedHints, type SeedHint } from './hints';
 import { type SeedStep, parentClosure, planSeed } from './plan';
 import { buildDeferredUpdate, buildInsert, parentRowsSql } from './statements';
 import { planColumn } from './values';
@@ -16,6 +17,8 @@ export interface SeedOptions {
   onlyIfEmpty?: boolean;
   /** Progress and warnings (a CHECK worked around, a link left NULL). Default: silent. */
   logger?: RuntimeLogger;
+  /** What the data must look like beyond the catalog (values of a column, keys it references). */
+  hints?: SeedHint[];
 }
 
 export interface SeededTable {
@@ -43,6 +46,7 @@ export async function seedTables(client: Queryable, tables: string[], options: S
   await client.query('BEGIN');
   try {
     const catalog = await readCatalog(client, options.schema);
+    applySeedHints(catalog, options.hints ?? []);
     const targets = [...new Set(tables.map((name) => findTable(catalog, name)))];
     const closure = parentClosure(catalog, targets);
     const withRows = await tablesWithRows(client, closure);

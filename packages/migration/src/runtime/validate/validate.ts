@@ -5,7 +5,7 @@ import { migrate } from '../migrate';
 import { migrateDown } from '../migrate-down';
 import { withClient } from '../pg-client';
 import type { ProjectTarget } from '../project-target';
-import { seedTables } from '../seed';
+import { parseSeedHints, seedTables } from '../seed';
 import { fingerprintDifference, schemaFingerprint } from './fingerprint';
 import { changedTables, tableChecksums } from './table-checksums';
 import { touchedTables } from './touched-tables';
@@ -77,7 +77,7 @@ async function proveOne(target: ProjectTarget, name: string, sql: string, option
   const before = await withClient(target.url, async (client) => {
     const existing = new Set((await client.query<{ t: string }>(`SELECT relname AS t FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r','p')`)).rows.map((r) => r.t));
     const touched = touchedTables(sql).filter((t) => existing.has(t));
-    await seedTables(client, touched, { rows: options.seedRows ?? 100, onlyIfEmpty: true });
+    await seedTables(client, touched, { rows: options.seedRows ?? 100, onlyIfEmpty: true, hints: parseSeedHints(sql) });
     const checksums = await tableChecksums(client);
     return { touched, checksums, fingerprint: await schemaFingerprint(client) };
   });
