@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
+  ColumnTypeEnum,
   DriverAdapterError,
   type SqlDriverAdapter,
+  type SqlResultSet,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -27,6 +29,15 @@ const PG_OID_CHAR = 18;
 const PG_OID_TEXT = 25;
 
 /**
+ * Result rows → the positions of their `"char"` columns, which CharAsTextClient relabelled as text
+ * so that adapter-pg accepts them; `withCharColumns` then reports those columns to the engine as
+ * characters, which is what its describer reads them as (pg_constraint.contype of a CHECK constraint
+ * read as text made the engine panic: every database with a CHECK constraint hung introspection,
+ * drift checks and migrate-validate).
+ */
+const charColumnsOf = new WeakMap<object, number[]>();
+
+/**
  * pg.Client that reports PostgreSQL's one-byte `"char"` (pg_class.relkind, pg_constraint.contype…)
  * as text: adapter-pg has no mapping for it and the schema engine's introspection queries select it
  * (ENGINE-NOTES defect 5). The value itself is already a one-character string.
@@ -35,9 +46,14 @@ class CharAsTextClient extends pg.Client {
   override query(...args: unknown[]): never {
     const patch = (result: unknown) => {
       for (const r of ([] as unknown[]).concat(result ?? [])) {
-        for (const field of (r as pg.QueryResult | undefined)?.fields ?? []) {
-          if (field.dataTypeID === PG_OID_CHAR) field.dataTypeID = PG_OID_TEXT;
-        }
+        const chars: number[] = [];
+        ((r as pg.QueryResult | undefined)?.fields ?? []).forEach((field, i) => {
+          if (field.dataTypeID !== PG_OID_CHAR) return;
+          field.dataTypeID = PG_OID_TEXT;
+          chars.push(i);
+        });
+        const rows = (r as pg.QueryResult | undefined)?.rows;
+        if (chars.length && rows) charColumnsOf.set(rows, chars);
       }
       return result;
     };
@@ -50,6 +66,12 @@ class CharAsTextClient extends pg.Client {
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
     return (result instanceof Promise ? result.then(patch) : result) as never;
   }
+}
+
+/** adapter-pg returns pg's own rows array: the `"char"` columns recorded for it become characters. */
+function withCharColumns(result: SqlResultSet): SqlResultSet {
+  for (const i of charColumnsOf.get(result.rows) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+  return result;
 }
 
 /**
@@ -83,8 +105,8 @@ class ScriptAsOneQueryAdapter implements SqlDriverAdapter {
   ) {
     this.adapterName = inner.adapterName;
   }
-  queryRaw(...args: Parameters<SqlDriverAdapter['queryRaw']>) {
-    return this.inner.queryRaw(...args);
+  async queryRaw(...args: Parameters<SqlDriverAdapter['queryRaw']>) {
+    return withCharColumns(await this.inner.queryRaw(...args));
   }
   executeRaw(...args: Parameters<SqlDriverAdapter['executeRaw']>) {
     return this.inner.executeRaw(...args);

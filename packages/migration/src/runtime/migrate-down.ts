@@ -2,6 +2,7 @@ import type { MigrationFolder } from '../engine/migrations';
 import { inputError } from '../errors';
 import { splitStatements } from '../sql/split-statements';
 import { withDeployLock } from './deploy-lock';
+import { dropInvalidIndexLeftBy } from './invalid-index';
 import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, isApplied, readMigrationRecords } from './migration-records';
 import { withClient } from './pg-client';
@@ -66,10 +67,12 @@ async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): P
     dataMs = performance.now() - started;
   }
   const started = performance.now();
+  await dropInvalidIndexLeftBy(target, migration.downSql!);
   const { retries } = await retryOnLockTimeout(`${migration.name} (down.sql)`, () => runDownScript(target, migration), {
     logger: target.logger,
     retries: target.lockRetries,
     baseDelayMs: target.retryDelayMs,
+    beforeRetry: () => dropInvalidIndexLeftBy(target, migration.downSql!),
   });
   const sqlMs = performance.now() - started;
   target.logger.info(`↩ ${migration.name} rolled back (${Math.round(dataMs + sqlMs)} ms)`);

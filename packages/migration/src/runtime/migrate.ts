@@ -1,10 +1,10 @@
 import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
 import type { MigrationFolder } from '../engine/migrations';
-import { splitStatements, statementText } from '../sql/split-statements';
+import { dropInvalidIndexLeftBy } from './invalid-index';
 import { withDeployLock } from './deploy-lock';
 import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, isApplied, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
-import { withClient, type Queryable } from './pg-client';
+import { withClient } from './pg-client';
 import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
 
 /** One step of a run: a SQL migration or the data migration that follows it. Results are data. */
@@ -81,7 +81,7 @@ async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[]
       target.logger.info(`${migration.name} failed before; marking that attempt rolled back and applying it again.`);
       await markMigrationRolledBack(db, migration.name);
     }
-    await dropInvalidIndexLeftBy(target, migration);
+    await dropInvalidIndexLeftBy(target, migration.sql);
     const { retries } = await retryOnLockTimeout(
       migration.name,
       () => applyMigrations(db, target.directory, migrations.slice(0, index + 1)),
@@ -91,7 +91,7 @@ async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[]
         baseDelayMs: target.retryDelayMs,
         beforeRetry: async () => {
           await markMigrationRolledBack(db, migration.name);
-          await dropInvalidIndexLeftBy(target, migration);
+          await dropInvalidIndexLeftBy(target, migration.sql);
         },
       },
     );
@@ -118,32 +118,6 @@ async function runDataStep(target: ProjectTarget, migration: MigrationFolder): P
     target.logger.warn(`✗ ${message}\nIts progress is checkpointed: run migrate again to resume.`);
     return { migration: migration.name, kind: 'data', status: 'failed', ms: performance.now() - started, retries: 0, error: message };
   }
-}
-
-/**
- * A `CREATE INDEX CONCURRENTLY` that was interrupted leaves an INVALID index behind, and
- * `IF NOT EXISTS` would then skip it: drop such a leftover before (re)building.
- */
-async function dropInvalidIndexLeftBy(target: ProjectTarget, migration: MigrationFolder): Promise<void> {
-  const name = concurrentIndexName(migration.sql);
-  if (!name) return;
-  await withClient(target.url, async (client: Queryable) => {
-    const { rows } = await client.query<{ invalid: boolean }>(
-      `SELECT NOT i.indisvalid AS invalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-        WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
-      [name],
-    );
-    if (rows[0]?.invalid) {
-      target.logger.warn(`Dropping the INVALID index ${name} left by an interrupted build, before building it again.`);
-      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name.replace(/"/g, '""')}"`);
-    }
-  });
-}
-
-export function concurrentIndexName(sql: string): string | undefined {
-  const statements = splitStatements(sql).map(statementText).filter((s) => !/^SET\s/i.test(s));
-  if (statements.length !== 1) return undefined;
-  return /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"((?:[^"]|"")+)"/i.exec(statements[0])?.[1]?.replace(/""/g, '"');
 }
 
 /** Migrations recorded in the database but missing on disk mean the histories diverged: stop. */

@@ -1,8 +1,10 @@
 import type { Tree } from '@nx/devkit';
 import { inputError } from '../../errors';
-import { tableName } from '../../prisma-schema/constraint-names';
+import { columnName, tableName } from '../../prisma-schema/constraint-names';
 import { addColumns, type ColumnSpec } from '../../prisma-schema/edits/add-columns';
-import { addColumnRecipe } from '../../recipes/add-column';
+import { addColumnRecipe, type ColumnToAdd } from '../../recipes/add-column';
+import { nextMigrationStamp } from '../../rules/backup-stamp';
+import { columnDefinitions } from '../../rules/column-definition';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
 import { parseJsonOption, recipeOptions } from '../shared/options';
@@ -16,11 +18,25 @@ export async function addColumnGenerator(tree: Tree, options: AddColumnGenerator
   const change = await planSchemaChange(tree, options.project, ({ document, datamodel }) =>
     addColumns(document, datamodel, options.targetTable, columns),
   );
-  const table = tableName(change.after.datamodel.models.find((m) => m.name === options.targetTable)!);
+  const model = change.after.datamodel.models.find((m) => m.name === options.targetTable)!;
+  const table = tableName(model);
+  // Backfill values become SQL literals the way Prisma writes a default of that type.
+  const literals = await columnDefinitions(
+    change.after.files,
+    change.summary.filter((c) => c.backfillValue !== undefined).map((c) => ({ model: options.targetTable, field: c.name, withDefault: String(c.backfillValue) })),
+  );
+  let next = 0;
+  const toAdd: ColumnToAdd[] = change.summary.map((c) => (c.backfillValue !== undefined ? { ...c, backfillLiteral: literals[next++].default } : c));
+  const idFields = model.primaryKey ? [] : model.fields.filter((f) => f.isId);
   const plan = addColumnRecipe(
     change.naive,
-    table,
-    change.summary,
+    {
+      model: options.targetTable,
+      table,
+      key: idFields.length === 1 ? columnName(model, idFields[0].name) : undefined,
+      stamp: nextMigrationStamp(tree, change.project.migrationsDir),
+    },
+    toAdd,
     recipeOptions(options, `add_column_${table}_${columns.map((c) => c.name).join('_')}`),
   );
   const written = writeChange(tree, change, plan);
@@ -34,13 +50,30 @@ function normalizeColumns(options: AddColumnGeneratorSchema): ColumnSpec[] {
       throw inputError(`--columns must be a JSON array of {"name", "type", …} objects. Example: --columns '${COLUMNS_EXAMPLE}'`);
     }
     if (options.name) throw inputError('Give either --columns or --name/--type, not both.');
-    return many.map((c) => ({ ...c, default: c.default === undefined ? undefined : String(c.default) }));
+    return many.map((c) => ({
+      ...c,
+      default: c.default === undefined ? undefined : String(c.default),
+      backfillValue: c.backfillValue === undefined ? undefined : String(c.backfillValue),
+    }));
   }
   if (!options.name || !options.type) {
     throw inputError(`Missing ${!options.name ? '--name' : '--type'}: give --name and --type (or --columns '${COLUMNS_EXAMPLE}').`);
   }
-  const { name, type, optional, list, dbType, unique, map } = options;
-  return [{ name, type, optional, list, dbType, unique, map, default: options.default === undefined ? undefined : String(options.default) }];
+  const { name, type, optional, list, dbType, unique, map, backfillSql } = options;
+  return [
+    {
+      name,
+      type,
+      optional,
+      list,
+      dbType,
+      unique,
+      map,
+      backfillSql,
+      default: options.default === undefined ? undefined : String(options.default),
+      backfillValue: options.backfillValue === undefined ? undefined : String(options.backfillValue),
+    },
+  ];
 }
 
 export default addColumnGenerator;

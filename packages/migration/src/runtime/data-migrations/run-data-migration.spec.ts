@@ -138,7 +138,7 @@ describe('runDataMigration', () => {
       validate: async () => true,
     };
     await expect(withDb(url, (db) => runDataMigration(db, NAME, probe, 'up', { logger }))).rejects.toThrow(
-      `${NAME}: two batchUpdate jobs on "User" would share the checkpoint "${NAME}:User". Give each a distinct name`,
+      `${NAME}: two batch jobs on "User" would share the checkpoint "${NAME}:User". Give each a distinct name`,
     );
     expect(seen).toEqual([NAME, [{ id: 2 }, { id: 3 }], [{ b: 2 }], 3, 1]);
     expect(infos).toContain(`[${NAME}] hello`);

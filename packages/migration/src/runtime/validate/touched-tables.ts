@@ -1,11 +1,14 @@
 import { splitStatements, statementText } from '../../sql/split-statements';
 
+/** A table name, quoted or not, optionally schema-qualified. */
+const NAME = String.raw`((?:"(?:[^"]|"")+"|\w+)(?:\.(?:"(?:[^"]|"")+"|\w+))?)`;
+
 const TABLE_REFERENCES = [
-  /^ALTER TABLE (?:ONLY )?(?:IF EXISTS )?("(?:[^"]|"")+"(?:\."(?:[^"]|"")+")?|\w+)/i,
-  /^(?:CREATE|DROP) (?:UNIQUE )?INDEX .*? ON (?:ONLY )?("(?:[^"]|"")+"(?:\."(?:[^"]|"")+")?|\w+)/i,
-  /^UPDATE (?:ONLY )?("(?:[^"]|"")+"|\w+)/i,
-  /^INSERT INTO ("(?:[^"]|"")+"|\w+)/i,
-  /^DELETE FROM (?:ONLY )?("(?:[^"]|"")+"|\w+)/i,
+  new RegExp(String.raw`^ALTER TABLE (?:ONLY )?(?:IF EXISTS )?${NAME}`, 'i'),
+  new RegExp(String.raw`^(?:CREATE|DROP) (?:UNIQUE )?INDEX .*? ON (?:ONLY )?${NAME}`, 'i'),
+  new RegExp(String.raw`^UPDATE (?:ONLY )?${NAME}`, 'i'),
+  new RegExp(String.raw`^INSERT INTO ${NAME}`, 'i'),
+  new RegExp(String.raw`^DELETE FROM (?:ONLY )?${NAME}`, 'i'),
   /^DROP TABLE (?:IF EXISTS )?(.+)$/i,
   /^TRUNCATE (?:TABLE )?(.+)$/i,
 ];
@@ -21,7 +24,10 @@ export function touchedTables(sql: string): string[] {
       const match = pattern.exec(statement);
       if (match) for (const name of splitNames(match[1])) tables.add(name);
     }
-    for (const reference of statement.matchAll(/\bREFERENCES ("(?:[^"]|"")+"|\w+)/gi)) tables.add(unquote(reference[1]));
+    // Tables a statement reads from (CREATE TABLE … AS SELECT … FROM "User", INSERT … SELECT …) or references.
+    for (const reference of statement.matchAll(new RegExp(String.raw`\b(?:REFERENCES|FROM) ${NAME}`, 'gi'))) {
+      for (const name of splitNames(reference[1])) tables.add(name);
+    }
   }
   return [...tables];
 }
@@ -32,6 +38,8 @@ function splitNames(list: string): string[] {
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean)
+    // the tool's own backups and bookkeeping are not data the migration must be proven on
+    .filter((n) => !/^"?_forge/.test(n) || !n.includes('.'))
     .map((n) => unquote(n.split('.').pop()!));
 }
 

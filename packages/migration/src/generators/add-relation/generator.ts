@@ -1,0 +1,31 @@
+import type { Tree } from '@nx/devkit';
+import { addRelation } from '../../prisma-schema/edits/add-relation';
+import { addRelationRecipe } from '../../recipes/add-relation';
+import { planSchemaChange } from '../../rules/schema-change';
+import { printChange, writeChange } from '../../rules/write-change';
+import { recipeOptions, toList } from '../shared/options';
+import type { AddRelationGeneratorSchema } from './schema';
+
+/** `nx g @forge/migration:add-relation --targetTable Order --field coupon --references Coupon --optional` */
+export async function addRelationGenerator(tree: Tree, options: AddRelationGeneratorSchema): Promise<void> {
+  const change = await planSchemaChange(tree, options.project, ({ document, datamodel }) =>
+    addRelation(document, datamodel, {
+      model: options.targetTable,
+      field: options.field,
+      references: options.references,
+      fields: toList(options.fields),
+      referencedFields: toList(options.referencedFields),
+      optional: options.optional,
+      onDelete: options.onDelete,
+      onUpdate: options.onUpdate,
+      relationName: options.relationName,
+      backRelationField: options.backRelationField,
+    }),
+  );
+  const relation = change.summary;
+  const plan = addRelationRecipe(change.naive, relation, recipeOptions(options, `add_relation_${relation.table}_${relation.field}`));
+  const written = writeChange(tree, change, plan);
+  printChange(change, plan, written, { models: [...new Set([options.targetTable, options.references])] });
+}
+
+export default addRelationGenerator;

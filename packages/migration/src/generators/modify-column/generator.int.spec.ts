@@ -1,0 +1,206 @@
+import { migrate } from '../../runtime/migrate';
+import { migrateDown } from '../../runtime/migrate-down';
+import { query, useEmbeddedPostgres } from '../../testing/database';
+import { proveGeneratedMigrations } from '../../testing/round-trip';
+import { seedSampleData } from '../../testing/sample-data';
+import { SAMPLE_MIGRATIONS, createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
+import { modifyColumnGenerator } from './generator';
+
+const pg = useEmbeddedPostgres();
+
+const STATUS_MAP = { pending: 'PENDING', paid: 'PAID', shipped: 'SHIPPED', cancelled: 'CANCELLED' };
+
+async function leftovers(url: string) {
+  const [state] = await query<{ functions: number; triggers: number; checks: number }>(
+    url,
+    `SELECT (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '_forge')::int AS functions,
+            (SELECT count(*) FROM pg_trigger WHERE tgrelid = '"Order"'::regclass AND NOT tgisinternal)::int AS triggers,
+            (SELECT count(*) FROM pg_constraint WHERE conrelid = '"Order"'::regclass AND contype = 'c')::int AS checks`,
+  );
+  return state;
+}
+
+/** md5 of every Order row as JSON, keyed by id (column order does not matter: the swap moves a column to the end). */
+async function rowDigests(url: string): Promise<Map<string, string>> {
+  const rows = await query<{ k: string; h: string }>(url, `SELECT id::text AS k, md5(to_jsonb(t)::text) AS h FROM "Order" t`);
+  return new Map(rows.map((r) => [r.k, r.h]));
+}
+
+/** A digest of one column of Order, keyed by id: proves its values are untouched. */
+async function columnDigest(url: string, column: string): Promise<string> {
+  const [{ digest }] = await query<{ digest: string }>(url, `SELECT md5(string_agg(id || '=' || coalesce("${column}"::text, '∅'), ',' ORDER BY id)) AS digest FROM "Order"`);
+  return digest;
+}
+
+describe('modify-column on a real PostgreSQL', () => {
+  it('Order.status → enum OrderStatus on 100,000 orders: proven up/down/up, every row mapped, rollback gives the original strings back', async () => {
+    const tree = createSampleTree();
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: JSON.stringify(STATUS_MAP) });
+    let before = new Map<string, string>();
+    const { report, url, target } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+      seed: async (u) => {
+        await seedSampleData(u, { orders: 100_000, users: 50, auditLogs: 10 });
+        before = await rowDigests(u);
+      },
+    });
+    expect(report.migrations.map((m) => [m.migration.replace(/^\d{14}_/, ''), m.verdict, m.problems])).toEqual([
+      ['modify_column_order_status', 'pass', []],
+      ['modify_column_order_status_check', 'pass', []],
+      ['modify_column_order_status_swap', 'pass', []],
+    ]);
+    expect(report.migrations[0].rows).toBe(100_000);
+    expect(report.migrations[0].validated).toBe(true);
+    expect(report.ok).toBe(true);
+
+    const [column] = await query<{ type: string; notnull: boolean; default: string }>(
+      url,
+      `SELECT format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS default
+         FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = '"Order"'::regclass AND a.attname = 'status'`,
+    );
+    expect(column).toEqual({ type: '"OrderStatus"', notnull: true, default: `'PENDING'::"OrderStatus"` });
+    const counts = await query<{ status: string; n: number }>(url, `SELECT status::text, count(*)::int AS n FROM "Order" GROUP BY 1 ORDER BY 1`);
+    expect(counts).toEqual([
+      { status: 'PENDING', n: 25_000 },
+      { status: 'PAID', n: 25_000 },
+      { status: 'SHIPPED', n: 25_000 },
+      { status: 'CANCELLED', n: 25_000 },
+    ].sort((a, b) => a.status.localeCompare(b.status)));
+    // Every row got exactly its mapped value: the backup holds the originals, keyed by id.
+    const [{ wrong }] = await query<{ wrong: number }>(
+      url,
+      `SELECT count(*)::int AS wrong FROM "Order" o JOIN "_forge_backup"."${folderStamp(tree)}" b USING (id)
+        WHERE o.status::text <> upper(b.status)`,
+    );
+    expect(wrong).toBe(0);
+    expect(await leftovers(url)).toEqual({ functions: 0, triggers: 0, checks: 0 });
+
+    // A row written after the swap, then the whole change rolled back: the original strings come
+    // back (from the backup), the new row through the reverse map, and the enum is gone.
+    await query(url, `INSERT INTO "Order"("tenantId", "userId", "totalCents") VALUES (1, 1, 1)`);
+    await query(url, `UPDATE "Order" SET status = 'SHIPPED' WHERE id = 4`);
+    const down = await migrateDown(target, 3);
+    expect(down.error).toBeUndefined();
+    const after = await rowDigests(url);
+    const newest = [...after.keys()].map(Number).sort((a, b) => b - a)[0];
+    expect(await query(url, `SELECT id, status FROM "Order" WHERE id IN (4, ${newest}) ORDER BY id`)).toEqual([
+      { id: 4, status: 'shipped' },
+      { id: newest, status: 'pending' },
+    ]);
+    after.delete(String(newest));
+    after.delete('4');
+    before.delete('4');
+    expect(after).toEqual(before);
+    expect(await query(url, `SELECT count(*)::int AS n FROM pg_type WHERE typname = 'OrderStatus'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('a map that misses a value present in the data: the data migration refuses, listing the values and row keys; nothing is converted', async () => {
+    const tree = createSampleTree();
+    const { cancelled: _dropped, ...partial } = STATUS_MAP;
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: partial });
+    let digest = '';
+    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+      seed: async (u) => {
+        await seedSampleData(u, { orders: 1000, users: 20, auditLogs: 10 });
+        digest = await columnDigest(u, 'status');
+      },
+    });
+    expect(report.ok).toBe(false);
+    const problem = report.migrations[0].problems.join('\n');
+    expect(problem).toMatch(/up failed: Data migration of \d{14}_modify_column_order_status failed: 250 row\(s\) of Order hold a status that does not convert to OrderStatus/);
+    expect(problem).toMatch(/"cancelled": 250 row\(s\), e\.g\. id 3, 7, 11, 15, 19/);
+    expect(problem).toMatch(/add the missing values to --map/);
+    expect(await columnDigest(url, 'status')).toBe(digest);
+    expect(await query(url, `SELECT count(status__forge_new)::int AS n FROM "Order"`)).toEqual([{ n: 0 }]);
+  });
+
+  it("on an empty database, the validator's generated rows follow the seed hints, so the conversions are proven too", async () => {
+    // (The validator seeds tables that are empty when a migration comes: one change per database.)
+    const toEnum = createSampleTree();
+    await modifyColumnGenerator(toEnum, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: STATUS_MAP });
+    const enumRun = await proveGeneratedMigrations(toEnum, await pg.freshDatabase());
+    expect(enumRun.report.migrations.map((m) => [m.verdict, m.problems])).toEqual([['pass', []], ['pass', []], ['pass', []]]);
+    expect(enumRun.report.migrations[0].rows).toBeGreaterThan(0);
+    expect(enumRun.report.ok).toBe(true);
+
+    const toInt = createSampleTree();
+    await modifyColumnGenerator(toInt, { targetTable: 'Order', column: 'note', type: 'Int' });
+    const intRun = await proveGeneratedMigrations(toInt, await pg.freshDatabase());
+    expect(intRun.report.migrations.map((m) => [m.migration.replace(/^\d{14}_/, ''), m.verdict, m.problems])).toEqual([
+      ['modify_column_order_note', 'pass', []],
+      ['modify_column_order_note_swap', 'pass', []],
+    ]);
+    expect(intRun.report.ok).toBe(true);
+    expect(await query(intRun.url, `SELECT count(*)::int AS n FROM "Order" WHERE note IS NOT NULL AND note NOT IN (0, 1, 42)`)).toEqual([{ n: 0 }]);
+  });
+
+  it('a binary-coercible varchar widening is ONE statement, proven', async () => {
+    const tree = createSampleTree();
+    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' });
+    const folders = newMigrationFolders(tree);
+    expect(folders).toHaveLength(1);
+    const statements = tree
+      .read(`${SAMPLE_MIGRATIONS}/${folders[0]}/migration.sql`, 'utf-8')!
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('--') && !l.startsWith('SET LOCAL'));
+    expect(statements).toEqual(['ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);']);
+    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u, { products: 500, orders: 10, auditLogs: 10 }) });
+    expect(report.ok).toBe(true);
+    expect(await query(url, `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = '"Product"'::regclass AND attname = 'sku'`)).toEqual([
+      { type: 'character varying(64)' },
+    ]);
+  });
+
+  it('String → Int with a cast: rows that do not convert are listed and refused, data untouched; once corrected, migrate resumes and converts', async () => {
+    const tree = createSampleTree();
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', type: 'Int', cast: 'trim("note")::integer' });
+    let digest = '';
+    const { report, url, target } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+      seed: async (u) => {
+        await seedSampleData(u, { orders: 2000, users: 20, auditLogs: 10 });
+        await query(u, `UPDATE "Order" SET note = CASE WHEN id IN (17, 1234) THEN 'n/a' WHEN id % 2 = 0 THEN ' ' || id ELSE NULL END`);
+        digest = await columnDigest(u, 'note');
+      },
+    });
+    expect(report.ok).toBe(false);
+    const problem = report.migrations[0].problems.join('\n');
+    expect(problem).toMatch(/2 row\(s\) of Order hold a note that does not convert to Int, so nothing was converted/);
+    expect(problem).toMatch(/"n\/a": 2 row\(s\), e\.g\. id 17, 1234/);
+    expect(await columnDigest(url, 'note')).toBe(digest);
+
+    await query(url, `UPDATE "Order" SET note = '0' WHERE note = 'n/a'`);
+    const resumed = await migrate(target);
+    expect(resumed.error).toBeUndefined();
+    const [{ converted, wrong }] = await query<{ converted: number; wrong: number }>(
+      url,
+      `SELECT count(note)::int AS converted, count(*) FILTER (WHERE note IS NOT NULL AND id % 2 = 0 AND note <> id AND id NOT IN (1234))::int AS wrong FROM "Order"`,
+    );
+    expect({ converted, wrong }).toEqual({ converted: 1001, wrong: 0 });
+    expect(await query(url, `SELECT format_type(atttypid, atttypmod) AS type, attnotnull FROM pg_attribute WHERE attrelid = '"Order"'::regclass AND attname = 'note'`)).toEqual([
+      { type: 'integer', attnotnull: false },
+    ]);
+  });
+
+  it('optional → required with --backfillValue: NULL rows filled, proven, NOT NULL without a leftover check or trigger', async () => {
+    const tree = createSampleTree();
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true, backfillValue: '' });
+    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u, { orders: 20_000, users: 20, auditLogs: 10 }) });
+    expect(report.migrations.map((m) => [m.migration.replace(/^\d{14}_/, ''), m.verdict, m.problems])).toEqual([
+      ['modify_column_order_note', 'pass', []],
+      ['modify_column_order_note_check', 'pass', []],
+      ['modify_column_order_note_not_null', 'pass', []],
+    ]);
+    expect(report.ok).toBe(true);
+    expect(await query(url, `SELECT note, count(*)::int AS n FROM "Order" GROUP BY 1 ORDER BY 1`)).toEqual([
+      { note: '', n: 16_000 },
+      { note: 'gift; wrap it', n: 4000 },
+    ]);
+    expect(await leftovers(url)).toEqual({ functions: 0, triggers: 0, checks: 0 });
+    expect(await query(url, `SELECT attnotnull FROM pg_attribute WHERE attrelid = '"Order"'::regclass AND attname = 'note'`)).toEqual([{ attnotnull: true }]);
+  });
+});
+
+/** The backup table's name: `Order__status__{stamp of the first migration folder}`. */
+function folderStamp(tree: ReturnType<typeof createSampleTree>): string {
+  return `Order__status__${newMigrationFolders(tree)[0].slice(0, 14)}`;
+}

@@ -1,0 +1,350 @@
+import type { Tree } from '@nx/devkit';
+import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { modifyColumnGenerator } from './generator';
+
+const DATA_MIGRATIONS = `${SAMPLE_ROOT}/src/migrations`;
+const STATUS_MAP = '{"pending":"PENDING","paid":"PAID","shipped":"SHIPPED","cancelled":"CANCELLED"}';
+
+/** Each new migration: folder name without its timestamp, SQL lines without comments. */
+function migrations(tree: Tree): { name: string; folder: string; up: string[]; down: string[]; upText: string; downText: string }[] {
+  const lines = (text: string) => text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('--'));
+  return newMigrationFolders(tree).map((folder) => {
+    const upText = tree.read(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'utf-8')!;
+    const downText = tree.read(`${SAMPLE_MIGRATIONS}/${folder}/down.sql`, 'utf-8')!;
+    return { name: folder.replace(/^\d{14}_/, ''), folder, up: lines(upText), down: lines(downText), upText, downText };
+  });
+}
+
+describe('modify-column generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createSampleTree();
+  });
+
+  describe("the seed's example: Order.status (free text) → a new enum OrderStatus", () => {
+    beforeEach(async () => {
+      await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: STATUS_MAP });
+    });
+
+    it('creates the enum next to the model and converts the field with its default', () => {
+      const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+      expect(schema).toMatch(/\n  status +OrderStatus +@default\(PENDING\)\n/);
+      expect(schema).toContain('  @@index([tenantId, createdAt])\n}\n\nenum OrderStatus {\n  PENDING\n  PAID\n  SHIPPED\n  CANCELLED\n}\n\nmodel OrderItem {');
+      expect(schema).toContain('/// An order; `status` is free text today (pending, paid, shipped, cancelled).\nmodel Order {');
+    });
+
+    it('writes expand (+ data migration), the NOT NULL check, and the swap', () => {
+      const [expand, check, swap] = migrations(tree);
+      expect(migrations(tree).map((m) => m.name)).toEqual(['modify_column_order_status', 'modify_column_order_status_check', 'modify_column_order_status_swap']);
+      const stamp = expand.folder.slice(0, 14);
+      const fn = (suffix: string) => `"_forge"."Order__status__${stamp}__${suffix}"`;
+      const backup = `"_forge_backup"."Order__status__${stamp}"`;
+
+      // The seed hint comes first, so migrate-validate generates convertible rows.
+      expect(expand.upText.split('\n')[0]).toBe(`-- @forge-seed "Order"."status" IN ('pending', 'paid', 'shipped', 'cancelled')`);
+      expect(expand.up).toEqual([
+        "SET LOCAL lock_timeout = '5s';",
+        `CREATE TYPE "OrderStatus" AS ENUM ('PENDING', 'PAID', 'SHIPPED', 'CANCELLED');`,
+        'CREATE SCHEMA IF NOT EXISTS "_forge";',
+        'CREATE SCHEMA IF NOT EXISTS "_forge_backup";',
+        `CREATE TABLE ${backup} AS SELECT "id", "status" FROM "Order" WITH NO DATA;`,
+        `ALTER TABLE ${backup} ADD PRIMARY KEY ("id");`,
+        `CREATE OR REPLACE FUNCTION ${fn('to_new')}("status" TEXT) RETURNS "OrderStatus" LANGUAGE plpgsql STABLE AS $forge$`,
+        'DECLARE',
+        '  forge_value "OrderStatus";',
+        'BEGIN',
+        `  forge_value := CASE WHEN "status" = 'pending'::TEXT THEN 'PENDING'::"OrderStatus" WHEN "status" = 'paid'::TEXT THEN 'PAID'::"OrderStatus" WHEN "status" = 'shipped'::TEXT THEN 'SHIPPED'::"OrderStatus" WHEN "status" = 'cancelled'::TEXT THEN 'CANCELLED'::"OrderStatus" ELSE NULL END;`,
+        '  RETURN forge_value;',
+        'END $forge$;',
+        `CREATE OR REPLACE FUNCTION ${fn('to_old')}("status" "OrderStatus") RETURNS TEXT LANGUAGE plpgsql STABLE AS $forge$`,
+        'DECLARE',
+        '  forge_value TEXT;',
+        'BEGIN',
+        `  forge_value := CASE WHEN "status" = 'PENDING'::"OrderStatus" THEN 'pending'::TEXT WHEN "status" = 'PAID'::"OrderStatus" THEN 'paid'::TEXT WHEN "status" = 'SHIPPED'::"OrderStatus" THEN 'shipped'::TEXT WHEN "status" = 'CANCELLED'::"OrderStatus" THEN 'cancelled'::TEXT ELSE "status"::text::TEXT END;`,
+        '  RETURN forge_value;',
+        'END $forge$;',
+        `CREATE OR REPLACE FUNCTION ${fn('sync')}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+        'BEGIN',
+        `  NEW."status__forge_new" := ${fn('to_new')}(NEW."status");`,
+        `  INSERT INTO ${backup} ("id", "status") VALUES (NEW."id", NEW."status")`,
+        '    ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status";',
+        '  RETURN NEW;',
+        'END $forge$;',
+        'ALTER TABLE "Order" ADD COLUMN     "status__forge_new" "OrderStatus";',
+        `CREATE TRIGGER "status__forge_sync" BEFORE INSERT OR UPDATE OF "status" ON "Order" FOR EACH ROW EXECUTE FUNCTION ${fn('sync')}();`,
+      ]);
+      expect(expand.down).toEqual([
+        "SET LOCAL lock_timeout = '5s';",
+        'DROP TRIGGER "status__forge_sync" ON "Order";',
+        'ALTER TABLE "Order" DROP COLUMN "status__forge_new";',
+        `DROP FUNCTION ${fn('sync')}();`,
+        `DROP FUNCTION ${fn('to_old')}("OrderStatus");`,
+        `DROP FUNCTION ${fn('to_new')}(TEXT);`,
+        `DROP TABLE ${backup};`,
+        'DROP TYPE "OrderStatus";',
+      ]);
+
+      expect(check.up).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;']);
+      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" DROP CONSTRAINT "Order_status__forge_new_not_null";']);
+
+      const guardEnd = swap.up.indexOf('END $forge$;');
+      expect(swap.up.slice(0, 2)).toEqual(["SET LOCAL lock_timeout = '5s';", 'DO $forge$']);
+      expect(swap.up.slice(1, guardEnd + 1).join('\n')).toMatch(/SELECT count\(\*\) INTO unconverted FROM "Order" WHERE "status__forge_new" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.status: % row\(s\) hold a value that does not convert: %\. Nothing was changed\.'/);
+      expect(swap.up.slice(guardEnd + 1)).toEqual([
+        'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_status__forge_new_not_null";',
+        'ALTER TABLE "Order" ALTER COLUMN "status__forge_new" SET NOT NULL;',
+        'ALTER TABLE "Order" DROP CONSTRAINT "Order_status__forge_new_not_null";',
+        'DROP TRIGGER "status__forge_sync" ON "Order";',
+        'ALTER TABLE "Order" DROP COLUMN "status";',
+        'ALTER TABLE "Order" RENAME COLUMN "status__forge_new" TO "status";',
+        `ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'PENDING';`,
+        `DROP FUNCTION ${fn('sync')}();`,
+        `DROP FUNCTION ${fn('to_old')}("OrderStatus");`,
+        `DROP FUNCTION ${fn('to_new')}(TEXT);`,
+      ]);
+      // The rollback of the swap: functions back, the new column renamed back, the old one re-added
+      // and filled from the backup (else the reverse map), then its NOT NULL and default.
+      const afterFunctions = swap.down.slice(swap.down.lastIndexOf('END $forge$;') + 1);
+      expect(afterFunctions).toEqual([
+        'ALTER TABLE "Order" ALTER COLUMN "status" DROP DEFAULT;',
+        'ALTER TABLE "Order" RENAME COLUMN "status" TO "status__forge_new";',
+        'ALTER TABLE "Order" ADD COLUMN     "status" TEXT;',
+        'UPDATE "Order" AS t SET "status" = CASE',
+        `  WHEN EXISTS (SELECT 1 FROM ${backup} b WHERE b."id" = t."id" AND ${fn('to_new')}(b."status") IS NOT DISTINCT FROM t."status__forge_new")`,
+        `    THEN (SELECT b."status" FROM ${backup} b WHERE b."id" = t."id")`,
+        `  ELSE ${fn('to_old')}(t."status__forge_new")`,
+        'END;',
+        'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;',
+        `ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'pending';`,
+        'ALTER TABLE "Order" ALTER COLUMN "status__forge_new" DROP NOT NULL;',
+        'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;',
+        `CREATE TRIGGER "status__forge_sync" BEFORE INSERT OR UPDATE OF "status" ON "Order" FOR EACH ROW EXECUTE FUNCTION ${fn('sync')}();`,
+      ]);
+      expect(swap.down.filter((l) => l.startsWith('CREATE OR REPLACE FUNCTION'))).toHaveLength(3);
+    });
+
+    it('registers a data migration that refuses unconvertible values, backs up, converts in batches and validates', () => {
+      const [expand] = migrations(tree);
+      const stamp = expand.folder.slice(0, 14);
+      const data = tree.read(`${DATA_MIGRATIONS}/modify_column_order_status.ts`, 'utf-8')!;
+      expect(data).toContain(`Migration: ${expand.folder}`);
+      expect(data).toContain(`WHERE \\"_forge\\".\\"Order__status__${stamp}__to_new\\"(\\"status\\") IS NULL GROUP BY 1`);
+      expect(data).toMatch(/if \(unconverted\.length > 0\) \{[\s\S]*throw new Error\(/);
+      expect(data).toContain(`await ctx.batchCopy({ table: "Order", key: "id", columns: ["status"], into: "\\"_forge_backup\\".\\"Order__status__${stamp}\\"", name: "backup" });`);
+      expect(data).toContain(`set: "\\"status__forge_new\\" = \\"_forge\\".\\"Order__status__${stamp}__to_new\\"(\\"status\\")"`);
+      expect(data).toMatch(/export async function validate[\s\S]*return \(await ctx\.count\("Order", "\\"status__forge_new\\" IS DISTINCT FROM/);
+      expect(data.indexOf('ctx.query')).toBeLessThan(data.indexOf('ctx.batchCopy'));
+      expect(data.indexOf('ctx.batchCopy')).toBeLessThan(data.indexOf('ctx.batchUpdate'));
+      expect(tree.read(`${DATA_MIGRATIONS}/index.ts`, 'utf-8')).toContain(`'${expand.folder}': () => import('./modify_column_order_status')`);
+    });
+  });
+
+  it('a binary-coercible widening is Prisma’s single ALTER COLUMN TYPE under lock_timeout', async () => {
+    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)', lockTimeout: '2s' });
+    expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/sku +String +@unique @db\.VarChar\(64\)/);
+    expect(migrations(tree).map(({ name, up, down }) => ({ name, up, down }))).toEqual([
+      {
+        name: 'modify_column_product_sku',
+        up: ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);'],
+        down: ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(32);'],
+      },
+    ]);
+    expect(tree.exists(`${DATA_MIGRATIONS}/modify_column_product_sku.ts`)).toBe(false);
+  });
+
+  it('varchar → text, and a Decimal precision increase at the same scale, are binary-coercible too', async () => {
+    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'Text' });
+    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+    tree.write(SAMPLE_SCHEMA, schema.replace('priceCents Int', 'priceCents Decimal @db.Decimal(10, 2)'));
+    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'priceCents', dbType: 'Decimal(12, 2)', migrationName: 'wider price' });
+    expect(migrations(tree).map((m) => m.up[1])).toEqual([
+      'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE TEXT;',
+      'ALTER TABLE "Product" ALTER COLUMN "priceCents" SET DATA TYPE DECIMAL(12,2);',
+    ]);
+  });
+
+  it('narrowing is refused without --confirmDataLoss; confirmed, it converts expand/contract and lists what does not fit', async () => {
+    const options = { targetTable: 'Tenant', column: 'name', dbType: 'VarChar(16)' };
+    const before = snapshotTree(tree);
+    await expect(modifyColumnGenerator(tree, options)).rejects.toThrow(
+      /This change removes data: Tenant\.name: VARCHAR\(16\) holds less than TEXT.*_forge_backup\.Tenant__name__\d{14}.*--confirmDataLoss/,
+    );
+    expect(snapshotTree(tree)).toEqual(before);
+    await modifyColumnGenerator(tree, { ...options, confirmDataLoss: true });
+    const [expand, , swap] = migrations(tree);
+    expect(expand.up).toContain('  forge_value VARCHAR(16);');
+    expect(expand.up).toContain('  forge_value := "name"::VARCHAR;');
+    expect(expand.up).toContain('EXCEPTION WHEN others THEN');
+    expect(expand.up).toContain('ALTER TABLE "Tenant" ADD COLUMN     "name__forge_new" VARCHAR(16);');
+    expect(swap.up).toContain('ALTER TABLE "Tenant" RENAME COLUMN "name__forge_new" TO "name";');
+  });
+
+  it('Int → String: expand/contract with PostgreSQL’s casts both ways', async () => {
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'totalCents', type: 'String' });
+    const [expand] = migrations(tree);
+    expect(expand.up).toContain('  forge_value := "totalCents"::TEXT;');
+    expect(expand.up).toContain('  forge_value := "totalCents"::INTEGER;');
+    expect(expand.upText).not.toContain('@forge-seed');
+  });
+
+  it('String → Int with --cast: the cast runs trapped (failures are listed, not errors in writes); text gets a convertible seed hint only without a cast', async () => {
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', type: 'Int', cast: `nullif(trim("note"), '')::integer` });
+    const [expand, swap] = migrations(tree);
+    expect(migrations(tree)).toHaveLength(2);
+    expect(expand.up).toContain(`  forge_value := (nullif(trim("note"), '')::integer);`);
+    expect(expand.up).toContain('  forge_value := "note"::TEXT;');
+    expect(swap.up.join('\n')).toContain(`WHERE "note" IS NOT NULL AND "note__forge_new" IS NULL;`);
+    expect(swap.up.join('\n')).not.toContain('VALIDATE');
+
+    const other = createSampleTree();
+    await modifyColumnGenerator(other, { targetTable: 'Order', column: 'note', type: 'Int' });
+    expect(migrations(other)[0].upText.split('\n')[0]).toBe(`-- @forge-seed "Order"."note" IN ('0', '1', '42')`);
+  });
+
+  it('enum → String, and a map merging values (confirmed): the reverse map takes the first key', async () => {
+    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+    tree.write(SAMPLE_SCHEMA, `${schema.replace(/plan +String +@default\("free"\)/, 'plan Plan @default(FREE)')}\nenum Plan {\n  FREE\n  PRO\n  TEAM\n}\n`);
+    const merge = { targetTable: 'Tenant', column: 'plan', type: 'String', map: { FREE: 'free', PRO: 'paid', TEAM: 'paid' } };
+    await expect(modifyColumnGenerator(tree, merge)).rejects.toThrow(/--map sends several values to one \(PRO, TEAM → paid\).*--confirmDataLoss/);
+    await modifyColumnGenerator(tree, { ...merge, confirmDataLoss: true });
+    expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/plan +String +@default\("free"\)/);
+    const [expand] = migrations(tree);
+    expect(expand.up).toContain(
+      `  forge_value := CASE WHEN "plan" = 'free'::TEXT THEN 'FREE'::"Plan" WHEN "plan" = 'paid'::TEXT THEN 'PRO'::"Plan" ELSE "plan"::text::"Plan" END;`,
+    );
+    expect(expand.upText).toContain(`-- @forge-seed "Tenant"."plan" IN ('FREE', 'PRO', 'TEAM')`);
+  });
+
+  it('a new enum from --enumValues converts by name', async () => {
+    await modifyColumnGenerator(tree, { targetTable: 'User', column: 'role', type: 'Role', enumValues: 'member,admin' });
+    expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/role +Role +@default\(member\)[\s\S]*enum Role \{\n  member\n  admin\n\}/);
+    const [expand] = migrations(tree);
+    expect(expand.up).toContain(`CREATE TYPE "Role" AS ENUM ('member', 'admin');`);
+    expect(expand.up).toContain('  forge_value := "role"::text::"Role";');
+    expect(expand.upText).toContain(`-- @forge-seed "User"."role" IN ('member', 'admin')`);
+  });
+
+  describe('nullability and defaults: catalog only, NOT NULL through a validated CHECK', () => {
+    it('required → optional: DROP NOT NULL; its reverse is SET NOT NULL', async () => {
+      await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', optional: true });
+      expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/status +String\? +@default\("pending"\)/);
+      expect(migrations(tree).map(({ up, down }) => ({ up, down }))).toEqual([
+        {
+          up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" DROP NOT NULL;'],
+          down: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;'],
+        },
+      ]);
+    });
+
+    it('--default and --dropDefault: SET / DROP DEFAULT', async () => {
+      await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', default: 'new' });
+      await modifyColumnGenerator(tree, { targetTable: 'Tenant', column: 'plan', dropDefault: true, migrationName: 'no plan default' });
+      expect(migrations(tree).map(({ up, down }) => [up[1], down[1]])).toEqual([
+        [`ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'new';`, `ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'pending';`],
+        ['ALTER TABLE "Tenant" ALTER COLUMN "plan" DROP DEFAULT;', `ALTER TABLE "Tenant" ALTER COLUMN "plan" SET DEFAULT 'free';`],
+      ]);
+    });
+
+    it('optional → required without --backfillValue: a guard refuses (listing NULL rows) before the CHECK; then VALIDATE + SET NOT NULL + DROP CHECK', async () => {
+      await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true });
+      const [check, enforce] = migrations(tree);
+      expect(migrations(tree).map((m) => m.name)).toEqual(['modify_column_order_note', 'modify_column_order_note_not_null']);
+      expect(check.up.join('\n')).toMatch(
+        /DO \$forge\$[\s\S]*SELECT count\(\*\) INTO null_rows FROM "Order" WHERE "note" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.note: % row\(s\) are NULL \(id %\), so it cannot become required\. Nothing was changed\.'[\s\S]*--backfillValue[\s\S]*END \$forge\$;\nALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK \("note" IS NOT NULL\) NOT VALID;$/,
+      );
+      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" DROP CONSTRAINT "Order_note_not_null";']);
+      expect(enforce.up).toEqual([
+        "SET LOCAL lock_timeout = '5s';",
+        'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_note_not_null";',
+        'ALTER TABLE "Order" ALTER COLUMN "note" SET NOT NULL;',
+        'ALTER TABLE "Order" DROP CONSTRAINT "Order_note_not_null";',
+      ]);
+      expect(enforce.down).toEqual([
+        "SET LOCAL lock_timeout = '5s';",
+        'ALTER TABLE "Order" ALTER COLUMN "note" DROP NOT NULL;',
+        'ALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID;',
+      ]);
+    });
+
+    it('optional → required with --backfillValue: fill (recording the NULL rows), CHECK NOT VALID, then SET NOT NULL', async () => {
+      await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true, backfillValue: 'none' });
+      expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/\n  note +String\n/);
+      const [fill, check, enforce] = migrations(tree);
+      const stamp = fill.folder.slice(0, 14);
+      expect(fill.up).toContain(`CREATE TABLE "_forge_backup"."Order__note__${stamp}" AS SELECT "id", "note" FROM "Order" WITH NO DATA;`);
+      expect(fill.up).toContain(`    SELECT ('none') INTO NEW."note" FROM (SELECT NEW.*) AS "Order";`);
+      expect(fill.down).toEqual([
+        "SET LOCAL lock_timeout = '5s';",
+        'DROP TRIGGER "note__forge_fill" ON "Order";',
+        `DROP FUNCTION "_forge"."Order__note__${stamp}__fill"();`,
+        `DROP TABLE "_forge_backup"."Order__note__${stamp}";`,
+      ]);
+      expect(check.up[1]).toBe('ALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID;');
+      expect(enforce.up.slice(-2)).toEqual(['DROP TRIGGER "note__forge_fill" ON "Order";', `DROP FUNCTION "_forge"."Order__note__${stamp}__fill"();`]);
+      const data = tree.read(`${DATA_MIGRATIONS}/modify_column_order_note.ts`, 'utf-8')!;
+      expect(data).toContain(`await ctx.batchCopy({ table: "Order", key: "id", columns: ["note"], into: "\\"_forge_backup\\".\\"Order__note__${stamp}\\"", where: "\\"note\\" IS NULL", name: "null_rows" });`);
+      expect(data).toContain(`await ctx.batchUpdate({ table: "Order", key: "id", set: "\\"note\\" = 'none'", where: "\\"note\\" IS NULL", name: "fill" });`);
+      expect(data).toContain(`await ctx.query("SELECT set_config('forge.rolling_back', 'on', false)");`);
+      expect(data).toContain('return (await ctx.count("Order", "\\"note\\" IS NULL")) === 0;');
+    });
+  });
+
+  it('works on a schema split over several files: the new enum goes next to its model', async () => {
+    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+    const orderStart = schema.indexOf('/// An order;');
+    tree.delete(SAMPLE_SCHEMA);
+    tree.write('packages/prisma/prisma/schema/schema.prisma', schema.slice(0, orderStart));
+    tree.write('packages/prisma/prisma/schema/orders.prisma', schema.slice(orderStart));
+    tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    const main = tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8');
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: STATUS_MAP });
+    expect(tree.read('packages/prisma/prisma/schema/orders.prisma', 'utf-8')).toMatch(/status +OrderStatus +@default\(PENDING\)[\s\S]*enum OrderStatus \{/);
+    expect(tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8')).toBe(main);
+    expect(migrations(tree)).toHaveLength(3);
+  });
+
+  describe('rejects bad input and leaves the tree untouched', () => {
+    const cases: [string, Parameters<typeof modifyColumnGenerator>[1], RegExp][] = [
+      ['unknown model', { targetTable: 'Orders', column: 'status', optional: true }, /Unknown model "Orders".*Did you mean "Order"/],
+      ['unknown column', { targetTable: 'Order', column: 'statu', optional: true }, /Model Order has no field "statu" \(--column\)\. Did you mean "status"\?/],
+      ['relation field', { targetTable: 'Order', column: 'user', optional: true }, /Order\.user is a relation, not a column.*userId/],
+      ['primary key', { targetTable: 'Order', column: 'id', type: 'BigInt' }, /primary key/],
+      ['foreign key type', { targetTable: 'Order', column: 'userId', type: 'BigInt' }, /Order\.userId is a foreign key; its type must match/],
+      ['unknown type', { targetTable: 'Order', column: 'status', type: 'Strin' }, /Invalid --type "Strin"\. Did you mean "String"\?.*--map/],
+      ['model as type', { targetTable: 'Order', column: 'status', type: 'User' }, /User is a model/],
+      ['new enum named like a model', { targetTable: 'Order', column: 'status', type: 'Tenant', map: STATUS_MAP }, /Tenant is a model/],
+      ['map missing the schema default', { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: '{"paid":"PAID"}' }, /--map has no entry for the current default "pending".*--default.*--dropDefault/],
+      ['map value that is not an enum value', { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: '{"pending":"in progress"}' }, /Invalid enum value "in progress"/],
+      ['map value null', { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: '{"pending":null}' }, /must be a OrderStatus value.*never set to NULL/],
+      ['map that is not JSON', { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: '{pending:' }, /--map is not valid JSON/],
+      ['map that is an array', { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: '["a"]' }, /--map must be a JSON object/],
+      ['map without a type change', { targetTable: 'Order', column: 'status', type: 'String', map: '{"a":"b"}' }, /stays String: give a different --type/],
+      ['map and cast together', { targetTable: 'Order', column: 'status', type: 'Int', map: '{"a":"1"}', cast: '1' }, /either --map .* or --cast/],
+      ['map without --type', { targetTable: 'Order', column: 'status', map: '{"a":"b"}' }, /go with --type/],
+      ['map value of the wrong type', { targetTable: 'Order', column: 'status', type: 'Int', map: '{"pending":"one"}', default: '0' }, /--map value "one" is not a Int value/],
+      ['enumValues for an existing type', { targetTable: 'Order', column: 'status', type: 'String', enumValues: 'A' }, /already exists/],
+      ['cast without a type change', { targetTable: 'Order', column: 'status', cast: 'upper("status")', default: 'x' }, /convert values to another type/],
+      ['cast with two statements', { targetTable: 'Order', column: 'note', type: 'Int', cast: `1; DROP TABLE "Order"` }, /Invalid --cast.*";"/],
+      ['no change requested', { targetTable: 'Order', column: 'status', type: 'String' }, /No change requested for Order\.status: it already is String @default\(pending\)/],
+      ['nothing given', { targetTable: 'Order', column: 'status' }, /No change requested/],
+      ['optional and required', { targetTable: 'Order', column: 'note', optional: true, required: true }, /either --optional or --required/],
+      ['default and dropDefault', { targetTable: 'Order', column: 'status', default: 'x', dropDefault: true }, /either --default or --dropDefault/],
+      ['dropDefault without a default', { targetTable: 'Order', column: 'note', dropDefault: true }, /has no default to drop/],
+      ['default that does not fit the type', { targetTable: 'Order', column: 'totalCents', default: 'ten' }, /Invalid --default "ten" for a Int column/],
+      ['default that does not carry over', { targetTable: 'Order', column: 'status', type: 'Int' }, /current default "pending" of Order\.status is not a Int value.*--default/],
+      ['backfill without becoming required', { targetTable: 'Order', column: 'note', backfillValue: 'x', default: 'y' }, /does not make the column required/],
+      ['backfill of the wrong type', { targetTable: 'AuditLog', column: 'payload', required: true, backfillValue: '{oops' }, /Invalid --backfillValue "\{oops": expected a Json value/],
+      ['nullability of a foreign key', { targetTable: 'AuditLog', column: 'userId', required: true, backfillValue: '1' }, /AuditLog\.userId is the foreign key of the relation user.*remove-relation/],
+      ['lossy change without confirmation', { targetTable: 'Order', column: 'totalCents', type: 'Boolean', dropDefault: false }, /This change removes data: Order\.totalCents: INTEGER → BOOLEAN turns every non-zero number into true.*--confirmDataLoss/],
+      ['no cast between the types', { targetTable: 'AuditLog', column: 'payload', type: 'DateTime' }, /no cast from JSONB to TIMESTAMP\(3\).*--cast/],
+      ['indexed column needing a new column', { targetTable: 'Product', column: 'sku', type: 'Int' }, /Product\.sku is part of Product_sku_key.*remove-index/],
+      ['native type that does not fit', { targetTable: 'Order', column: 'totalCents', dbType: 'VarChar(10)' }, /VarChar.*(not compatible|Int)/],
+      ['bad lock timeout', { targetTable: 'Order', column: 'note', required: true, lockTimeout: 'soon' }, /Invalid --lockTimeout/],
+    ];
+    it.each(cases)('%s', async (_label, options, message) => {
+      const before = snapshotTree(tree);
+      await expect(modifyColumnGenerator(tree, options)).rejects.toThrow(message);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+  });
+});

@@ -1,0 +1,189 @@
+import type { Tree } from '@nx/devkit';
+import { splitStatements, statementText } from '../../sql/split-statements';
+import { extendSampleBaseline } from '../../testing/extend-baseline';
+import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { removeColumnGenerator } from './generator';
+
+/** Statements of a script, one line each, without comments and the lock_timeout line. */
+function statements(tree: Tree, folder: string, file: 'migration.sql' | 'down.sql'): string[] {
+  return splitStatements(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!)
+    .map(statementText)
+    .filter((s) => !s.startsWith('SET LOCAL lock_timeout'));
+}
+
+function read(tree: Tree, path: string): string {
+  return tree.read(path, 'utf-8')!;
+}
+
+/** The stamp in the backup table's name (the change's generation time, which is also its first folder's timestamp but across a second boundary). */
+function stampOf(tree: Tree, folder: string): string {
+  return /CREATE TABLE "_forge_backup"\."[^"]*__(\d{14})"/.exec(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`))![1];
+}
+
+describe('remove-column generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createSampleTree();
+  });
+
+  it('removes a nullable column in two migrations: a batched backup, then the drop; the rollback restores every value', async () => {
+    await removeColumnGenerator(tree, { targetTable: 'User', column: 'name', confirmDataLoss: true });
+
+    const schema = read(tree, SAMPLE_SCHEMA);
+    expect(schema).not.toMatch(/^\s+name\s+String\?/m);
+    expect(schema).toMatch(/\/\/\/ A person who signs in\.\nmodel User \{\n  id +Int +@id @default\(autoincrement\(\)\)\n  tenantId/);
+    expect(schema).toContain('  @@index([tenantId])\n}');
+
+    const [backup, removal] = newMigrationFolders(tree);
+    expect(backup).toMatch(/^\d{14}_remove_column_user_name_backup$/);
+    expect(removal).toMatch(/^\d{14}_remove_column_user_name$/);
+    const stamp = stampOf(tree, backup);
+    const table = `"_forge_backup"."User__name__${stamp}"`;
+
+    expect(read(tree, `${SAMPLE_MIGRATIONS}/${backup}/migration.sql`)).toContain("SET LOCAL lock_timeout = '5s';");
+    expect(statements(tree, backup, 'migration.sql')).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
+      `CREATE TABLE ${table} AS SELECT "id", "name" FROM "User" WITH NO DATA`,
+      `ALTER TABLE ${table} ADD PRIMARY KEY ("id")`,
+    ]);
+    expect(statements(tree, backup, 'down.sql')).toEqual([`DROP TABLE IF EXISTS ${table}`]);
+    expect(statements(tree, removal, 'migration.sql')).toEqual([
+      `INSERT INTO ${table} AS b ("id", "name") SELECT "id", "name" FROM "User" ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name" WHERE b."name"::text IS DISTINCT FROM EXCLUDED."name"::text`,
+      'ALTER TABLE "User" DROP COLUMN "name"',
+    ]);
+    expect(statements(tree, removal, 'down.sql')).toEqual([
+      'ALTER TABLE "User" ADD COLUMN "name" TEXT',
+      `UPDATE "User" AS t SET "name" = b."name" FROM ${table} AS b WHERE t."id" = b."id" AND (t."name"::text IS DISTINCT FROM b."name"::text)`,
+    ]);
+
+    // The data migration runs right after the backup migration: a checkpointed batch copy, checked by validate().
+    const dataMigration = read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_name_backup.ts`);
+    expect(dataMigration).toContain(`Migration: ${backup}`);
+    expect(dataMigration).toContain(
+      `await ctx.batchCopy({\n    table: "User",\n    key: "id",\n    columns: ["name"],\n    into: ${JSON.stringify(table)},\n  });`,
+    );
+    expect(dataMigration).toContain('t.\\"name\\"::text IS DISTINCT FROM b.\\"name\\"::text');
+    expect(dataMigration).toMatch(/export async function down\(ctx: DataMigrationContext\): Promise<void> \{\n  \/\/ Nothing to restore/);
+    expect(read(tree, `${SAMPLE_ROOT}/src/migrations/index.ts`)).toContain(`'${backup}': () => import('./remove_column_user_name_backup')`);
+  });
+
+  it('removes a unique NOT NULL column and a NOT NULL column with a default: values back first, then NOT NULL, then the unique index', async () => {
+    await removeColumnGenerator(tree, { targetTable: 'User', columns: 'email, role', confirmDataLoss: true, lockTimeout: '2s', batchSize: 1000 });
+    const [backup, removal] = newMigrationFolders(tree);
+    expect(removal).toMatch(/_remove_column_user_email_role$/);
+    const table = `"_forge_backup"."User__email_role__${stampOf(tree, backup)}"`;
+    expect(read(tree, SAMPLE_SCHEMA)).not.toMatch(/email|  role /);
+
+    expect(statements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
+    const down = statements(tree, removal, 'down.sql');
+    expect(down[0]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
+    expect(down[1]).toBe(
+      `UPDATE "User" AS t SET "email" = b."email", "role" = b."role" FROM ${table} AS b WHERE t."id" = b."id" AND (t."email"::text IS DISTINCT FROM b."email"::text OR t."role"::text IS DISTINCT FROM b."role"::text)`,
+    );
+    // Only email (no default) can lack a value: a row inserted after the removal stops the rollback with a readable message.
+    expect(down[2]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
+    expect(down[2]).toContain(`RAISE EXCEPTION 'Cannot restore "User"."email" as NOT NULL: % row(s) have no value for it`);
+    expect(down.slice(3)).toEqual([
+      'ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL, ALTER COLUMN "role" SET NOT NULL',
+      'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
+    ]);
+    const script = read(tree, `${SAMPLE_MIGRATIONS}/${removal}/down.sql`);
+    expect(script).toContain("SET LOCAL lock_timeout = '2s';");
+    expect(read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_email_role_backup.ts`)).toContain('batchSize: 1000,');
+  });
+
+  it('removes the @@index that lists the column (PostgreSQL drops it with the column) and re-creates it on rollback', async () => {
+    await removeColumnGenerator(tree, { targetTable: 'Order', column: 'createdAt', confirmDataLoss: true, migrationName: 'drop order created at' });
+    const schema = read(tree, SAMPLE_SCHEMA);
+    expect(schema).not.toContain('@@index([tenantId, createdAt])');
+    expect(schema).toContain('model Order {');
+    const [backup, removal] = newMigrationFolders(tree);
+    expect([backup, removal].map((f) => f.slice(15))).toEqual(['drop_order_created_at_backup', 'drop_order_created_at']);
+    expect(statements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "Order_tenantId_createdAt_idx"', 'ALTER TABLE "Order" DROP COLUMN "createdAt"']);
+    expect(statements(tree, removal, 'down.sql')).toEqual([
+      'ALTER TABLE "Order" ADD COLUMN "createdAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP',
+      expect.stringMatching(/^UPDATE "Order" AS t SET "createdAt" = b."createdAt" FROM/),
+      'ALTER TABLE "Order" ALTER COLUMN "createdAt" SET NOT NULL',
+      'CREATE INDEX "Order_tenantId_createdAt_idx" ON "Order"("tenantId", "createdAt")',
+    ]);
+  });
+
+  it('keys the backup by a composite primary key, keeps enums as text and casts them back', async () => {
+    await extendSampleBaseline(tree, (schema) =>
+      schema.replace(
+        'model Product {',
+        'enum Level {\n  low\n  high\n}\n\nmodel Membership {\n  tenantId Int\n  userId Int\n  level Level @default(low)\n  perks Level[]\n\n  @@id([tenantId, userId])\n}\n\nmodel Product {',
+      ),
+    );
+    await removeColumnGenerator(tree, { targetTable: 'Membership', columns: ['level', 'perks'], confirmDataLoss: true });
+    expect(read(tree, SAMPLE_SCHEMA)).toContain('enum Level {');
+    const [backup, removal] = newMigrationFolders(tree);
+    const table = `"_forge_backup"."Membership__level_perks__${stampOf(tree, backup)}"`;
+    expect(statements(tree, backup, 'migration.sql').slice(1)).toEqual([
+      `CREATE TABLE ${table} AS SELECT "tenantId", "userId", "level"::text AS "level", "perks"::text[] AS "perks" FROM "Membership" WITH NO DATA`,
+      `ALTER TABLE ${table} ADD PRIMARY KEY ("tenantId", "userId")`,
+    ]);
+    const down = statements(tree, removal, 'down.sql');
+    expect(down[0]).toBe(`ALTER TABLE "Membership" ADD COLUMN "level" "Level" DEFAULT 'low', ADD COLUMN "perks" "Level"[]`);
+    expect(down[1]).toContain(`SET "level" = b."level"::"Level", "perks" = b."perks"::"Level"[] FROM ${table} AS b WHERE t."tenantId" = b."tenantId" AND t."userId" = b."userId"`);
+    const dataMigration = read(tree, `${SAMPLE_ROOT}/src/migrations/${backup.slice(15)}.ts`);
+    expect(dataMigration).toContain('The primary key (tenantId, userId) has several columns');
+    expect(dataMigration).toContain('WHERE (\\"tenantId\\", \\"userId\\") > ($1, $2) ORDER BY \\"tenantId\\", \\"userId\\" LIMIT 5000');
+    expect(dataMigration).not.toContain('batchCopy');
+  });
+
+  it('works on a schema split over several files', async () => {
+    const schema = read(tree, SAMPLE_SCHEMA);
+    const auditStart = schema.indexOf('/// Append-only');
+    tree.delete(SAMPLE_SCHEMA);
+    tree.write(`${SAMPLE_ROOT}/prisma/schema/schema.prisma`, schema.slice(0, auditStart));
+    tree.write(`${SAMPLE_ROOT}/prisma/schema/audit.prisma`, schema.slice(auditStart));
+    tree.write(`${SAMPLE_ROOT}/prisma.config.ts`, "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    const main = read(tree, `${SAMPLE_ROOT}/prisma/schema/schema.prisma`);
+    await removeColumnGenerator(tree, { targetTable: 'AuditLog', column: 'payload', confirmDataLoss: true });
+    expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/audit.prisma`)).not.toContain('payload');
+    expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/schema.prisma`)).toBe(main);
+    const [, removal] = newMigrationFolders(tree);
+    expect(statements(tree, removal, 'down.sql')[0]).toBe('ALTER TABLE "AuditLog" ADD COLUMN "payload" JSONB');
+  });
+
+  describe('rejects bad input and leaves the tree untouched', () => {
+    const cases: [string, Parameters<typeof removeColumnGenerator>[1], RegExp][] = [
+      ['missing --confirmDataLoss', { targetTable: 'User', column: 'name' }, /removes data: the values of User\.name in every row of User.*copied to _forge_backup.*restores every value.*--confirmDataLoss/s],
+      ['unknown model', { targetTable: 'Users', column: 'name', confirmDataLoss: true }, /Unknown model "Users".*Did you mean "User"/],
+      ['unknown column', { targetTable: 'User', column: 'nme', confirmDataLoss: true }, /Model User has no field "nme"\. Did you mean "name"\?/],
+      ['primary key', { targetTable: 'User', column: 'id', confirmDataLoss: true }, /User\.id is the primary key \(@id\)/],
+      ['relation field', { targetTable: 'Order', column: 'user', confirmDataLoss: true }, /Order\.user is a relation field.*remove-relation --targetTable Order --field user/],
+      ['foreign-key column', { targetTable: 'Order', column: 'userId', confirmDataLoss: true }, /Order\.userId is the foreign key of the relation Order\.user\. Remove the relation first with `nx g @forge\/migration:remove-relation --targetTable Order --field user`/],
+      ['no column given', { targetTable: 'User', confirmDataLoss: true }, /Missing --column/],
+      ['both --column and --columns', { targetTable: 'User', column: 'name', columns: 'role', confirmDataLoss: true }, /either --column or --columns/],
+      ['a column twice', { targetTable: 'User', columns: 'name,name', confirmDataLoss: true }, /lists name twice/],
+      ['bad lock timeout', { targetTable: 'User', column: 'name', confirmDataLoss: true, lockTimeout: '5 seconds' }, /Invalid --lockTimeout/],
+      ['bad batch size', { targetTable: 'User', column: 'name', confirmDataLoss: true, batchSize: 0 }, /Invalid --batchSize/],
+    ];
+    it.each(cases)('%s', async (_label, options, message) => {
+      const before = snapshotTree(tree);
+      await expect(removeColumnGenerator(tree, options)).rejects.toThrow(message);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('a part of a composite primary key, a column another relation references, a model without primary key', async () => {
+      tree.write(
+        SAMPLE_SCHEMA,
+        read(tree, SAMPLE_SCHEMA)
+          .replace('  auditLogs AuditLog[]\n\n  @@index([tenantId])', '  auditLogs AuditLog[]\n  badges    Badge[]\n\n  @@index([tenantId])')
+          .concat(
+            '\nmodel Badge {\n  userEmail String\n  user      User   @relation(fields: [userEmail], references: [email])\n  label     String\n\n  @@id([userEmail, label])\n}\n',
+            '\nmodel Setting {\n  key   String  @unique\n  value String?\n}\n',
+          ),
+      );
+      const before = snapshotTree(tree);
+      await expect(removeColumnGenerator(tree, { targetTable: 'Badge', column: 'label', confirmDataLoss: true })).rejects.toThrow(/Badge\.label is part of the primary key \(@@id\)/);
+      await expect(removeColumnGenerator(tree, { targetTable: 'User', column: 'email', confirmDataLoss: true })).rejects.toThrow(
+        /User\.email is referenced by the relation Badge\.user \(references: \[email\]\).*remove-relation --targetTable Badge --field user/,
+      );
+      await expect(removeColumnGenerator(tree, { targetTable: 'Setting', column: 'value', confirmDataLoss: true })).rejects.toThrow(/Model Setting has no primary key/);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+  });
+});

@@ -1,0 +1,132 @@
+import type { Tree } from '@nx/devkit';
+import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { addRelationGenerator } from '../add-relation/generator';
+import { removeRelationGenerator } from './generator';
+
+function statements(tree: Tree, folder: string, file = 'migration.sql'): string[] {
+  const sql = tree.read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!;
+  return sql
+    .replace(/DO \$forge\$[\s\S]*?\$forge\$;/g, (block) => block.replace(/\n/g, '\u0000'))
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('--'))
+    .map((line) => line.replace(/\u0000/g, '\n'));
+}
+
+function model(tree: Tree, name: string, path = SAMPLE_SCHEMA): string {
+  const schema = tree.read(path, 'utf-8')!;
+  return /\n(model \w+ \{[\s\S]*?\n\})/.exec(schema.slice(schema.indexOf(`model ${name} {`) - 1))![1];
+}
+
+const lockTimeout = "SET LOCAL lock_timeout = '5s';";
+
+describe('remove-relation generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createSampleTree();
+  });
+
+  it('drops the foreign key behind a lock timeout; the column stays; the rollback checks orphans, re-adds and validates', async () => {
+    await removeRelationGenerator(tree, { targetTable: 'Order', field: 'user' });
+
+    expect(model(tree, 'Order')).not.toMatch(/\buser\b/);
+    expect(model(tree, 'Order')).toContain('  userId     Int\n');
+    expect(model(tree, 'User')).not.toContain('orders');
+    expect(model(tree, 'User')).toContain('auditLogs AuditLog[]');
+
+    const [folder, ...more] = newMigrationFolders(tree);
+    expect(more).toEqual([]);
+    expect(folder).toMatch(/^\d{14}_remove_relation_order_user$/);
+    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "Order" DROP CONSTRAINT "Order_userId_fkey";']);
+    const [setTimeout, orphanCheck, addNotValid, validate, ...rest] = statements(tree, folder, 'down.sql');
+    expect([setTimeout, addNotValid, validate, rest]).toEqual([
+      lockTimeout,
+      'ALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;',
+      'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_userId_fkey";',
+      [],
+    ]);
+    expect(orphanCheck).toMatch(/^DO \$forge\$\n/);
+    expect(orphanCheck).toContain('NOT EXISTS (SELECT 1 FROM "User" AS parent WHERE parent."id" = child."userId")');
+    expect(orphanCheck).toContain("RAISE EXCEPTION 'Cannot re-add foreign key Order_userId_fkey: % row(s) of Order have userId values not found in User.id");
+    expect(orphanCheck).toContain('then run migrate-down again.');
+    // migrate-down runs a down.sql mentioning CONCURRENTLY outside a transaction: this one must stay atomic.
+    expect(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/down.sql`, 'utf-8')).not.toMatch(/CONCURRENTLY/i);
+  });
+
+  it('accepts the back-relation side and removes both fields', async () => {
+    await removeRelationGenerator(tree, { targetTable: 'Product', field: 'items' });
+    expect(model(tree, 'Product')).not.toContain('items');
+    expect(model(tree, 'OrderItem')).not.toContain('product ');
+    expect(model(tree, 'OrderItem')).toContain('productId  Int\n');
+    const [folder] = newMigrationFolders(tree);
+    expect(folder).toMatch(/_remove_relation_order_item_product$/);
+    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "OrderItem" DROP CONSTRAINT "OrderItem_productId_fkey";']);
+  });
+
+  it('uses the constraint name of `map:` and removes a named relation with its back-relation', async () => {
+    tree.write(
+      SAMPLE_SCHEMA,
+      tree.read(SAMPLE_SCHEMA, 'utf-8')!.replace('order      Order   @relation(fields: [orderId], references: [id])', 'order Order @relation(fields: [orderId], references: [id], map: "item_order_fk")'),
+    );
+    await removeRelationGenerator(tree, { targetTable: 'OrderItem', field: 'order', migrationName: 'unlink items', lockTimeout: '1s' });
+    const [folder] = newMigrationFolders(tree);
+    expect(folder).toMatch(/_unlink_items$/);
+    expect(statements(tree, folder)).toEqual(["SET LOCAL lock_timeout = '1s';", 'ALTER TABLE "OrderItem" DROP CONSTRAINT "item_order_fk";']);
+    expect(statements(tree, folder, 'down.sql')[3]).toBe('ALTER TABLE "OrderItem" VALIDATE CONSTRAINT "item_order_fk";');
+
+    await addRelationGenerator(tree, { targetTable: 'Order', field: 'approver', references: 'User', optional: true });
+    expect(model(tree, 'User')).toContain('approverOrders');
+    await removeRelationGenerator(tree, { targetTable: 'Order', field: 'approver' });
+    expect(model(tree, 'User')).not.toContain('approverOrders');
+    expect(model(tree, 'Order')).toContain('approverId ');
+    expect(model(tree, 'Order')).toContain('@@index([approverId], map: "idx_Order_approverId")');
+  });
+
+  it('removes a self-relation from its back-relation side', async () => {
+    await addRelationGenerator(tree, { targetTable: 'User', field: 'manager', references: 'User', optional: true });
+    const added = newMigrationFolders(tree);
+    await removeRelationGenerator(tree, { targetTable: 'User', field: 'managerUsers' });
+    expect(model(tree, 'User')).not.toMatch(/managerUsers|manager +User/);
+    expect(model(tree, 'User')).toContain('managerId ');
+    const [folder] = newMigrationFolders(tree).filter((f) => !added.includes(f));
+    expect(folder).toMatch(/_remove_relation_user_manager$/);
+    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "User" DROP CONSTRAINT "User_managerId_fkey";']);
+  });
+
+  it('works on a multi-file schema: edits both files', async () => {
+    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+    const at = schema.indexOf('/// Append-only record');
+    tree.delete(SAMPLE_SCHEMA);
+    tree.write('packages/prisma/prisma/schema/schema.prisma', schema.slice(0, at));
+    tree.write('packages/prisma/prisma/schema/audit.prisma', schema.slice(at));
+    tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    await removeRelationGenerator(tree, { targetTable: 'AuditLog', field: 'tenant' });
+    expect(model(tree, 'AuditLog', 'packages/prisma/prisma/schema/audit.prisma')).not.toContain('tenant ');
+    expect(model(tree, 'Tenant', 'packages/prisma/prisma/schema/schema.prisma')).not.toContain('auditLogs');
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_tenantId_fkey";']);
+  });
+
+  describe('rejects bad input and leaves the tree untouched', () => {
+    const cases: [string, Parameters<typeof removeRelationGenerator>[1], RegExp][] = [
+      ['unknown model', { targetTable: 'Ordr', field: 'user' }, /Unknown model "Ordr" \(--targetTable\)\. Did you mean "Order"\?/],
+      ['unknown field', { targetTable: 'Order', field: 'usr' }, /Model Order has no field "usr"\. Did you mean "user"\? Its relation fields: tenant, user, items\./],
+      ['a column, not a relation', { targetTable: 'Order', field: 'userId' }, /Order\.userId is an Int column, not a relation/],
+      ['a model without relations', { targetTable: 'Product', field: 'sku' }, /Product\.sku is a String column, not a relation\. Its relation fields: items\./],
+    ];
+    it.each(cases)('%s', async (_label, options, message) => {
+      const before = snapshotTree(tree);
+      await expect(removeRelationGenerator(tree, options)).rejects.toThrow(message);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('an implicit many-to-many relation', async () => {
+      tree.write(
+        SAMPLE_SCHEMA,
+        tree.read(SAMPLE_SCHEMA, 'utf-8')!.replace('  items      OrderItem[]\n}', '  items      OrderItem[]\n  tags       Tag[]\n}') + '\nmodel Tag {\n  id       Int       @id\n  products Product[]\n}\n',
+      );
+      const before = snapshotTree(tree);
+      await expect(removeRelationGenerator(tree, { targetTable: 'Product', field: 'tags' })).rejects.toThrow(/implicit many-to-many relation.*join table/);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+  });
+});

@@ -1,0 +1,6 @@
+import type { ChangeGeneratorOptions } from '../shared/options';
+
+export interface RemoveRelationGeneratorSchema extends ChangeGeneratorOptions {
+  targetTable: string;
+  field: string;
+}

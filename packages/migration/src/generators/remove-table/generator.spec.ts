@@ -1,0 +1,187 @@
+import type { Tree } from '@nx/devkit';
+import { splitStatements, statementText } from '../../sql/split-statements';
+import { withCoupon } from '../../testing/coupon-schema';
+import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { removeTableGenerator } from './generator';
+
+function statements(tree: Tree, folder: string, file: 'migration.sql' | 'down.sql'): string[] {
+  return splitStatements(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!)
+    .map(statementText)
+    .filter((s) => !s.startsWith('SET LOCAL lock_timeout'));
+}
+
+function read(tree: Tree, path: string): string {
+  return tree.read(path, 'utf-8')!;
+}
+
+/** The stamp in the parked names (the change's generation time; its folder's timestamp but across a second boundary). */
+function stampOf(tree: Tree, folder: string): string {
+  return /RENAME TO "[^"]*__removed__(\d{14})"/.exec(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`))![1];
+}
+
+describe('remove-table generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createSampleTree();
+  });
+
+  it('parks the table, its join table and its enum in _forge_backup instead of dropping them; the rollback moves them back and re-adds the foreign keys', async () => {
+    tree.write(SAMPLE_SCHEMA, withCoupon(read(tree, SAMPLE_SCHEMA)));
+    await removeTableGenerator(tree, { targetTable: 'Coupon', confirmDataLoss: true });
+
+    const schema = read(tree, SAMPLE_SCHEMA);
+    expect(schema).not.toMatch(/Coupon|A discount code|The coupon applied/);
+    expect(schema).toMatch(/  items +OrderItem\[\]\n  couponId +Int\?\n\n  @@index\(\[tenantId, createdAt\]\)/);
+    expect(schema).toMatch(/model Tag \{\n  id +Int +@id @default\(autoincrement\(\)\)\n  label String\n\}/);
+
+    const [folder] = newMigrationFolders(tree);
+    expect(folder).toMatch(/^\d{14}_remove_table_coupon$/);
+    const stamp = stampOf(tree, folder);
+    expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`)).toContain("SET LOCAL lock_timeout = '5s';");
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
+      'ALTER TABLE "Order" DROP CONSTRAINT "Order_couponId_fkey"',
+      'ALTER TABLE "Coupon" DROP CONSTRAINT "Coupon_tenantId_fkey"',
+      'ALTER TABLE "_CouponToTag" DROP CONSTRAINT "_CouponToTag_B_fkey"',
+      `ALTER TABLE "Coupon" RENAME TO "Coupon__removed__${stamp}"`,
+      `ALTER INDEX "Coupon_pkey" RENAME TO "Coupon_pkey__${stamp}"`,
+      `ALTER INDEX "Coupon_code_key" RENAME TO "Coupon_code_key__${stamp}"`,
+      `ALTER INDEX "Coupon_tenantId_idx" RENAME TO "Coupon_tenantId_idx__${stamp}"`,
+      `ALTER SEQUENCE "Coupon_id_seq" RENAME TO "Coupon_id_seq__${stamp}"`,
+      `ALTER TABLE "Coupon__removed__${stamp}" SET SCHEMA "_forge_backup"`,
+      `ALTER TABLE "_CouponToTag" RENAME TO "_CouponToTag__removed__${stamp}"`,
+      `ALTER INDEX "_CouponToTag_AB_pkey" RENAME TO "_CouponToTag_AB_pkey__${stamp}"`,
+      `ALTER INDEX "_CouponToTag_B_index" RENAME TO "_CouponToTag_B_index__${stamp}"`,
+      `ALTER TABLE "_CouponToTag__removed__${stamp}" SET SCHEMA "_forge_backup"`,
+      `ALTER TYPE "CouponKind" RENAME TO "CouponKind__removed__${stamp}"`,
+      `ALTER TYPE "CouponKind__removed__${stamp}" SET SCHEMA "_forge_backup"`,
+    ]);
+    const up = read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`);
+    // Foreign keys among moved tables (the join table's key to Coupon, Coupon's self-relation) move along untouched.
+    expect(up).not.toMatch(/DROP TABLE|DROP TYPE|_CouponToTag_A_fkey|Coupon_parentId_fkey/);
+    expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/down.sql`)).not.toMatch(/_CouponToTag_A_fkey|Coupon_parentId_fkey/);
+
+    const down = statements(tree, folder, 'down.sql');
+    expect(down[0]).toBe(
+      `DO $forge$ BEGIN ` +
+        `EXECUTE format('ALTER TABLE %I.%I SET SCHEMA %I', '_forge_backup', 'Coupon__removed__${stamp}', current_schema()); ` +
+        `EXECUTE format('ALTER TABLE %I.%I SET SCHEMA %I', '_forge_backup', '_CouponToTag__removed__${stamp}', current_schema()); ` +
+        `EXECUTE format('ALTER TYPE %I.%I SET SCHEMA %I', '_forge_backup', 'CouponKind__removed__${stamp}', current_schema()); END $forge$`,
+    );
+    expect(down.slice(1, 10)).toEqual([
+      `ALTER TYPE "CouponKind__removed__${stamp}" RENAME TO "CouponKind"`,
+      `ALTER TABLE "Coupon__removed__${stamp}" RENAME TO "Coupon"`,
+      `ALTER INDEX "Coupon_pkey__${stamp}" RENAME TO "Coupon_pkey"`,
+      `ALTER INDEX "Coupon_code_key__${stamp}" RENAME TO "Coupon_code_key"`,
+      `ALTER INDEX "Coupon_tenantId_idx__${stamp}" RENAME TO "Coupon_tenantId_idx"`,
+      `ALTER SEQUENCE "Coupon_id_seq__${stamp}" RENAME TO "Coupon_id_seq"`,
+      `ALTER TABLE "_CouponToTag__removed__${stamp}" RENAME TO "_CouponToTag"`,
+      `ALTER INDEX "_CouponToTag_AB_pkey__${stamp}" RENAME TO "_CouponToTag_AB_pkey"`,
+      `ALTER INDEX "_CouponToTag_B_index__${stamp}" RENAME TO "_CouponToTag_B_index"`,
+    ]);
+    // Each dropped foreign key comes back: orphan check, NOT VALID, VALIDATE.
+    const restores = down.slice(10);
+    expect(restores).toHaveLength(9);
+    expect(restores[0]).toMatch(
+      /^DO \$forge\$ DECLARE orphans bigint; BEGIN SELECT count\(\*\) INTO orphans FROM "Order" AS c WHERE c."couponId" IS NOT NULL AND NOT EXISTS \(SELECT 1 FROM "Coupon" AS p WHERE p."id" = c."couponId"\);/,
+    );
+    expect(restores[0]).toContain(`RAISE EXCEPTION 'Cannot restore the foreign key "Order_couponId_fkey": % row(s) of "Order" have "couponId" values with no matching row in "Coupon" (written while Coupon was removed).`);
+    expect(restores.slice(1, 3)).toEqual([
+      'ALTER TABLE "Order" ADD CONSTRAINT "Order_couponId_fkey" FOREIGN KEY ("couponId") REFERENCES "Coupon"("id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID',
+      'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_couponId_fkey"',
+    ]);
+    expect(restores.filter((s) => s.startsWith('ALTER TABLE')).map((s) => /CONSTRAINT "([^"]+)"/.exec(s)![1])).toEqual([
+      'Order_couponId_fkey',
+      'Order_couponId_fkey',
+      'Coupon_tenantId_fkey',
+      'Coupon_tenantId_fkey',
+      '_CouponToTag_B_fkey',
+      '_CouponToTag_B_fkey',
+    ]);
+  });
+
+  it('parks a table with outgoing foreign keys and a BIGSERIAL key (AuditLog); Tenant and User lose their back-relation fields', async () => {
+    await removeTableGenerator(tree, { targetTable: 'AuditLog', confirmDataLoss: true, lockTimeout: '3s', migrationName: 'drop audit' });
+    const schema = read(tree, SAMPLE_SCHEMA);
+    expect(schema).not.toMatch(/AuditLog|auditLogs|Append-only/);
+    const [folder] = newMigrationFolders(tree);
+    expect(folder).toMatch(/_drop_audit$/);
+    const stamp = stampOf(tree, folder);
+    expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`)).toContain("SET LOCAL lock_timeout = '3s';");
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
+      'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_tenantId_fkey"',
+      'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_userId_fkey"',
+      `ALTER TABLE "AuditLog" RENAME TO "AuditLog__removed__${stamp}"`,
+      `ALTER INDEX "AuditLog_pkey" RENAME TO "AuditLog_pkey__${stamp}"`,
+      `ALTER SEQUENCE "AuditLog_id_seq" RENAME TO "AuditLog_id_seq__${stamp}"`,
+      `ALTER TABLE "AuditLog__removed__${stamp}" SET SCHEMA "_forge_backup"`,
+    ]);
+    expect(statements(tree, folder, 'down.sql').filter((s) => /^ALTER TABLE "AuditLog" (ADD|VALIDATE)/.test(s))).toEqual([
+      'ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID',
+      'ALTER TABLE "AuditLog" VALIDATE CONSTRAINT "AuditLog_tenantId_fkey"',
+      'ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID',
+      'ALTER TABLE "AuditLog" VALIDATE CONSTRAINT "AuditLog_userId_fkey"',
+    ]);
+  });
+
+  it('keeps an enum another model still uses, and fits parked names of a long @@map table into 63 bytes', async () => {
+    const long = 'a_rather_long_table_name_for_discount_codes_v2';
+    tree.write(
+      SAMPLE_SCHEMA,
+      withCoupon(read(tree, SAMPLE_SCHEMA))
+        .replace('  @@index([tenantId])\n}\n\nmodel Tag', `  @@index([tenantId])\n  @@map("${long}")\n}\n\nmodel Tag`)
+        .replace('  label   String\n', '  label   String\n  kind    CouponKind?\n'),
+    );
+    await removeTableGenerator(tree, { targetTable: 'Coupon', confirmDataLoss: true });
+    expect(read(tree, SAMPLE_SCHEMA)).toContain('enum CouponKind {');
+    const [folder] = newMigrationFolders(tree);
+    const up = statements(tree, folder, 'migration.sql');
+    expect(up.some((s) => s.startsWith('ALTER TYPE'))).toBe(false);
+    const names = up.flatMap((s) => [...s.matchAll(/RENAME TO "([^"]+)"/g)].map((m) => m[1]));
+    expect(names.length).toBeGreaterThan(4);
+    for (const name of names) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(63);
+    expect(names[0]).toBe(`${long.slice(0, 63 - 25)}__removed__${stampOf(tree, folder)}`);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('edits every file of a multi-file schema that refers to the model', async () => {
+    const full = withCoupon(read(tree, SAMPLE_SCHEMA));
+    const start = full.indexOf('enum CouponKind');
+    const end = full.indexOf('model Tag');
+    tree.delete(SAMPLE_SCHEMA);
+    tree.write(`${SAMPLE_ROOT}/prisma/schema/schema.prisma`, full.slice(0, start) + full.slice(end));
+    tree.write(`${SAMPLE_ROOT}/prisma/schema/coupon.prisma`, full.slice(start, end));
+    tree.write(`${SAMPLE_ROOT}/prisma.config.ts`, "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    await removeTableGenerator(tree, { targetTable: 'Coupon', confirmDataLoss: true });
+    expect(tree.exists(`${SAMPLE_ROOT}/prisma/schema/coupon.prisma`)).toBe(false);
+    expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/schema.prisma`)).not.toContain('Coupon');
+    expect(newMigrationFolders(tree)).toHaveLength(1);
+  });
+
+  describe('rejects bad input and leaves the tree untouched', () => {
+    const cases: [string, Parameters<typeof removeTableGenerator>[1], RegExp][] = [
+      [
+        'missing --confirmDataLoss',
+        { targetTable: 'AuditLog' },
+        /removes data: every row of AuditLog \(table "AuditLog"\) leaves the application's schema.*moved, not dropped, to _forge_backup.*moves it back.*--confirmDataLoss/s,
+      ],
+      ['unknown model', { targetTable: 'Audit', confirmDataLoss: true }, /Unknown model "Audit"/],
+      ['misspelt model', { targetTable: 'Tenants', confirmDataLoss: true }, /Unknown model "Tenants".*Did you mean "Tenant"/],
+      ['bad lock timeout', { targetTable: 'AuditLog', confirmDataLoss: true, lockTimeout: 'soon' }, /Invalid --lockTimeout/],
+      ['bad migration name', { targetTable: 'AuditLog', confirmDataLoss: true, migrationName: '---' }, /Invalid --migrationName/],
+    ];
+    it.each(cases)('%s', async (_label, options, message) => {
+      const before = snapshotTree(tree);
+      await expect(removeTableGenerator(tree, options)).rejects.toThrow(message);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('names the many-to-many links in the data-loss refusal', async () => {
+      tree.write(SAMPLE_SCHEMA, withCoupon(read(tree, SAMPLE_SCHEMA)));
+      const before = snapshotTree(tree);
+      await expect(removeTableGenerator(tree, { targetTable: 'Coupon' })).rejects.toThrow(/every row of Coupon \(table "Coupon"\) and every link of its many-to-many relation with Tag/);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+  });
+});

@@ -1,0 +1,308 @@
+import { logger, type Tree } from '@nx/devkit';
+import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { renameGenerator } from './generator';
+
+function statements(tree: Tree, folder: string, file: 'migration.sql' | 'down.sql'): string[] {
+  return tree
+    .read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('--'));
+}
+
+function model(tree: Tree, name: string, path = SAMPLE_SCHEMA): string {
+  const schema = tree.read(path, 'utf-8')!;
+  const start = schema.indexOf(`model ${name} {`);
+  return start < 0 ? '' : schema.slice(start, schema.indexOf('\n}', start) + 2);
+}
+
+/** Runs the generator and returns what it printed. */
+async function printed(run: () => Promise<void>): Promise<string> {
+  const lines: string[] = [];
+  const spy = jest.spyOn(logger, 'info').mockImplementation((m: unknown) => void lines.push(String(m)));
+  try {
+    await run();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join('\n');
+}
+
+describe('rename generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createSampleTree();
+  });
+
+  it('renames a field with RENAME COLUMN, both ways', async () => {
+    await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName' });
+    expect(model(tree, 'User')).toMatch(/\n  displayName String\?\n/);
+    expect(model(tree, 'User')).not.toMatch(/\bname\b/);
+    const [folder, ...more] = newMigrationFolders(tree);
+    expect(more).toEqual([]);
+    expect(folder).toMatch(/^\d{14}_rename_user_name_to_display_name$/);
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "User" RENAME COLUMN "name" TO "displayName";',
+    ]);
+    expect(statements(tree, folder, 'down.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "User" RENAME COLUMN "displayName" TO "name";',
+    ]);
+  });
+
+  it('renames a model with its primary key, unique index and sequence; relation fields follow', async () => {
+    const output = await printed(() => renameGenerator(tree, { targetTable: 'Product', to: 'Item' }));
+    expect(output).toContain('model Product → Item\nBEFORE\n  model Product {');
+    expect(output).toContain('AFTER\n  model Item {');
+    expect(output).toContain('Relation fields now typed Item: OrderItem.product.');
+    expect(model(tree, 'Product')).toBe('');
+    expect(model(tree, 'Item')).toMatch(/^model Item \{\n  id +Int +@id @default\(autoincrement\(\)\)\n  sku +String +@unique @db.VarChar\(32\)/);
+    expect(model(tree, 'Item')).not.toContain('@@map');
+    expect(model(tree, 'OrderItem')).toMatch(/\n  product +Item +@relation\(fields: \[productId\], references: \[id\]\)\n/);
+    const [folder] = newMigrationFolders(tree);
+    expect(folder).toMatch(/^\d{14}_rename_product_to_item$/);
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "Product" RENAME TO "Item";',
+      'ALTER TABLE "Item" RENAME CONSTRAINT "Product_pkey" TO "Item_pkey";',
+      'ALTER INDEX "Product_sku_key" RENAME TO "Item_sku_key";',
+      'ALTER SEQUENCE IF EXISTS "Product_id_seq" RENAME TO "Item_id_seq";',
+    ]);
+    expect(statements(tree, folder, 'down.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER SEQUENCE IF EXISTS "Item_id_seq" RENAME TO "Product_id_seq";',
+      'ALTER INDEX "Item_sku_key" RENAME TO "Product_sku_key";',
+      'ALTER TABLE "Item" RENAME CONSTRAINT "Item_pkey" TO "Product_pkey";',
+      'ALTER TABLE "Item" RENAME TO "Product";',
+    ]);
+  });
+
+  it('renames a model that holds foreign keys and indexes (OrderItem → LineItem)', async () => {
+    await renameGenerator(tree, { targetTable: 'OrderItem', to: 'LineItem' });
+    expect(model(tree, 'Order')).toMatch(/\n  items +LineItem\[\]\n/);
+    expect(model(tree, 'Product')).toMatch(/\n  items +LineItem\[\]\n/);
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "OrderItem" RENAME TO "LineItem";',
+      'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_pkey" TO "LineItem_pkey";',
+      'ALTER INDEX "OrderItem_orderId_idx" RENAME TO "LineItem_orderId_idx";',
+      'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_orderId_fkey" TO "LineItem_orderId_fkey";',
+      'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "LineItem_productId_fkey";',
+      'ALTER SEQUENCE IF EXISTS "OrderItem_id_seq" RENAME TO "LineItem_id_seq";',
+    ]);
+  });
+
+  it('renames a foreign-key column: its index, its foreign key and the relation follow', async () => {
+    await renameGenerator(tree, { targetTable: 'Order', field: 'tenantId', to: 'accountId' });
+    expect(model(tree, 'Order')).toMatch(/tenant +Tenant +@relation\(fields: \[accountId\], references: \[id\]\)/);
+    expect(model(tree, 'Order')).toContain('@@index([accountId, createdAt])');
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "Order" RENAME COLUMN "tenantId" TO "accountId";',
+      'ALTER INDEX "Order_tenantId_createdAt_idx" RENAME TO "Order_accountId_createdAt_idx";',
+      'ALTER TABLE "Order" RENAME CONSTRAINT "Order_tenantId_fkey" TO "Order_accountId_fkey";',
+    ]);
+  });
+
+  it('renames a referenced key column: references in other models follow, the sequence too', async () => {
+    const output = await printed(() => renameGenerator(tree, { targetTable: 'Product', field: 'id', to: 'productId' }));
+    expect(output).toContain('Relations now reference Product.productId: OrderItem.product.');
+    expect(model(tree, 'OrderItem')).toMatch(/product +Product +@relation\(fields: \[productId\], references: \[productId\]\)/);
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "Product" RENAME COLUMN "id" TO "productId";',
+      'ALTER SEQUENCE IF EXISTS "Product_id_seq" RENAME TO "Product_productId_seq";',
+    ]);
+  });
+
+  it('--mapOnly renames in Prisma only: @map keeps the column, no migration folder', async () => {
+    const output = await printed(() => renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true }));
+    expect(model(tree, 'User')).toMatch(/\n  displayName String\? +@map\("name"\)\n/);
+    expect(newMigrationFolders(tree)).toEqual([]);
+    expect(output).toContain('No migration folder: the database does not change. User.name → User.displayName is renamed in Prisma only.');
+  });
+
+  it('--mapOnly on a model keeps the table with @@map', async () => {
+    await renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true });
+    expect(model(tree, 'Item')).toMatch(/\n  @@map\("Product"\)\n\}$/);
+    expect(model(tree, 'OrderItem')).toMatch(/product +Item +@relation/);
+    expect(newMigrationFolders(tree)).toEqual([]);
+  });
+
+  it('--mapOnly twice keeps the original column; back to the column name drops the @map', async () => {
+    await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true });
+    await renameGenerator(tree, { targetTable: 'User', field: 'displayName', to: 'label', mapOnly: true });
+    expect(model(tree, 'User')).toMatch(/\n  label +String\? +@map\("name"\)\n/);
+    await renameGenerator(tree, { targetTable: 'User', field: 'label', to: 'name', mapOnly: true });
+    expect(model(tree, 'User')).toMatch(/\n  name +String\?\n/);
+    expect(newMigrationFolders(tree)).toEqual([]);
+  });
+
+  it('--map renames a mapped model to a new table name and keeps @@map', async () => {
+    await renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true });
+    await renameGenerator(tree, { targetTable: 'Item', to: 'Article', map: 'articles' });
+    expect(model(tree, 'Article')).toContain('@@map("articles")');
+    const [folder] = newMigrationFolders(tree);
+    expect(folder).toMatch(/_rename_item_to_article$/);
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "Product" RENAME TO "articles";',
+      'ALTER TABLE "articles" RENAME CONSTRAINT "Product_pkey" TO "articles_pkey";',
+      'ALTER INDEX "Product_sku_key" RENAME TO "articles_sku_key";',
+      'ALTER SEQUENCE IF EXISTS "Product_id_seq" RENAME TO "articles_id_seq";',
+    ]);
+  });
+
+  it('renames only the column with --map and the same Prisma name', async () => {
+    await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'name', map: 'full_name' });
+    expect(model(tree, 'User')).toMatch(/\n  name +String\? +@map\("full_name"\)\n/);
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder, 'migration.sql')).toContain('ALTER TABLE "User" RENAME COLUMN "name" TO "full_name";');
+  });
+
+  it('renames a relation field in the schema only', async () => {
+    await renameGenerator(tree, { targetTable: 'OrderItem', field: 'product', to: 'item' });
+    expect(model(tree, 'OrderItem')).toMatch(/\n  item +Product +@relation\(fields: \[productId\], references: \[id\]\)\n/);
+    expect(newMigrationFolders(tree)).toEqual([]);
+  });
+
+  it('renames a self-related model: its own relation fields and foreign key follow', async () => {
+    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+    tree.write(
+      SAMPLE_SCHEMA,
+      schema.replace(
+        '  items      OrderItem[]\n}',
+        '  items      OrderItem[]\n  parentId   Int?\n  parent     Product?    @relation("Variants", fields: [parentId], references: [id])\n  variants   Product[]   @relation("Variants")\n}',
+      ),
+    );
+    await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
+    expect(model(tree, 'Item')).toMatch(/parent +Item\? +@relation\("Variants", fields: \[parentId\], references: \[id\]\)\n  variants +Item\[\] +@relation\("Variants"\)/);
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder, 'migration.sql')).toContain('ALTER TABLE "Item" RENAME CONSTRAINT "Product_parentId_fkey" TO "Item_parentId_fkey";');
+  });
+
+  it('keeps explicitly named (map:) indexes and foreign keys', async () => {
+    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+    tree.write(
+      SAMPLE_SCHEMA,
+      schema
+        .replace('order      Order   @relation(fields: [orderId], references: [id])', 'order      Order   @relation(fields: [orderId], references: [id], map: "item_order_fk")')
+        .replace('  @@index([orderId])', '  @@index([orderId], map: "item_order_ix")'),
+    );
+    await renameGenerator(tree, { targetTable: 'OrderItem', to: 'LineItem' });
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'ALTER TABLE "OrderItem" RENAME TO "LineItem";',
+      'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_pkey" TO "LineItem_pkey";',
+      'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "LineItem_productId_fkey";',
+      'ALTER SEQUENCE IF EXISTS "OrderItem_id_seq" RENAME TO "LineItem_id_seq";',
+    ]);
+  });
+
+  it('shortens derived names over 63 bytes exactly as Prisma does, and says so', async () => {
+    const long = 'L' + 'x'.repeat(49);
+    const output = await printed(() => renameGenerator(tree, { targetTable: 'OrderItem', to: long }));
+    const [folder] = newMigrationFolders(tree);
+    expect(statements(tree, folder, 'migration.sql')).toContain(`ALTER TABLE "${long}" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "${long}_product_fkey";`);
+    expect(output).toContain(`Shortened to PostgreSQL's 63 bytes, exactly as Prisma name them, so Prisma sees no drift: OrderItem_productId_fkey → ${long}_product_fkey`);
+  });
+
+  it('works on a multi-file schema: the model and the relations to it are edited where they are', async () => {
+    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+    const at = schema.indexOf('model Product {');
+    const end = schema.indexOf('/// An order;');
+    tree.delete(SAMPLE_SCHEMA);
+    tree.write('packages/prisma/prisma/schema/schema.prisma', schema.slice(0, at) + schema.slice(end));
+    tree.write('packages/prisma/prisma/schema/product.prisma', schema.slice(at, end));
+    tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
+    expect(model(tree, 'Item', 'packages/prisma/prisma/schema/product.prisma')).toMatch(/^model Item \{/);
+    expect(model(tree, 'OrderItem', 'packages/prisma/prisma/schema/schema.prisma')).toMatch(/product +Item +@relation/);
+    expect(newMigrationFolders(tree)).toHaveLength(1);
+  });
+
+  describe('implicit many-to-many relations', () => {
+    const withTags = (relationName?: string) => {
+      const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+      const attribute = relationName ? ` @relation(${JSON.stringify(relationName)})` : '';
+      tree.write(
+        SAMPLE_SCHEMA,
+        schema.replace('  items      OrderItem[]\n}', `  items      OrderItem[]\n  tags       Tag[]${attribute}\n}`) +
+          `\nmodel Tag {\n  id       Int       @id @default(autoincrement())\n  products Product[]${attribute}\n}\n`,
+      );
+    };
+
+    it('refuses a relation named after the models', async () => {
+      withTags();
+      const before = snapshotTree(tree);
+      await expect(renameGenerator(tree, { targetTable: 'Product', to: 'Item' })).rejects.toThrow(
+        /implicit many-to-many relation with Tag \(field tags\), whose join table "_ProductToTag".*@relation\("ProductToTag"\)/,
+      );
+      await expect(renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true })).rejects.toThrow(/"_ProductToTag"/);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('renames when the relation is named and the A/B order stays', async () => {
+      withTags('ProductToTag');
+      await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
+      expect(model(tree, 'Tag')).toMatch(/products +Item\[\] +@relation\("ProductToTag"\)/);
+      const [folder] = newMigrationFolders(tree);
+      expect(statements(tree, folder, 'migration.sql')[1]).toBe('ALTER TABLE "Product" RENAME TO "Item";');
+    });
+
+    it('refuses when the A/B order would flip', async () => {
+      withTags('ProductToTag');
+      const before = snapshotTree(tree);
+      await expect(renameGenerator(tree, { targetTable: 'Product', to: 'Zebra' })).rejects.toThrow(/alphabetical order against Tag.*"_ProductToTag"/);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+  });
+
+  describe('rejects bad input and leaves the tree untouched', () => {
+    const cases: [string, Parameters<typeof renameGenerator>[1], RegExp][] = [
+      ['unknown model', { targetTable: 'Products', to: 'Item' }, /Unknown model "Products".*Did you mean "Product"/],
+      ['unknown field', { targetTable: 'User', field: 'nam', to: 'displayName' }, /User has no field "nam"\. Did you mean "name"\?.*Its fields: id, tenantId/],
+      ['missing --to', { targetTable: 'User', field: 'name', to: ' ' }, /Missing --to/],
+      ['model name taken', { targetTable: 'Product', to: 'Order' }, /The name Order is already used by model Order/],
+      ['field name taken', { targetTable: 'User', field: 'name', to: 'email' }, /User already has a field named email/],
+      ['column taken', { targetTable: 'User', field: 'name', to: 'fullName', map: 'email' }, /User\.email already uses the column "email"\. Choose another --map/],
+      ['table taken', { targetTable: 'Product', to: 'Item', map: 'Order' }, /The table "Order" already exists \(model Order\)/],
+      ["Prisma's table", { targetTable: 'Product', to: 'Item', map: '_prisma_migrations' }, /"_prisma_migrations" is taken \(Prisma's migration history\)/],
+      ['same model name', { targetTable: 'Product', to: 'Product' }, /Model Product is already named Product: nothing to rename/],
+      ['same field name', { targetTable: 'User', field: 'name', to: 'name' }, /User\.name is already named name: nothing to rename/],
+      ['invalid field name', { targetTable: 'User', field: 'name', to: 'display-name' }, /Invalid field name "display-name"/],
+      ['invalid model name', { targetTable: 'Product', to: '1Item' }, /Invalid model name "1Item"/],
+      ['over-long name', { targetTable: 'User', field: 'name', to: 'n'.repeat(64) }, /64 bytes long; PostgreSQL truncates/],
+      ['invalid --map', { targetTable: 'User', field: 'name', to: 'displayName', map: 'display name' }, /Invalid database name \(--map\) "display name"/],
+      ['--map and --mapOnly', { targetTable: 'User', field: 'name', to: 'displayName', map: 'x', mapOnly: true }, /either --mapOnly .* or --map/],
+      ['--map on a relation field', { targetTable: 'OrderItem', field: 'product', to: 'item', map: 'item' }, /relation field: it has no column/],
+      ['derived names colliding', { targetTable: 'OrderItem', to: 'L' + 'x'.repeat(57) }, /foreign key OrderItem_orderId_fkey and the foreign key OrderItem_productId_fkey would both be named Lx+_fkey/],
+      ['bad lock timeout', { targetTable: 'User', field: 'name', to: 'displayName', lockTimeout: 'soon' }, /Invalid --lockTimeout "soon"/],
+    ];
+    it.each(cases)('%s', async (_label, options, message) => {
+      const before = snapshotTree(tree);
+      await expect(renameGenerator(tree, options)).rejects.toThrow(message);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('a mapped field without --map or --mapOnly', async () => {
+      await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true });
+      const before = snapshotTree(tree);
+      await expect(renameGenerator(tree, { targetTable: 'User', field: 'displayName', to: 'label' })).rejects.toThrow(
+        /User\.displayName is mapped to the column "name" \(@map\)\. Say what the database name becomes: --map <new name> renames it, --mapOnly keeps "name"/,
+      );
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('a mapped model without --map or --mapOnly', async () => {
+      await renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true });
+      const before = snapshotTree(tree);
+      await expect(renameGenerator(tree, { targetTable: 'Item', to: 'Article' })).rejects.toThrow(/Model Item is mapped to the table "Product" \(@@map\)/);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+  });
+});

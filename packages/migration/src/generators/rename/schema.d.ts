@@ -1,0 +1,14 @@
+import type { ChangeGeneratorOptions } from '../shared/options';
+
+export interface RenameGeneratorSchema extends ChangeGeneratorOptions {
+  /** Model to rename, or whose field is renamed. */
+  targetTable: string;
+  /** Field to rename; without it the model is renamed. */
+  field?: string;
+  /** The new Prisma name. */
+  to: string;
+  /** Rename in Prisma only: the database keeps its name through @map / @@map (no migration). */
+  mapOnly?: boolean;
+  /** New database name (table or column) when it should differ from --to; kept with @map / @@map. */
+  map?: string;
+}

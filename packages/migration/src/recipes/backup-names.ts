@@ -1,0 +1,51 @@
+import { MAX_IDENTIFIER_BYTES } from '../sql/identifiers';
+
+/**
+ * Names of what a removal parks in `_forge_backup`. Every name ends with the change's stamp (the
+ * timestamp of its first migration folder), so removing a same-named column or table again later
+ * cannot collide with an earlier backup; the front part is cut to keep the whole within 63 bytes.
+ */
+
+/** `_forge_backup."User__name__20250101120000"`: the backup of removed columns. */
+export function columnBackupTableName(table: string, columns: string[], stamp: string): string {
+  return fitIdentifier(`${table}__${columns.join('_')}`, `__${stamp}`);
+}
+
+/** `"Coupon__removed__20250101120000"`: a removed table's name while it is parked. */
+export function removedTableName(table: string, stamp: string): string {
+  return fitIdentifier(table, `__removed__${stamp}`);
+}
+
+/** `"Coupon_pkey__20250101120000"`: an index, sequence or enum parked with its table. */
+export function parkedName(name: string, stamp: string): string {
+  return fitIdentifier(name, `__${stamp}`);
+}
+
+/** `base` cut (on a character boundary) so that `base + suffix` fits PostgreSQL's 63 bytes. */
+export function fitIdentifier(base: string, suffix: string): string {
+  return truncateBytes(base, MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix, 'utf8')) + suffix;
+}
+
+/**
+ * The name PostgreSQL gives the sequence of a `serial` column (its makeObjectName rule: the
+ * longer of table and column is shortened first until `{table}_{column}_seq` fits 63 bytes).
+ */
+export function serialSequenceName(table: string, column: string): string {
+  let tableBytes = Buffer.byteLength(table, 'utf8');
+  let columnBytes = Buffer.byteLength(column, 'utf8');
+  const available = MAX_IDENTIFIER_BYTES - '_seq'.length - 1;
+  while (tableBytes + columnBytes > available) {
+    if (tableBytes > columnBytes) tableBytes--;
+    else columnBytes--;
+  }
+  return `${truncateBytes(table, tableBytes)}_${truncateBytes(column, columnBytes)}_seq`;
+}
+
+export function truncateBytes(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  let end = maxBytes;
+  // Back off to the start of a UTF-8 character (continuation bytes are 10xxxxxx).
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}

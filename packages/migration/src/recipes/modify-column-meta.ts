@@ -1,0 +1,203 @@
+import { BACKUP_SCHEMA } from '../runtime/forge-schema';
+import { doBlock, raiseException } from '../sql/do-block';
+import { quoteIdent } from '../sql/identifiers';
+import { splitStatements } from '../sql/split-statements';
+import { columnBackupTableName } from './backup-names';
+import { alterTable, parseAlterTable } from './column-clauses';
+import { batchedDuration, tsObject, tsString } from './data-migration-code';
+import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
+import {
+  ROLLING_BACK,
+  addNotNullCheck,
+  createFillTrigger,
+  createForgeSchema,
+  dropFillTrigger,
+  dropNotNullCheck,
+  enforceNotNull,
+  unenforceNotNull,
+} from './required-column';
+import { transactionalScript } from './scripts';
+
+export interface MetaChange {
+  model: string;
+  table: string;
+  column: string;
+  /** `Order.note`, for messages. */
+  label: string;
+  /** Single-column primary key, if any. */
+  key?: string;
+  /** The column goes from optional to required. */
+  becomesRequired: boolean;
+  /** SQL literal for NULL rows when it becomes required (`--backfillValue`). */
+  backfill?: string;
+  stamp: string;
+}
+
+type Action = 'type' | 'set-default' | 'drop-default' | 'set-not-null' | 'drop-not-null';
+
+/**
+ * Changes that touch only the catalog: a binary-coercible type change, SET/DROP DEFAULT, DROP NOT
+ * NULL — Prisma's own `ALTER COLUMN` clauses, under lock_timeout, in one migration. SET NOT NULL
+ * is taken out of them: it would scan the table under an exclusive lock. It comes through the
+ * CHECK … NOT VALID → VALIDATE → SET NOT NULL steps instead, after a batched backfill of NULL rows
+ * (`--backfillValue`) or behind a guard that refuses, listing them, when there are NULL rows.
+ */
+export function metadataMigrations(naive: { up: string; down: string }, change: MetaChange, options: RecipeOptions): PlannedMigration[] {
+  const up = clausesOf(naive.up, change);
+  const down = clausesOf(naive.down, change);
+  const t = quoteIdent(change.table);
+  const upNow = up.filter((c) => c.action !== 'set-not-null').map((c) => c.text);
+  const downNow = down.filter((c) => c.action !== 'drop-not-null').map((c) => c.text);
+  const meta = upNow.length ? [alterTable(t, upNow)] : [];
+  const metaDown = downNow.length ? [alterTable(t, downNow)] : [];
+  const lock = options.lockTimeout;
+  if (up.some((c) => c.action === 'set-not-null') !== change.becomesRequired) throw new UnexpectedDiffError('modify-column', naive.up);
+
+  if (!change.becomesRequired) {
+    return [
+      {
+        name: options.migrationName,
+        up: transactionalScript(`Modify ${change.label}: catalog only (no rewrite, no scan)`, meta, lock),
+        down: transactionalScript(`Reverse of: modify ${change.label}`, metaDown, lock),
+      },
+    ];
+  }
+
+  const check: PlannedMigration[] = [];
+  const enforce = enforceNotNull(change.table, change.column);
+  const unenforce = unenforceNotNull(change.table, change.column);
+  if (change.backfill !== undefined) {
+    if (!change.key) throw new Error('unreachable: the generator refuses a backfill without a single-column primary key');
+    const keys = keysTable(change);
+    check.push({
+      name: options.migrationName,
+      up: transactionalScript(
+        `${change.label} becomes required, step 1: fill NULL rows with ${change.backfill} (data migration; a trigger fills NULLs written meanwhile)`,
+        [
+          ...meta,
+          createForgeSchema(),
+          `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)};`,
+          `CREATE TABLE ${keys} AS SELECT ${quoteIdent(change.key)}, ${quoteIdent(change.column)} FROM ${t} WITH NO DATA;`,
+          `ALTER TABLE ${keys} ADD PRIMARY KEY (${quoteIdent(change.key)});`,
+          ...createFillTrigger(change.table, change.column, change.stamp, change.backfill),
+        ],
+        lock,
+      ),
+      down: transactionalScript(
+        `Reverse of: fill NULL rows of ${change.label}`,
+        [...dropFillTrigger(change.table, change.column, change.stamp), `DROP TABLE ${keys};`, ...metaDown],
+        lock,
+      ),
+      dataMigration: fillData(change, keys, options),
+    });
+    check.push({
+      name: `${options.migrationName}_check`,
+      up: transactionalScript(`${change.label} becomes required, step 2: CHECK NOT VALID (brief lock, no scan)`, [addNotNullCheck(change.table, change.column)], lock),
+      down: transactionalScript(`Reverse of: the NOT NULL check on ${change.label}`, [dropNotNullCheck(change.table, change.column)], lock),
+    });
+  } else {
+    check.push({
+      name: options.migrationName,
+      up: transactionalScript(
+        `${change.label} becomes required, step 1: refuse if rows are NULL, then CHECK NOT VALID (brief lock, no scan)`,
+        [...meta, nullRowsGuard(change), addNotNullCheck(change.table, change.column)],
+        lock,
+      ),
+      down: transactionalScript(`Reverse of: the NOT NULL check on ${change.label}`, [dropNotNullCheck(change.table, change.column), ...metaDown], lock),
+    });
+  }
+  const trigger = change.backfill !== undefined;
+  return [
+    ...check,
+    {
+      name: `${options.migrationName}_not_null`,
+      up: transactionalScript(
+        `${change.label} becomes required, last step: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), SET NOT NULL (uses the check: no scan), drop the check`,
+        [...enforce, ...(trigger ? dropFillTrigger(change.table, change.column, change.stamp) : [])],
+        lock,
+      ),
+      down: transactionalScript(
+        `Reverse of: SET NOT NULL on ${change.label} — nullable again, check back (not validated)`,
+        [...(trigger ? createFillTrigger(change.table, change.column, change.stamp, change.backfill!) : []), ...unenforce],
+        lock,
+      ),
+    },
+  ];
+}
+
+/** Prisma's `ALTER COLUMN` clauses for the column; anything else is a shape this recipe does not know. */
+function clausesOf(script: string, change: MetaChange): { action: Action; text: string }[] {
+  const column = quoteIdent(change.column);
+  return splitStatements(script).flatMap((statement) => {
+    const alter = parseAlterTable(statement);
+    if (!alter || alter.table !== quoteIdent(change.table)) throw new UnexpectedDiffError('modify-column', script);
+    return alter.clauses.map((text) => {
+      const match = /^ALTER COLUMN ("(?:[^"]|"")+") (SET DATA TYPE .+|SET DEFAULT .+|DROP DEFAULT|SET NOT NULL|DROP NOT NULL)$/s.exec(text);
+      if (!match || match[1] !== column) throw new UnexpectedDiffError('modify-column', script);
+      const action: Action = match[2].startsWith('SET DATA TYPE')
+        ? 'type'
+        : match[2].startsWith('SET DEFAULT')
+          ? 'set-default'
+          : (match[2].toLowerCase().replace(/ /g, '-') as Action);
+      return { action, text };
+    });
+  });
+}
+
+function keysTable(change: MetaChange): string {
+  return `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(columnBackupTableName(change.table, [change.column], change.stamp))}`;
+}
+
+/** Records which rows were NULL (for an exact rollback), then fills them in batches. */
+function fillData(change: MetaChange, keys: string, options: RecipeOptions): PlannedDataMigration {
+  const c = quoteIdent(change.column);
+  const k = quoteIdent(change.key!);
+  const t = quoteIdent(change.table);
+  return {
+    name: options.migrationName,
+    model: change.model,
+    description: `Fills ${change.label} = ${change.backfill} where it is NULL, recording those rows in ${keys} so that the rollback can make them NULL again.`,
+    estimatedDuration: batchedDuration(options.batchSize),
+    body: {
+      up: [
+        `await ctx.batchCopy(${tsObject({ table: change.table, key: change.key, columns: [change.column], into: keys, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'null_rows' })});`,
+        `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = ${change.backfill}`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
+      ].join('\n'),
+      down: [
+        '// The fill trigger would refill what this sets back to NULL; it skips writes of a session that says it is rolling back.',
+        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'on', false)`)});`,
+        `await ctx.batchUpdate(${tsObject({
+          table: change.table,
+          key: change.key,
+          set: `${c} = NULL`,
+          where: `${c} IS NOT NULL AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
+          batchSize: options.batchSize,
+          name: 'unfill',
+        })});`,
+        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'off', false)`)});`,
+      ].join('\n'),
+      validate: `return (await ctx.count(${tsString(change.table)}, ${tsString(`${c} IS NULL`)})) === 0;`,
+    },
+  };
+}
+
+/** Without a backfill value, NULL rows make the change impossible: refuse before the CHECK, listing them. */
+function nullRowsGuard(change: MetaChange): string {
+  const t = quoteIdent(change.table);
+  const c = quoteIdent(change.column);
+  const key = change.key ? quoteIdent(change.key) : 'ctid';
+  return doBlock(
+    ['null_rows bigint;', 'sample text;'],
+    [
+      `SELECT count(*) INTO null_rows FROM ${t} WHERE ${c} IS NULL;`,
+      'IF null_rows > 0 THEN',
+      `  SELECT string_agg(k, ', ') INTO sample FROM (SELECT ${key}::text AS k FROM ${t} WHERE ${c} IS NULL ORDER BY ${key} LIMIT 10) s;`,
+      `  ${raiseException(
+        `${change.label}: {} row(s) are NULL (${change.key ?? 'ctid'} {}), so it cannot become required. Nothing was changed.`,
+        ['null_rows', 'sample'],
+        'Generate the change again with --backfillValue <value> to fill them, or fill them yourself, then run migrate again.',
+      )}`,
+      'END IF;',
+    ],
+  );
+}

@@ -1,0 +1,273 @@
+import type { RemovedColumn, RemovedColumns } from '../prisma-schema/edits/remove-column';
+import { BACKUP_SCHEMA } from '../runtime/forge-schema';
+import { doBlock, raiseException } from '../sql/do-block';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers';
+import { splitStatements } from '../sql/split-statements';
+import { statementBody } from '../sql/statement-body';
+import { splitTopLevel } from '../sql/top-level-split';
+import { columnBackupTableName } from './backup-names';
+import { unquoteIdent } from './foreign-key-restore';
+import { UnexpectedDiffError, type MigrationPlan, type PlannedDataMigration, type RecipeOptions } from './plan';
+import { transactionalScript } from './scripts';
+
+export interface RemoveColumnOptions extends RecipeOptions {
+  /** YYYYMMDDHHMMSS of the change's first migration folder: makes the backup table's name unique. */
+  stamp: string;
+}
+
+/** A column as Prisma's reverse diff re-creates it: `ADD COLUMN "c" TYPE [NOT NULL] [DEFAULT …]`. */
+interface RecreatedColumn {
+  column: string;
+  type: string;
+  notNull: boolean;
+  /** ` DEFAULT …` as Prisma wrote it, or ''. */
+  default: string;
+}
+
+const IDENT = String.raw`"(?:[^"]|"")+"`;
+const SERIAL_TYPES = /^(SMALLSERIAL|SERIAL|BIGSERIAL)$/;
+
+/**
+ * Prisma drops the column, and its values are gone. The safe recipe keeps them:
+ * 1. `_backup`: creates `_forge_backup."{table}__{columns}__{stamp}"` (primary key + the columns,
+ *    same types; enums as text so the backup never pins an enum type), and a data migration copies
+ *    every (key, value) in short checkpointed batches; validate() proves the copy is complete.
+ * 2. the removal: copies what changed since (a read, no writer is blocked), then Prisma's own
+ *    DROP INDEX / DROP COLUMN behind lock_timeout. Its down.sql re-creates the column as Prisma's
+ *    reverse diff says, restores every value from the backup by primary key, and only then
+ *    re-applies NOT NULL and re-creates the indexes.
+ */
+export function removeColumnRecipe(naive: { up: string; down: string }, removed: RemovedColumns, options: RemoveColumnOptions): MigrationPlan {
+  const up = parseUp(naive.up, removed);
+  const recreated = parseDown(naive.down, removed);
+  const table = quoteIdent(removed.table);
+  const backupName = columnBackupTableName(removed.table, removed.columns.map((c) => c.column), options.stamp);
+  const backup = `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(backupName)}`;
+  const key = removed.key.map(quoteIdent);
+  const columns = removed.columns.map((c) => quoteIdent(c.column));
+  const names = removed.columns.map((c) => `${removed.model}.${c.field}`).join(', ');
+  const differs = (a: string, b: string) => removed.columns.map((c) => `${a}.${quoteIdent(c.column)}::text IS DISTINCT FROM ${b}.${quoteIdent(c.column)}::text`).join(' OR ');
+
+  const createBackup = [
+    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)};`,
+    `-- Same column types as ${table} (enums as text: a backup must not keep an enum type from being dropped later).\n` +
+      `CREATE TABLE ${backup} AS SELECT ${[...key, ...removed.columns.map(backupSelect)].join(', ')} FROM ${table} WITH NO DATA;`,
+    `ALTER TABLE ${backup} ADD PRIMARY KEY (${key.join(', ')});`,
+  ];
+  const catchUp =
+    `-- Rows written since the batched backup: copy what changed, so the backup is complete when the column goes (a read of ${table}; writers are not blocked).\n` +
+    `INSERT INTO ${backup} AS b (${[...key, ...columns].join(', ')})\n` +
+    `SELECT ${[...key, ...columns].join(', ')} FROM ${table}\n` +
+    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}\n` +
+    `WHERE ${differs('b', 'EXCLUDED')};`;
+
+  const restore = restoreStatements(table, backup, key, removed.columns, recreated, differs('t', 'b'));
+  const recreateIndexes = splitStatements(naive.down).filter((s) => /^CREATE (UNIQUE )?INDEX /.test(statementBody(s)));
+
+  const backupMigration = `${options.migrationName}_backup`;
+  return {
+    migrations: [
+      {
+        name: backupMigration,
+        up: transactionalScript(`Back up ${names} before removal (step 1 of 2): a backup table, filled by the data migration in batches`, createBackup, options.lockTimeout),
+        down: transactionalScript(`Reverse of step 1: drop the backup of ${names}`, [`DROP TABLE IF EXISTS ${backup};`], options.lockTimeout),
+        dataMigration: backupDataMigration(backupMigration, removed, backupName, backup, options),
+      },
+      {
+        name: options.migrationName,
+        up: transactionalScript(`Remove ${names} (step 2 of 2); the values stay in ${backup}`, [catchUp, ...up], options.lockTimeout),
+        down: transactionalScript(`Reverse of: remove ${names} — re-create, restore every value from ${backup}, then constraints and indexes`, [...restore, ...recreateIndexes], options.lockTimeout),
+      },
+    ],
+    notes: [
+      `Backup: ${backup} holds (${[...removed.key, ...removed.columns.map((c) => c.column)].join(', ')}) of every row of ${table}. It stays after migrate (migrate-prune removes old backups); Prisma does not look at ${quoteIdent(BACKUP_SCHEMA)}, so it is no drift.`,
+      `Step 1 copies in checkpointed batches of ${options.batchSize ?? 5000} rows (one short transaction each). Step 2 copies what changed since (it reads ${table}; writers go on), then drops the column under lock_timeout: a brief ACCESS EXCLUSIVE lock, no table rewrite.`,
+      `Deploy the application without ${removed.columns.length > 1 ? 'these fields' : 'this field'} first: a running version that still selects ${removed.columns.map((c) => c.column).join(', ')} fails once ${removed.columns.length > 1 ? 'they are' : 'it is'} dropped.`,
+      `Rollback re-creates ${removed.columns.map((c) => c.column).join(', ')}, restores every value by primary key, then re-applies NOT NULL${recreateIndexes.length ? ' and rebuilds the indexes' : ''}, in one transaction that holds an ACCESS EXCLUSIVE lock on ${table} while it rewrites the rows${recreateIndexes.length ? ' (indexes are built non-concurrently there)' : ''}.`,
+      ...removed.removedIndexes.map((i) => `${i} removed from ${removed.model}: PostgreSQL drops an index together with any of its columns.`),
+    ],
+  };
+}
+
+/**
+ * The rollback of the removal: the columns come back nullable, every value is restored by key, a
+ * re-created serial's sequence moves past them, and only then NOT NULL is re-applied (with a
+ * readable stop when rows inserted meanwhile have no value to restore).
+ */
+function restoreStatements(table: string, backup: string, key: string[], columns: RemovedColumn[], recreated: RecreatedColumn[], changed: string): string[] {
+  const required = recreated.filter((c) => c.notNull);
+  return [
+    `-- Re-created without NOT NULL: the values come back first, the constraints after.\nALTER TABLE ${table} ${recreated.map((c) => `ADD COLUMN ${quoteIdent(c.column)} ${c.type}${c.default}`).join(',\n')};`,
+    `-- Every value back from the backup, by primary key.\n` +
+      `UPDATE ${table} AS t SET ${columns.map((c) => `${quoteIdent(c.column)} = b.${quoteIdent(c.column)}${restoreCast(c, recreated)}`).join(', ')}\n` +
+      `FROM ${backup} AS b\nWHERE ${key.map((k) => `t.${k} = b.${k}`).join(' AND ')} AND (${changed});`,
+    ...recreated
+      .filter((c) => SERIAL_TYPES.test(c.type))
+      .map(
+        (c) =>
+          `-- The re-created sequence continues after the restored values.\n` +
+          `SELECT setval(pg_get_serial_sequence(${quoteLiteral(table)}, ${quoteLiteral(c.column)}), coalesce(max(${quoteIdent(c.column)}), 0) + 1, false) FROM ${table};`,
+      ),
+    ...required.filter((c) => !c.default).map((c) => missingValuesCheck(table, c.column, backup)),
+    ...(required.length ? [`ALTER TABLE ${table} ${required.map((c) => `ALTER COLUMN ${quoteIdent(c.column)} SET NOT NULL`).join(', ')};`] : []),
+  ];
+}
+
+/** The column as the backup stores it: enums (and enum lists) as text, so no enum type is pinned. */
+function backupSelect(column: RemovedColumn): string {
+  const name = quoteIdent(column.column);
+  return column.enumType ? `${name}::text${column.isList ? '[]' : ''} AS ${name}` : name;
+}
+
+function restoreCast(column: RemovedColumn, recreated: RecreatedColumn[]): string {
+  return column.enumType ? `::${recreated.find((c) => c.column === column.column)!.type}` : '';
+}
+
+/**
+ * A required column without a default cannot get NOT NULL back when rows were inserted after its
+ * removal (the backup has no value for them): stop with a readable message instead of a bare error.
+ */
+function missingValuesCheck(table: string, column: string, backup: string): string {
+  const name = quoteIdent(column);
+  return doBlock(
+    ['missing bigint;'],
+    [
+      `SELECT count(*) INTO missing FROM ${table} WHERE ${name} IS NULL;`,
+      'IF missing > 0 THEN',
+      `  ${raiseException(
+        `Cannot restore ${table}.${name} as NOT NULL: {} row(s) have no value for it: they were inserted after the column was removed, so ${backup} has none. Nothing was rolled back.`,
+        ['missing'],
+        `Give those rows a value first (UPDATE ${table} SET ${name} = … WHERE NOT EXISTS (SELECT 1 FROM ${backup} AS b WHERE …)), or delete them, then run migrate-down again.`,
+      )}`,
+      'END IF;',
+    ],
+  );
+}
+
+/** Prisma's up: optional `DROP INDEX` statements, then one `ALTER TABLE … DROP COLUMN …[, DROP COLUMN …]`. */
+function parseUp(sql: string, removed: RemovedColumns): string[] {
+  const statements = splitStatements(sql);
+  const dropped: string[] = [];
+  for (const statement of statements) {
+    const body = statementBody(statement);
+    if (new RegExp(`^DROP INDEX ${IDENT}$`).test(body)) continue;
+    const alter = new RegExp(`^ALTER TABLE (${IDENT})\\s+(DROP COLUMN[\\s\\S]*)$`).exec(body);
+    if (!alter || unquoteIdent(alter[1]) !== removed.table || dropped.length) throw new UnexpectedDiffError('remove-column', sql);
+    for (const clause of splitTopLevel(alter[2])) {
+      const column = new RegExp(`^DROP COLUMN (${IDENT})$`).exec(clause);
+      if (!column) throw new UnexpectedDiffError('remove-column', sql);
+      dropped.push(unquoteIdent(column[1]));
+    }
+  }
+  if (!sameSet(dropped, removed.columns.map((c) => c.column))) throw new UnexpectedDiffError('remove-column', sql);
+  return statements;
+}
+
+/** Prisma's reverse: one `ALTER TABLE … ADD COLUMN …[, …]`, then `CREATE [UNIQUE] INDEX … ON` the table. */
+function parseDown(sql: string, removed: RemovedColumns): RecreatedColumn[] {
+  let columns: RecreatedColumn[] | undefined;
+  for (const statement of splitStatements(sql)) {
+    const body = statementBody(statement);
+    const index = new RegExp(`^CREATE (?:UNIQUE )?INDEX ${IDENT} ON (${IDENT})`).exec(body);
+    if (index && unquoteIdent(index[1]) === removed.table) continue;
+    const alter = new RegExp(`^ALTER TABLE (${IDENT})\\s+(ADD COLUMN[\\s\\S]*)$`).exec(body);
+    if (!alter || unquoteIdent(alter[1]) !== removed.table || columns) throw new UnexpectedDiffError('remove-column (reverse)', sql);
+    columns = splitTopLevel(alter[2]).map((clause) => {
+      const match = new RegExp(`^ADD COLUMN\\s+(${IDENT})\\s+([\\s\\S]+?)(\\s+NOT NULL)?(\\s+DEFAULT\\s+[\\s\\S]+)?$`).exec(clause);
+      if (!match) throw new UnexpectedDiffError('remove-column (reverse)', sql);
+      return { column: unquoteIdent(match[1]), type: match[2], notNull: !!match[3], default: match[4] ? ` ${match[4].trim()}` : '' };
+    });
+  }
+  if (!columns || !sameSet(columns.map((c) => c.column), removed.columns.map((c) => c.column))) {
+    throw new UnexpectedDiffError('remove-column (reverse)', sql);
+  }
+  return columns;
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** The data migration of step 1: the batched copy, a no-op down, and a validate() that compares every row. */
+function backupDataMigration(name: string, removed: RemovedColumns, backupName: string, backup: string, options: RemoveColumnOptions): PlannedDataMigration {
+  const table = quoteIdent(removed.table);
+  const key = removed.key.map(quoteIdent);
+  const columns = removed.columns.map((c) => quoteIdent(c.column));
+  const js = JSON.stringify;
+  const complete =
+    `SELECT (SELECT count(*) FROM ${table}) = (SELECT count(*) FROM ${backup}) AND NOT EXISTS (` +
+    `SELECT 1 FROM ${table} AS t LEFT JOIN ${backup} AS b ON ${key.map((k) => `b.${k} = t.${k}`).join(' AND ')} ` +
+    `WHERE b.${key[0]} IS NULL OR ${columns.map((c) => `t.${c}::text IS DISTINCT FROM b.${c}::text`).join(' OR ')}) AS complete`;
+  const present = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = ANY ($2::text[]) AND attnum > 0 AND NOT attisdropped) AS present`;
+  return {
+    name,
+    model: removed.model,
+    description: `Copies (${[...removed.key, ...removed.columns.map((c) => c.column)].join(', ')}) of every ${removed.table} row into ${BACKUP_SCHEMA}.${backupName}, before ${removed.columns.map((c) => c.column).join(', ')} ${removed.columns.length > 1 ? 'are' : 'is'} dropped by the next migration.`,
+    estimatedDuration: `proportional to the rows of ${removed.table} (batches of ${options.batchSize ?? 5000})`,
+    body: {
+      up: key.length === 1 ? singleKeyCopy(removed, backup, options) : compositeKeyCopy(removed, backup, options),
+      down: [
+        '// Nothing to restore: the column still exists at this point; down.sql then drops the backup table.',
+        `ctx.log(${js(`rolling back: ${backup} is dropped by down.sql`)});`,
+      ].join('\n'),
+      validate: [
+        `// Every row of ${table} must be in the backup with the same values (compared as text).`,
+        `const [column] = await ctx.query<{ present: boolean }>(${js(present)}, [${js(table)}, ${js(removed.columns.map((c) => c.column))}]);`,
+        'if (!column.present) {',
+        '  // The next migration already removed the column: its backup is what is left to check.',
+        `  const [backup] = await ctx.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [${js(backup)}]);`,
+        '  return backup.exists;',
+        '}',
+        `const [state] = await ctx.query<{ complete: boolean }>(${js(complete)});`,
+        'return state.complete;',
+      ].join('\n'),
+    },
+  };
+}
+
+function singleKeyCopy(removed: RemovedColumns, backup: string, options: RemoveColumnOptions): string {
+  const js = JSON.stringify;
+  return [
+    `// Keyset batches on the primary key, each committed with its checkpoint: an interrupted run resumes.`,
+    `await ctx.batchCopy({`,
+    `  table: ${js(removed.table)},`,
+    `  key: ${js(removed.key[0])},`,
+    `  columns: ${js(removed.columns.map((c) => c.column))},`,
+    `  into: ${js(backup)},`,
+    ...(options.batchSize ? [`  batchSize: ${options.batchSize},`] : []),
+    `});`,
+  ].join('\n');
+}
+
+/**
+ * ctx.batchCopy pages on one column; a composite primary key is paged here with a row comparison,
+ * one statement (one transaction) per page, upserting, so a re-run refreshes rather than duplicates.
+ */
+function compositeKeyCopy(removed: RemovedColumns, backup: string, options: RemoveColumnOptions): string {
+  const js = JSON.stringify;
+  const table = quoteIdent(removed.table);
+  const key = removed.key.map(quoteIdent);
+  const columns = removed.columns.map((c) => quoteIdent(c.column));
+  const all = [...key, ...columns].join(', ');
+  const size = options.batchSize ?? 5000;
+  const page = (after: boolean) =>
+    `WITH page AS (SELECT ${all} FROM ${table}${after ? ` WHERE (${key.join(', ')}) > (${key.map((_, i) => `$${i + 1}`).join(', ')})` : ''} ORDER BY ${key.join(', ')} LIMIT ${size}), ` +
+    `copied AS (INSERT INTO ${backup} (${all}) SELECT ${all} FROM page ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}) ` +
+    `SELECT (SELECT count(*) FROM page)::int AS rows, (SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] FROM page ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1) AS last`;
+  return [
+    `// The primary key (${removed.key.join(', ')}) has several columns: pages in key order, one statement each, upserting.`,
+    `type Page = { rows: number; last: string[] | null };`,
+    `let after: string[] | null = null;`,
+    `let copied = 0;`,
+    `for (;;) {`,
+    `  const pages: Page[] = after === null`,
+    `    ? await ctx.query<Page>(${js(page(false))})`,
+    `    : await ctx.query<Page>(${js(page(true))}, after);`,
+    `  const page = pages[0];`,
+    `  if (!page || page.rows === 0 || !page.last) break;`,
+    `  copied += page.rows;`,
+    `  after = page.last;`,
+    `}`,
+    `ctx.log(${js(`copied `)} + copied + ${js(` rows of ${removed.table} into ${backup}`)});`,
+  ].join('\n');
+}

@@ -1,0 +1,42 @@
+import type { RemovedRelation } from '../prisma-schema/edits/remove-relation';
+import { quoteIdent } from '../sql/identifiers';
+import { splitStatements, statementText } from '../sql/split-statements';
+import { notValid, orphanCheck, validateConstraint } from './foreign-key-sql';
+import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
+import { transactionalScript } from './scripts';
+
+/**
+ * Prisma's `DROP CONSTRAINT` is already the right statement (no scan; ACCESS EXCLUSIVE on both
+ * tables, briefly): it only needs a lock timeout. The rollback re-adds the key NOT VALID then
+ * VALIDATEs it, after an orphan check that lists the rows written meanwhile that would break it.
+ */
+export function removeRelationRecipe(naive: { up: string; down: string }, relation: RemovedRelation, options: RecipeOptions): MigrationPlan {
+  const table = quoteIdent(relation.table);
+  const constraint = quoteIdent(relation.constraint);
+  const [drop, ...moreUp] = splitStatements(naive.up).map(statementText);
+  const [add, ...moreDown] = splitStatements(naive.down).map(statementText);
+  if (drop !== `ALTER TABLE ${table} DROP CONSTRAINT ${constraint}` || moreUp.length) throw new UnexpectedDiffError('remove-relation', naive.up);
+  if (!add?.startsWith(`ALTER TABLE ${table} ADD CONSTRAINT ${constraint} FOREIGN KEY `) || moreDown.length) {
+    throw new UnexpectedDiffError('remove-relation (reverse)', naive.down);
+  }
+  const subject = `${relation.table}.${relation.columns.join(', ')} → ${relation.referencedTable}`;
+  return {
+    migrations: [
+      {
+        name: options.migrationName,
+        up: transactionalScript(`Drop foreign key ${relation.constraint} (${subject}); the column${relation.columns.length > 1 ? 's stay' : ' stays'}`, [`${drop};`], options.lockTimeout),
+        down: transactionalScript(
+          `Reverse of: drop foreign key ${relation.constraint}. Orphan check, then re-add NOT VALID and VALIDATE`,
+          [orphanCheck(relation, 're-add', 'migrate-down'), notValid(`${add};`), validateConstraint(relation)],
+          options.lockTimeout,
+        ),
+      },
+    ],
+    notes: [
+      ...relation.notes,
+      `DROP CONSTRAINT takes a brief ACCESS EXCLUSIVE lock on ${relation.table} and ${relation.referencedTable}, behind lock_timeout ${options.lockTimeout}.`,
+      `Rollback: rows written meanwhile whose ${relation.columns.join(', ')} has no ${relation.referencedTable} stop it with a message listing them. ` +
+        `It re-adds the key NOT VALID and validates it in the same transaction, so writes to ${relation.table} wait for that scan.`,
+    ],
+  };
+}

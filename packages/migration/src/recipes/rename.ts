@@ -1,0 +1,102 @@
+import type { RenameSummary } from '../prisma-schema/edits/rename';
+import type { DerivedRename } from '../prisma-schema/rename-derived-names';
+import { quoteIdent, tableRef } from '../sql/identifiers';
+import { splitStatements, statementText } from '../sql/split-statements';
+import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
+import { transactionalScript } from './scripts';
+
+/**
+ * Prisma sees a rename as "drop the old, create the new": DROP TABLE + CREATE TABLE for a model,
+ * DROP COLUMN + ADD COLUMN for a field, which loses every value (and fails on a non-empty table
+ * for a required column). The safe form renames in place (metadata only, a brief ACCESS
+ * EXCLUSIVE lock under lock_timeout), and renames with it every object whose name Prisma derived
+ * from the old name, so that Prisma's diff between the database and the new schema is empty.
+ * The reverse renames everything back, in reverse order. One transaction: all or nothing.
+ */
+export function renameRecipe(naive: { up: string; down: string }, rename: RenameSummary, options: RecipeOptions): MigrationPlan {
+  if (rename.databaseUnchanged) {
+    if (naive.up || naive.down) throw new UnexpectedDiffError(`rename of ${describe(rename)} (expected no database change)`, naive.up || naive.down);
+    return {
+      migrations: [],
+      notes: [`No migration folder: the database does not change. ${describe(rename)} is renamed in Prisma only.`, ...rename.notes],
+    };
+  }
+  assertPrismaAgrees(naive, rename);
+
+  const oldTable = tableRef(rename.table.from, rename.schema);
+  const newTable = tableRef(rename.table.to, rename.schema);
+  const qualified = (name: string) => (rename.schema ? `${quoteIdent(rename.schema)}.${quoteIdent(name)}` : quoteIdent(name));
+  const renameObject = (d: DerivedRename, from: string, to: string) => {
+    if (d.kind === 'primary key' || d.kind === 'foreign key') return `ALTER TABLE ${newTable} RENAME CONSTRAINT ${quoteIdent(from)} TO ${quoteIdent(to)};`;
+    if (d.kind === 'sequence') return `ALTER SEQUENCE IF EXISTS ${qualified(from)} RENAME TO ${quoteIdent(to)};`;
+    return `ALTER INDEX ${qualified(from)} RENAME TO ${quoteIdent(to)};`;
+  };
+  const renameItself = rename.column
+    ? {
+        up: `ALTER TABLE ${oldTable} RENAME COLUMN ${quoteIdent(rename.column.from)} TO ${quoteIdent(rename.column.to)};`,
+        down: `ALTER TABLE ${oldTable} RENAME COLUMN ${quoteIdent(rename.column.to)} TO ${quoteIdent(rename.column.from)};`,
+      }
+    : { up: `ALTER TABLE ${oldTable} RENAME TO ${quoteIdent(rename.table.to)};`, down: `ALTER TABLE ${newTable} RENAME TO ${quoteIdent(rename.table.from)};` };
+  const up = [renameItself.up, ...rename.derived.map((d) => renameObject(d, d.from, d.to))];
+  const down = [...rename.derived.map((d) => renameObject(d, d.to, d.from)).reverse(), renameItself.down];
+  const what = rename.column ? `column ${rename.table.from}.${rename.column.from} to ${rename.column.to}` : `table ${rename.table.from} to ${rename.table.to}`;
+  return {
+    migrations: [
+      {
+        name: options.migrationName,
+        up: transactionalScript(`Rename ${what} (${describe(rename)})${rename.derived.length ? ', with the names derived from it' : ''}`, up, options.lockTimeout),
+        down: transactionalScript(`Reverse of: rename ${what}`, down, options.lockTimeout),
+      },
+    ],
+    notes: [
+      `RENAME instead of Prisma's ${rename.column ? 'DROP COLUMN + ADD COLUMN' : 'DROP TABLE + CREATE TABLE'}: no value is lost, nothing is rewritten; a brief ACCESS EXCLUSIVE lock, under lock_timeout.`,
+      ...(rename.derived.length
+        ? [`Renamed along so that Prisma sees no drift: ${rename.derived.map((d) => `${d.kind} ${d.from} → ${d.to}`).join(', ')}.`]
+        : []),
+      `Code that still uses the old name fails as soon as this runs: ship the application change with it, or rename with --mapOnly (no database change).`,
+      ...rename.notes,
+    ],
+  };
+}
+
+function describe(rename: RenameSummary): string {
+  return rename.kind === 'model' ? `model ${rename.from} → ${rename.to}` : `${rename.model}.${rename.from} → ${rename.model}.${rename.to}`;
+}
+
+/**
+ * Prisma's drop-and-create diff names every object it would create. The names it creates going
+ * up and not going down (and the reverse) must be exactly the table and derived names this
+ * recipe renames: anything else is a Prisma-named object the recipe would leave behind as drift.
+ */
+function assertPrismaAgrees(naive: { up: string; down: string }, rename: RenameSummary): void {
+  const createdUp = createdNames(naive.up);
+  const createdDown = createdNames(naive.down);
+  const onlyUp = [...createdUp].filter((n) => !createdDown.has(n)).sort();
+  const onlyDown = [...createdDown].filter((n) => !createdUp.has(n)).sort();
+  const renamed = rename.derived.filter((d) => d.kind !== 'sequence');
+  const tableChange = rename.column ? [] : [rename.table];
+  const expectedUp = [...tableChange.map((t) => t.to), ...renamed.map((d) => d.to)].sort();
+  const expectedDown = [...tableChange.map((t) => t.from), ...renamed.map((d) => d.from)].sort();
+  if (onlyUp.join('\n') !== expectedUp.join('\n') || onlyDown.join('\n') !== expectedDown.join('\n')) {
+    throw new UnexpectedDiffError(
+      `rename of ${describe(rename)} (Prisma names [${onlyUp.join(', ')}] where the recipe renames to [${expectedUp.join(', ')}], ` +
+        `and [${onlyDown.join(', ')}] where it renames from [${expectedDown.join(', ')}])`,
+      naive.up,
+    );
+  }
+}
+
+/** Names of the tables, constraints and indexes a Prisma script creates (or renames to). */
+function createdNames(script: string): Set<string> {
+  const names = new Set<string>();
+  for (const statement of splitStatements(script).map(statementText)) {
+    const patterns = [
+      /^CREATE TABLE (?:"[^"]+"\.)?"([^"]+)"/g,
+      /^CREATE (?:UNIQUE )?INDEX "([^"]+)"/g,
+      /\bCONSTRAINT "([^"]+)" (?:PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK)/g,
+      /\bRENAME (?:CONSTRAINT "[^"]+" )?TO "([^"]+)"/g,
+    ];
+    for (const pattern of patterns) for (const match of statement.matchAll(pattern)) names.add(match[1]);
+  }
+  return names;
+}

@@ -1,0 +1,87 @@
+import { quoteIdent } from '../sql/identifiers';
+import { fitIdentifier } from './backup-names';
+
+/**
+ * Making a column NOT NULL without scanning the table under an exclusive lock (PostgreSQL ≥ 12):
+ * a `CHECK (c IS NOT NULL) NOT VALID` constraint (brief lock, no scan; enforced for new writes),
+ * later `VALIDATE CONSTRAINT` (scans under SHARE UPDATE EXCLUSIVE: writes continue), then
+ * `SET NOT NULL`, which finds the validated check and skips its own scan, then the check goes.
+ */
+
+export const FORGE_FUNCTIONS_SCHEMA = '_forge';
+
+export function notNullCheckName(table: string, column: string): string {
+  return fitIdentifier(`${table}_${column}`, '_not_null');
+}
+
+/** Step 1 (its own migration): the check, not validated. */
+export function addNotNullCheck(table: string, column: string): string {
+  return `ALTER TABLE ${quoteIdent(table)} ADD CONSTRAINT ${quoteIdent(notNullCheckName(table, column))} CHECK (${quoteIdent(column)} IS NOT NULL) NOT VALID;`;
+}
+
+export function dropNotNullCheck(table: string, column: string): string {
+  return `ALTER TABLE ${quoteIdent(table)} DROP CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`;
+}
+
+/** Step 2 (a later migration), in this order in one transaction. */
+export function enforceNotNull(table: string, column: string): string[] {
+  const t = quoteIdent(table);
+  return [
+    `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`,
+    `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(column)} SET NOT NULL;`,
+    dropNotNullCheck(table, column),
+  ];
+}
+
+/** The exact state before step 2: nullable again, with the check back, not validated. */
+export function unenforceNotNull(table: string, column: string): string[] {
+  return [`ALTER TABLE ${quoteIdent(table)} ALTER COLUMN ${quoteIdent(column)} DROP NOT NULL;`, addNotNullCheck(table, column)];
+}
+
+/** `"_forge"."name"`: helper functions live outside the datasource schema, invisible to Prisma's diff. */
+export function forgeFunction(name: string): string {
+  return `${quoteIdent(FORGE_FUNCTIONS_SCHEMA)}.${quoteIdent(name)}`;
+}
+
+export function createForgeSchema(): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(FORGE_FUNCTIONS_SCHEMA)};`;
+}
+
+/**
+ * A session setting a rollback's data migration turns on while it writes NULLs back: the fill
+ * trigger leaves those writes alone (and only those: other sessions never have it).
+ */
+export const ROLLING_BACK = 'forge.rolling_back';
+
+/** Names of the fill trigger of a column and its function (the function carries the change's stamp). */
+export function fillTriggerNames(table: string, column: string, stamp: string): { trigger: string; fn: string } {
+  return { trigger: fitIdentifier(column, '__forge_fill'), fn: fitIdentifier(`${table}__${column}`, `__${stamp}__fill`) };
+}
+
+/**
+ * A trigger that gives a column its backfill value whenever a write leaves it NULL, until the
+ * column is NOT NULL: the application deployed before the change keeps inserting rows without the
+ * column, and those must not undo the backfill. `rowExpression` is evaluated over the new row, so
+ * it may refer to the row's columns by name, as in the batched backfill's `SET`.
+ */
+export function createFillTrigger(table: string, column: string, stamp: string, rowExpression: string): string[] {
+  const { trigger, fn } = fillTriggerNames(table, column, stamp);
+  const c = quoteIdent(column);
+  return [
+    [
+      `CREATE OR REPLACE FUNCTION ${forgeFunction(fn)}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+      'BEGIN',
+      `  IF NEW.${c} IS NULL AND current_setting('${ROLLING_BACK}', true) IS DISTINCT FROM 'on' THEN`,
+      `    SELECT (${rowExpression}) INTO NEW.${c} FROM (SELECT NEW.*) AS ${quoteIdent(table)};`,
+      '  END IF;',
+      '  RETURN NEW;',
+      'END $forge$;',
+    ].join('\n'),
+    `CREATE TRIGGER ${quoteIdent(trigger)} BEFORE INSERT OR UPDATE OF ${c} ON ${quoteIdent(table)} FOR EACH ROW EXECUTE FUNCTION ${forgeFunction(fn)}();`,
+  ];
+}
+
+export function dropFillTrigger(table: string, column: string, stamp: string): string[] {
+  const { trigger, fn } = fillTriggerNames(table, column, stamp);
+  return [`DROP TRIGGER ${quoteIdent(trigger)} ON ${quoteIdent(table)};`, `DROP FUNCTION ${forgeFunction(fn)}();`];
+}
