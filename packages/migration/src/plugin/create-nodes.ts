@@ -17,9 +17,10 @@ export interface ForgeMigrationPluginOptions {
 const SCHEMA_GLOB = '**/prisma/{schema.prisma,schema/schema.prisma}';
 
 /**
- * Infers migrate, migrate-down, migrate-validate and migrate-status on every Nx project that has a
- * Prisma schema. migrate-validate is cacheable: its inputs are the schema, the SQL migrations and
- * the TypeScript data migrations, so `nx affected -t migrate-validate` runs it only where they changed.
+ * Infers migrate, migrate-down, migrate-validate, migrate-status, migrate-lint, migrate-checklist and
+ * migrate-prune on every Nx project that has a Prisma schema. migrate-validate and migrate-lint are
+ * cacheable: their inputs are the schema and the migrations, so `nx affected -t migrate-validate`
+ * runs only where they changed.
  */
 export const createNodesV2: CreateNodesV2<ForgeMigrationPluginOptions> = [
   SCHEMA_GLOB,
@@ -36,14 +37,10 @@ function createNodesForSchema(schemaFile: string, options: ForgeMigrationPluginO
 }
 
 function inferTargets(prefix: string): Record<string, TargetConfiguration> {
-  const migrationInputs = [
-    '{projectRoot}/prisma/**/*',
-    '{projectRoot}/prisma.config.ts',
-    '{projectRoot}/src/migrations/**/*',
-    // The plugin's version is part of the hash (a new version may validate differently). A runtime
-    // input rather than externalDependencies: that one fails the target where the plugin is not in a lockfile.
-    { runtime: `node -p "require('@forge/migration/package.json').version"` },
-  ];
+  // The plugin's version is part of the hash (a new version may judge differently). A runtime input
+  // rather than externalDependencies: that one fails the target where the plugin is not in a lockfile.
+  const pluginVersion = { runtime: `node -p "require('@forge/migration/package.json').version"` };
+  const migrationInputs = ['{projectRoot}/prisma/**/*', '{projectRoot}/prisma.config.ts', '{projectRoot}/src/migrations/**/*', pluginVersion];
   const target = (executor: string, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
     executor: `@forge/migration:${executor}`,
     options: {},
@@ -59,5 +56,15 @@ function inferTargets(prefix: string): Record<string, TargetConfiguration> {
       { cache: true, inputs: migrationInputs, outputs: ['{workspaceRoot}/.forge/validation/{projectName}.json'] },
     ),
     [`${prefix}-status`]: target('migrate-status', 'Applied, pending, failed and edited migrations, data migrations, and drift'),
+    [`${prefix}-lint`]: target('migrate-lint', 'Lint every migration folder (migration.sql and down.sql): locks, rewrites, data loss — no database needed', {
+      cache: true,
+      inputs: ['{projectRoot}/prisma/**/*', '{projectRoot}/prisma.config.ts', pluginVersion],
+      outputs: [],
+    }),
+    [`${prefix}-checklist`]: target(
+      'migrate-checklist',
+      'Deploy checklist: before (committed, rollback tested, backup, maintenance window, monitoring) and after (data migrations validate, health check, rollback ready 24 h); non-zero when a required item fails',
+    ),
+    [`${prefix}-prune`]: target('migrate-prune', 'Drop backups in _forge_backup older than the retention (--retention 24h), never younger ones; --dryRun lists them'),
   };
 }

@@ -2,6 +2,7 @@ import { quoteIdent } from '../sql/identifiers';
 import { formatSeedHint } from '../runtime/seed/hints';
 import { addColumnClause, alterTable, type ColumnDefinition } from './column-clauses';
 import { batchedDuration, tsObject, tsString } from './data-migration-code';
+import { allowLint } from './lint-allowance';
 import {
   convertedValue,
   createBackupTable,
@@ -104,7 +105,15 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${temp};`,
     alterTable(t, [addColumnClause({ column: ctx.column, type: before.type, notNull: false })]),
     restoreOldValues(ctx),
-    ...(before.notNull ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`] : []),
+    ...(before.notNull
+      ? [
+          allowLint(
+            'set-not-null-without-validated-check',
+            `rollback: ${c} was re-added and filled above, in this transaction, which holds ACCESS EXCLUSIVE on ${t} since the RENAME; the NOT NULL check reads ${t} once more under that lock`,
+            `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`,
+          ),
+        ]
+      : []),
     ...(before.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${before.default};`] : []),
     ...(ctx.required ? unenforceNotNull(ctx.table, names.temp) : []),
     createSyncTrigger(ctx),

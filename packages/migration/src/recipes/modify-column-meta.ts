@@ -5,6 +5,8 @@ import { splitStatements } from '../sql/split-statements';
 import { columnBackupTableName } from './backup-names';
 import { alterTable, parseAlterTable } from './column-clauses';
 import { batchedDuration, tsObject, tsString } from './data-migration-code';
+import { allowLint } from './lint-allowance';
+import { classifyTypeChange } from './modify-column-types';
 import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
 import {
   ROLLING_BACK,
@@ -49,7 +51,7 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
   const upNow = up.filter((c) => c.action !== 'set-not-null').map((c) => c.text);
   const downNow = down.filter((c) => c.action !== 'drop-not-null').map((c) => c.text);
   const meta = upNow.length ? [alterTable(t, upNow)] : [];
-  const metaDown = downNow.length ? [alterTable(t, downNow)] : [];
+  const metaDown = downNow.length ? [withRollbackAllowances(alterTable(t, downNow), up, down, change)] : [];
   const lock = options.lockTimeout;
   if (up.some((c) => c.action === 'set-not-null') !== change.becomesRequired) throw new UnexpectedDiffError('modify-column', naive.up);
 
@@ -123,6 +125,26 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
       ),
     },
   ];
+}
+
+/**
+ * The reverse of a catalog-only change is not always catalog-only: SET NOT NULL scans the table,
+ * and narrowing the type back rewrites it. A rollback takes that cost in one step; say so where it
+ * is written, for migrate-lint and for the reviewer.
+ */
+function withRollbackAllowances(statement: string, up: { action: Action; text: string }[], down: { action: Action; text: string }[], change: MetaChange): string {
+  const t = quoteIdent(change.table);
+  const typeOf = (clauses: { action: Action; text: string }[]) => clauses.find((c) => c.action === 'type')?.text.replace(/^.*? SET DATA TYPE /s, '');
+  const [upType, downType] = [typeOf(up), typeOf(down)];
+  const kind = upType && downType ? classifyTypeChange(upType, downType) : 'none';
+  let out = statement;
+  if (kind !== 'none' && kind !== 'coercible') {
+    out = allowLint('changing-column-type', `rollback: ${upType} back to ${downType} rewrites ${t} under ACCESS EXCLUSIVE; it stops, changing nothing, on a value written since that does not fit`, out);
+  }
+  if (down.some((c) => c.action === 'set-not-null')) {
+    out = allowLint('set-not-null-without-validated-check', `rollback: restores NOT NULL in one step, one scan of ${t} under ACCESS EXCLUSIVE; it stops, changing nothing, if NULLs were written since`, out);
+  }
+  return out;
 }
 
 /** Prisma's `ALTER COLUMN` clauses for the column; anything else is a shape this recipe does not know. */

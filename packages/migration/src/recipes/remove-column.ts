@@ -7,6 +7,7 @@ import { statementBody } from '../sql/statement-body';
 import { splitTopLevel } from '../sql/top-level-split';
 import { columnBackupTableName } from './backup-names';
 import { unquoteIdent } from './foreign-key-restore';
+import { allowLint } from './lint-allowance';
 import { UnexpectedDiffError, type MigrationPlan, type PlannedDataMigration, type RecipeOptions } from './plan';
 import { transactionalScript } from './scripts';
 
@@ -62,7 +63,9 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
     `WHERE ${differs('b', 'EXCLUDED')};`;
 
   const restore = restoreStatements(table, backup, key, removed.columns, recreated, differs('t', 'b'));
-  const recreateIndexes = splitStatements(naive.down).filter((s) => /^CREATE (UNIQUE )?INDEX /.test(statementBody(s)));
+  const recreateIndexes = splitStatements(naive.down)
+    .filter((s) => /^CREATE (UNIQUE )?INDEX /.test(statementBody(s)))
+    .map((s) => rebuildIndexInRollback(s, table));
 
   const backupMigration = `${options.migrationName}_backup`;
   return {
@@ -109,8 +112,34 @@ function restoreStatements(table: string, backup: string, key: string[], columns
           `SELECT setval(pg_get_serial_sequence(${quoteLiteral(table)}, ${quoteLiteral(c.column)}), coalesce(max(${quoteIdent(c.column)}), 0) + 1, false) FROM ${table};`,
       ),
     ...required.filter((c) => !c.default).map((c) => missingValuesCheck(table, c.column, backup)),
-    ...(required.length ? [`ALTER TABLE ${table} ${required.map((c) => `ALTER COLUMN ${quoteIdent(c.column)} SET NOT NULL`).join(', ')};`] : []),
+    ...(required.length
+      ? [
+          allowLint(
+            'set-not-null-without-validated-check',
+            `rollback: the columns were re-added and filled above, in this transaction, which holds ACCESS EXCLUSIVE on ${table} since the ADD COLUMN; the NOT NULL check reads ${table} once more under that lock`,
+            `ALTER TABLE ${table} ${required.map((c) => `ALTER COLUMN ${quoteIdent(c.column)} SET NOT NULL`).join(', ')};`,
+          ),
+        ]
+      : []),
   ];
+}
+
+/**
+ * The rollback rebuilds the removed column's indexes in its own transaction: CONCURRENTLY cannot
+ * run there, and the table is under ACCESS EXCLUSIVE since the ADD COLUMN anyway. A unique index
+ * cannot meet duplicates: the values are those it covered when removed, and rows inserted since
+ * have NULL there.
+ */
+function rebuildIndexInRollback(statement: string, table: string): string {
+  let out = allowLint(
+    'require-concurrent-index-creation',
+    `rollback: ${table} is under ACCESS EXCLUSIVE since the ADD COLUMN above, and CONCURRENTLY cannot run in this transaction`,
+    statement,
+  );
+  if (/^CREATE UNIQUE INDEX /.test(statementBody(statement))) {
+    out = allowLint('unique-index-on-existing-data', 'the restored values are the ones this index covered when the column was removed; rows inserted since hold NULL', out);
+  }
+  return out;
 }
 
 /** The column as the backup stores it: enums (and enum lists) as text, so no enum type is pinned. */

@@ -2,6 +2,7 @@ import type { RemovedRelation } from '../prisma-schema/edits/remove-relation';
 import { quoteIdent } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
 import { notValid, orphanCheck, validateConstraint } from './foreign-key-sql';
+import { allowLint } from './lint-allowance';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
 import { transactionalScript } from './scripts';
 
@@ -27,7 +28,15 @@ export function removeRelationRecipe(naive: { up: string; down: string }, relati
         up: transactionalScript(`Drop foreign key ${relation.constraint} (${subject}); the column${relation.columns.length > 1 ? 's stay' : ' stays'}`, [`${drop};`], options.lockTimeout),
         down: transactionalScript(
           `Reverse of: drop foreign key ${relation.constraint}. Orphan check, then re-add NOT VALID and VALIDATE`,
-          [orphanCheck(relation, 're-add', 'migrate-down'), notValid(`${add};`), validateConstraint(relation)],
+          [
+            orphanCheck(relation, 're-add', 'migrate-down'),
+            notValid(`${add};`),
+            allowLint(
+              'foreign-key-not-valid',
+              `rollback: validated in the same transaction, so writes to ${table} and ${quoteIdent(relation.referencedTable)} wait for this scan; a rollback leaves no NOT VALID key behind, and the check above stops it readably on orphans`,
+              validateConstraint(relation),
+            ),
+          ],
           options.lockTimeout,
         ),
       },

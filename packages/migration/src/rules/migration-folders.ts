@@ -22,7 +22,7 @@ const LOCK_CONTENT =
  */
 export function writeMigrationFolders(tree: Tree, migrationsDir: string, migrations: MigrationFiles[], now = new Date()): string[] {
   if (!tree.exists(posix.join(migrationsDir, LOCK_FILE))) tree.write(posix.join(migrationsDir, LOCK_FILE), LOCK_CONTENT);
-  let stamp = Math.max(toSeconds(now), newestTimestamp(tree, migrationsDir) + 1);
+  let stamp = firstFolderSeconds(tree, migrationsDir, now);
   return migrations.map((migration) => {
     const folder = `${formatTimestamp(stamp++)}_${migration.name}`;
     const dir = posix.join(migrationsDir, folder);
@@ -31,6 +31,19 @@ export function writeMigrationFolders(tree: Tree, migrationsDir: string, migrati
     for (const [file, content] of Object.entries(migration.extra ?? {})) tree.write(posix.join(dir, file), content);
     return folder;
   });
+}
+
+/**
+ * The timestamp (YYYYMMDDHHMMSS, UTC) the first folder of a change written at `now` gets. Recipes
+ * name backups after it, so each removal's backup has a name of its own that matches its folder.
+ */
+export function firstFolderStamp(tree: Tree, migrationsDir: string, now: Date): string {
+  return formatTimestamp(firstFolderSeconds(tree, migrationsDir, now));
+}
+
+/** Now, but always after the newest existing folder. */
+function firstFolderSeconds(tree: Tree, migrationsDir: string, now: Date): number {
+  return Math.max(toSeconds(now), newestTimestamp(tree, migrationsDir) + 1);
 }
 
 function newestTimestamp(tree: Tree, migrationsDir: string): number {

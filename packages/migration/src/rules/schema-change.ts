@@ -24,6 +24,8 @@ export interface SchemaChange<Summary> {
   naive: { up: string; down: string };
   /** Schema files whose content changed. */
   changedFiles: SchemaFile[];
+  /** When the change was planned: its migration folders' timestamps and its backup names derive from it. */
+  now: Date;
 }
 
 export interface EditContext {
@@ -40,6 +42,7 @@ export async function planSchemaChange<Summary>(
   projectName: string | undefined,
   edit: (context: EditContext) => Summary,
 ): Promise<SchemaChange<Summary>> {
+  const now = new Date();
   // Compile the engine's WebAssembly in the background while the schema is parsed and edited.
   const engineReady = loadSchemaEngineRuntime();
   engineReady.catch(() => undefined);
@@ -53,5 +56,5 @@ export async function planSchemaChange<Summary>(
   await engineReady;
   const naive = await diffSchemasBothWays(toEngineSchema(before.files), toEngineSchema(after.files));
   const changedFiles = afterFiles.filter((f, i) => f.content !== files[i].content);
-  return { project, before, after, summary, naive, changedFiles };
+  return { project, before, after, summary, naive, changedFiles, now };
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { maskDatabaseUrl, parseDatabaseUrl, withDatabase } from '../engine/connection';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
+import { reachableByOthers } from '../engine/postgres-binaries';
 import type { SchemaFile } from '../engine/schema-engine';
 import { datasourceUrlEnv } from '../prisma-schema/engine-view';
 import { acquireFileLock, type FileLock } from './file-lock';
@@ -123,16 +124,8 @@ async function workspaceDatabase(options: SelectDatabaseOptions): Promise<Select
 export function embeddedDataDir(workspaceRoot: string): string {
   if (process.env.FORGE_EMBEDDED_PG_DIR) return process.env.FORGE_EMBEDDED_PG_DIR;
   const local = join(workspaceRoot, '.forge', 'postgres');
-  if (userInfo().uid !== 0 || reachableByOthers(workspaceRoot)) return local;
+  // The data directory itself belongs to the server user (0700); its parents must be enterable.
+  if (userInfo().uid !== 0 || reachableByOthers(dirname(local))) return local;
   const key = createHash('sha1').update(workspaceRoot).digest('hex').slice(0, 12);
   return join(tmpdir(), `forge-postgres-${key}`);
-}
-
-function reachableByOthers(dir: string): boolean {
-  let current = '';
-  for (const part of dir.split('/').filter(Boolean)) {
-    current += `/${part}`;
-    if ((statSync(current).mode & 0o001) === 0) return false;
-  }
-  return true;
 }

@@ -26,6 +26,13 @@ CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".batch_checkpoints (
   finished boolean NOT NULL DEFAULT false,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- One row per table in _forge_backup: which migration parked it and when (migrate-prune's clock).
+CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".backups (
+  table_name text PRIMARY KEY,
+  migration_name text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  source text NOT NULL CHECK (source IN ('migrate', 'first seen'))
+);
 `;
 
 /** Creates the `_forge` schema and its tables when missing (idempotent, safe under concurrency). */

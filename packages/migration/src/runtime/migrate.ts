@@ -1,5 +1,6 @@
 import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
 import type { MigrationFolder } from '../engine/migrations';
+import { registerBackupsAfterMigration } from './backups/registry';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { withDeployLock } from './deploy-lock';
 import { retryOnLockTimeout } from './lock-retry';
@@ -59,6 +60,7 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
         const step = await applySqlStep(target, migrations, i, record);
         steps.push(step);
         if (step.status === 'failed') return { steps, upToDate, error: new Error(step.error) };
+        await registerBackupsAfterMigration(target.url, migration, target.logger);
       }
       if (dataPending) {
         const step = await runDataStep(target, migration);

@@ -3,7 +3,7 @@ import { inputError } from '../../errors';
 import { columnName, tableName } from '../../prisma-schema/constraint-names';
 import { addColumns, type ColumnSpec } from '../../prisma-schema/edits/add-columns';
 import { addColumnRecipe, type ColumnToAdd } from '../../recipes/add-column';
-import { nextMigrationStamp } from '../../rules/backup-stamp';
+import { firstFolderStamp } from '../../rules/migration-folders';
 import { columnDefinitions } from '../../rules/column-definition';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
@@ -34,13 +34,14 @@ export async function addColumnGenerator(tree: Tree, options: AddColumnGenerator
       model: options.targetTable,
       table,
       key: idFields.length === 1 ? columnName(model, idFields[0].name) : undefined,
-      stamp: nextMigrationStamp(tree, change.project.migrationsDir),
+      stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
     },
     toAdd,
     recipeOptions(options, `add_column_${table}_${columns.map((c) => c.name).join('_')}`),
   );
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [options.targetTable] });
+  const touched = { models: [options.targetTable] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 function normalizeColumns(options: AddColumnGeneratorSchema): ColumnSpec[] {

@@ -14,8 +14,9 @@ export async function addIndexGenerator(tree: Tree, options: AddIndexGeneratorSc
   );
   const index = change.summary;
   const plan = addIndexRecipe(change.naive, index, recipeOptions(options, `add_index_${index.table}_${index.columns.join('_')}`));
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [options.targetTable] });
+  const touched = { models: [options.targetTable] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 export default addIndexGenerator;

@@ -24,8 +24,9 @@ export async function addRelationGenerator(tree: Tree, options: AddRelationGener
   );
   const relation = change.summary;
   const plan = addRelationRecipe(change.naive, relation, recipeOptions(options, `add_relation_${relation.table}_${relation.field}`));
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [...new Set([options.targetTable, options.references])] });
+  const touched = { models: [...new Set([options.targetTable, options.references])] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 export default addRelationGenerator;

@@ -19,8 +19,9 @@ export async function addTableGenerator(tree: Tree, options: AddTableGeneratorSc
   const change = await planSchemaChange(tree, options.project, ({ document, datamodel }) => addTable(document, datamodel, spec));
   const added = change.summary;
   const plan = addTableRecipe(change.naive, added, recipeOptions(options, `add_table_${added.table}`));
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [added.model, ...new Set(added.relations.map((r) => r.references))] });
+  const touched = { models: [added.model, ...new Set(added.relations.map((r) => r.references))] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 function normalizeSpec(options: AddTableGeneratorSchema): TableSpec {

@@ -5,6 +5,8 @@ import { didYouMean } from '../../suggest';
 import { CHANGE_TYPES, tableOption, type ChangeType } from './change-types';
 
 interface PropertySchema {
+  /** A JSON option: a JSON string on the command line, the value itself in `changes`. */
+  'x-forge-json'?: string;
   type?: string | string[];
   oneOf?: { type?: string }[];
   description?: string;
@@ -17,7 +19,7 @@ interface GeneratorSchema {
 }
 
 /** Options `migration` itself sets; they are not part of `changes`. */
-const OWN_OPTIONS = new Set(['project', 'migrationName']);
+const OWN_OPTIONS = new Set(['project', 'migrationName', 'databaseUrl', 'rows']);
 
 /** The generator's schema.json: the one description of what `changes` may hold. */
 function generatorSchema(type: ChangeType): GeneratorSchema {
@@ -69,6 +71,7 @@ export function checkChanges(type: ChangeType, changes: unknown): Record<string,
 }
 
 function typesOf(property: PropertySchema): string[] {
+  if (property['x-forge-json']) return [property['x-forge-json'], 'string'];
   const types = property.type ?? property.oneOf?.map((o) => o.type ?? 'any') ?? ['any'];
   return (Array.isArray(types) ? types : [types]).map((t) => (t === 'integer' ? 'number' : t));
 }

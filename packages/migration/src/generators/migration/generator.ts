@@ -25,6 +25,8 @@ export async function migrationGenerator(tree: Tree, options: MigrationGenerator
     [tableOption(type)]: options.targetTable,
     migrationName: options.migrationName,
     ...(options.project ? { project: options.project } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.rows !== undefined ? { rows: options.rows } : {}),
   });
 }
 

@@ -8,4 +8,8 @@ export interface MigrationGeneratorSchema {
   /** The change's details as JSON: the options of the generator for that change type. */
   changes?: string | Record<string, unknown>;
   project?: string;
+  /** Table sizes for the safety report from this database (read-only). */
+  databaseUrl?: string;
+  /** Table size to assume in the safety report without a database. */
+  rows?: number;
 }

@@ -2,7 +2,7 @@ import type { Tree } from '@nx/devkit';
 import { inputError } from '../../errors';
 import { modifyColumn, type ColumnModification } from '../../prisma-schema/edits/modify-column';
 import { modifyColumnRecipe } from '../../recipes/modify-column';
-import { nextMigrationStamp } from '../../rules/backup-stamp';
+import { firstFolderStamp } from '../../rules/migration-folders';
 import { columnDefinitions } from '../../rules/column-definition';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
@@ -30,13 +30,14 @@ export async function modifyColumnGenerator(tree: Tree, options: ModifyColumnGen
       before,
       after,
       ...(backfill ? { backfillLiteral: backfill.default } : {}),
-      stamp: nextMigrationStamp(tree, change.project.migrationsDir),
+      stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
       confirmDataLoss: options.confirmDataLoss,
     },
     recipeOptions(options, `modify_column_${column.table}_${column.column}`),
   );
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [column.model], enums: column.newEnum ? [column.newEnum.name] : [] });
+  const touched = { models: [column.model], enums: column.newEnum ? [column.newEnum.name] : [] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 function normalizeOptions(options: ModifyColumnGeneratorSchema): ColumnModification {

@@ -3,7 +3,7 @@ import { inputError } from '../../errors';
 import { removeColumns } from '../../prisma-schema/edits/remove-column';
 import { requireDataLossConfirmation } from '../../recipes/data-loss';
 import { removeColumnRecipe } from '../../recipes/remove-column';
-import { nextMigrationStamp } from '../../rules/backup-stamp';
+import { firstFolderStamp } from '../../rules/migration-folders';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
 import { BACKUP_SCHEMA } from '../../runtime/forge-schema';
@@ -26,11 +26,12 @@ export async function removeColumnGenerator(tree: Tree, options: RemoveColumnGen
   );
   const plan = removeColumnRecipe(change.naive, removed, {
     ...recipeOptions(options, `remove_column_${removed.table}_${removed.columns.map((c) => c.column).join('_')}`),
-    stamp: nextMigrationStamp(tree, change.project.migrationsDir),
+    stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
     ...(batchSize ? { batchSize } : {}),
   });
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [options.targetTable] });
+  const touched = { models: [options.targetTable] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 function normalizeFields(options: RemoveColumnGeneratorSchema): string[] {

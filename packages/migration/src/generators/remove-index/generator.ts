@@ -13,8 +13,9 @@ export async function removeIndexGenerator(tree: Tree, options: RemoveIndexGener
   );
   const index = change.summary;
   const plan = removeIndexRecipe(change.naive, index, recipeOptions(options, `remove_index_${index.name}`));
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [options.targetTable] });
+  const touched = { models: [options.targetTable] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 export default removeIndexGenerator;

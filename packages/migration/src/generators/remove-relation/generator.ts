@@ -13,8 +13,9 @@ export async function removeRelationGenerator(tree: Tree, options: RemoveRelatio
   );
   const relation = change.summary;
   const plan = removeRelationRecipe(change.naive, relation, recipeOptions(options, `remove_relation_${relation.table}_${relation.field}`));
-  const written = writeChange(tree, change, plan);
-  printChange(change, plan, written, { models: [...new Set([relation.model, relation.references])] });
+  const touched = { models: [...new Set([relation.model, relation.references])] };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  printChange(change, plan, written, touched);
 }
 
 export default removeRelationGenerator;

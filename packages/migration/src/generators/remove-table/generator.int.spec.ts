@@ -7,7 +7,7 @@ import { seedSampleData } from '../../testing/sample-data';
 import { diffSchemasBothWays } from '../../engine/operations';
 import { toEngineSchema } from '../../prisma-schema/engine-view';
 import { serialSequenceName } from '../../recipes/backup-names';
-import { nextMigrationStamp } from '../../rules/backup-stamp';
+import { firstFolderStamp } from '../../rules/migration-folders';
 import { createSampleTree, newMigrationFolders, SAMPLE_MIGRATIONS, SAMPLE_SCHEMA } from '../../testing/sample-tree';
 import { removeTableGenerator } from './generator';
 
@@ -79,7 +79,7 @@ describe('remove-table on a real PostgreSQL', () => {
     await removeTableGenerator(tree, { targetTable: 'Coupon', confirmDataLoss: true });
     // Coupon comes back (as add-table would write it: Prisma's own SQL), and is removed again.
     const { up, down } = await diffSchemasBothWays(toEngineSchema([{ path: SAMPLE_SCHEMA, content: tree.read(SAMPLE_SCHEMA, 'utf-8')! }]), toEngineSchema([{ path: SAMPLE_SCHEMA, content: withTable }]));
-    const readd = `${nextMigrationStamp(tree, SAMPLE_MIGRATIONS)}_readd_coupon`;
+    const readd = `${firstFolderStamp(tree, SAMPLE_MIGRATIONS, new Date())}_readd_coupon`;
     tree.write(`${SAMPLE_MIGRATIONS}/${readd}/migration.sql`, up);
     tree.write(`${SAMPLE_MIGRATIONS}/${readd}/down.sql`, down);
     tree.write(SAMPLE_SCHEMA, withTable);

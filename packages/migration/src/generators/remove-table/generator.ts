@@ -2,7 +2,7 @@ import type { Tree } from '@nx/devkit';
 import { removeTable } from '../../prisma-schema/edits/remove-table';
 import { requireDataLossConfirmation } from '../../recipes/data-loss';
 import { removeTableRecipe } from '../../recipes/remove-table';
-import { nextMigrationStamp } from '../../rules/backup-stamp';
+import { firstFolderStamp } from '../../rules/migration-folders';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
 import { BACKUP_SCHEMA } from '../../runtime/forge-schema';
@@ -21,15 +21,16 @@ export async function removeTableGenerator(tree: Tree, options: RemoveTableGener
   );
   const plan = removeTableRecipe(change.naive, removed, {
     ...recipeOptions(options, `remove_table_${removed.table}`),
-    stamp: nextMigrationStamp(tree, change.project.migrationsDir),
+    stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
   });
-  const written = writeChange(tree, change, plan);
-  // A schema file that held only the removed model (and its enums) is left empty: remove it.
-  for (const path of written.schemaFiles) if (!tree.read(path, 'utf-8')?.trim()) tree.delete(path);
-  printChange(change, plan, written, {
+  const touched = {
     models: [removed.model, ...new Set(removed.relationFields.map((r) => r.model))],
     enums: removed.enums.map((e) => e.name),
-  });
+  };
+  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  // A schema file that held only the removed model (and its enums) is left empty: remove it.
+  for (const path of written.schemaFiles) if (!tree.read(path, 'utf-8')?.trim()) tree.delete(path);
+  printChange(change, plan, written, touched);
 }
 
 export default removeTableGenerator;

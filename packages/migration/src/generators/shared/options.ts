@@ -11,6 +11,10 @@ export interface ChangeGeneratorOptions {
   migrationName?: string;
   /** lock_timeout for transactional migrations, e.g. 5s. */
   lockTimeout?: string;
+  /** Table statistics for the report from this database (catalog reads only, read-only session). */
+  databaseUrl?: string;
+  /** Rows of the touched tables when no database is read (e.g. 50000, 2M). */
+  rows?: number | string;
 }
 
 export function recipeOptions(options: ChangeGeneratorOptions, defaultName: string): RecipeOptions {

@@ -1,0 +1,158 @@
+import { analyzeChange, analyzeMigration, batchPassesOf } from './analyze';
+import { impactOf } from './impact';
+import { parseRowsOption, rowsStats, UNKNOWN_STATS, withStats } from './stats-source';
+
+const ADD_INDEX = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_AuditLog_tenantId" ON "AuditLog"("tenantId");';
+const DROP_INDEX = 'DROP INDEX CONCURRENTLY IF EXISTS "idx_AuditLog_tenantId";';
+
+describe('analyzeMigration', () => {
+  it('without statistics: size unknown, the conservative impact row, no duration', async () => {
+    const analysis = await analyzeMigration({ sql: ADD_INDEX, downSql: DROP_INDEX });
+    expect(analysis.impact).toBe(impactOf(null));
+    expect(analysis.impact.approach).toBe('online migration');
+    expect(analysis.impactReason).toBe('size of AuditLog unknown → the conservative row');
+    expect(analysis.estimateMs).toBeNull();
+    expect(analysis.up.unknownPerMillionRowsMs).toBeGreaterThan(0);
+    expect(analysis.dependencies).toBeNull();
+    // Dropping an index does not depend on the size.
+    expect(analysis.rollbackEstimateMs).not.toBeNull();
+  });
+
+  it.each([
+    [0, 'direct migration'],
+    [9_999, 'direct migration'],
+    [50_000, 'migration window'],
+    [500_000, 'maintenance window'],
+    [2_000_000, 'online migration'],
+  ])('--rows %d gives the row of the impact table for that size (%s)', async (rows, approach) => {
+    const analysis = await analyzeMigration({ sql: ADD_INDEX, downSql: DROP_INDEX, stats: rowsStats(rows) });
+    expect(analysis.impact.approach).toBe(approach);
+    expect(analysis.largest).toEqual({ table: 'AuditLog', rows });
+    expect(analysis.estimateMs).not.toBeNull();
+  });
+
+  it('names the statement, its lock on the table, and whether it blocks reads or writes', async () => {
+    const analysis = await analyzeMigration({ sql: ADD_INDEX, downSql: DROP_INDEX, stats: rowsStats(1000) });
+    expect(analysis.up.statements[0]).toMatchObject({
+      line: 1,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      locks: [{ table: 'AuditLog', lock: 'SHARE UPDATE EXCLUSIVE', object: 'table' }],
+      blocksReads: false,
+      blocksWrites: false,
+      transactional: false,
+      table: { name: 'AuditLog', rows: 1000 },
+    });
+    // DROP INDEX names only the index: the CREATE INDEX of the other script says which table.
+    expect(analysis.down!.statements[0].locks).toEqual([{ table: 'AuditLog', lock: 'SHARE UPDATE EXCLUSIVE', object: 'table', onNewTable: false }]);
+  });
+
+  it('a table the change creates holds no rows: it does not make the impact unknown', async () => {
+    const analysis = await analyzeMigration({
+      sql: 'CREATE TABLE "Coupon" ("id" SERIAL NOT NULL, "code" TEXT NOT NULL, CONSTRAINT "Coupon_pkey" PRIMARY KEY ("id"));\nCREATE UNIQUE INDEX "Coupon_code_key" ON "Coupon"("code");',
+      downSql: 'DROP TABLE "Coupon";',
+    });
+    expect(analysis.impact.approach).toBe('direct migration');
+    expect(analysis.impactReason).toBe('touches only tables this change creates');
+    expect(analysis.up.statements[1].work[0]).toMatchObject({ kind: 'index-build', rows: 0 });
+    expect(analysis.up.statements[1].onNewTablesOnly).toBe(true);
+    expect(analysis.up.longestLock).toBeNull();
+  });
+
+  it('holds a lock taken in a transaction until the commit: the longest lock spans the statements after it', async () => {
+    const analysis = await analyzeMigration({
+      sql: "SET LOCAL lock_timeout = '5s';\nALTER TABLE \"Order\" ADD COLUMN \"note\" TEXT;\nUPDATE \"Order\" SET \"note\" = 'x';",
+      downSql: null,
+      stats: rowsStats(100_000),
+    });
+    const [, add, update] = analysis.up.statements;
+    expect(analysis.up.longestLock).toMatchObject({ lock: 'ACCESS EXCLUSIVE', table: 'Order', statement: 1, heldToCommit: true });
+    expect(analysis.up.longestLock!.estimateMs).toBeCloseTo(add.estimateMs! + update.estimateMs!, 6);
+    expect(analysis.rollbackEstimateMs).toBeNull();
+    expect(analysis.down).toBeNull();
+  });
+});
+
+describe('analyzeChange', () => {
+  /** The shape of remove-column: a backup table filled by a data migration, then the drop; rollback restores. */
+  const backup = '"_forge_backup"."Order__note__20250101000000"';
+  const migrations = [
+    {
+      name: '20250101000000_remove_note_backup',
+      sql: `CREATE SCHEMA IF NOT EXISTS "_forge_backup";\nCREATE TABLE ${backup} AS SELECT "id", "note" FROM "Order" WITH NO DATA;\nALTER TABLE ${backup} ADD PRIMARY KEY ("id");`,
+      downSql: `DROP TABLE IF EXISTS ${backup};`,
+      dataMigration: { name: 'remove_note_backup', up: [{ kind: 'batch-copy' as const, table: 'Order', into: '_forge_backup.Order__note__20250101000000' }], down: [] },
+    },
+    {
+      name: '20250101000001_remove_note',
+      sql: `INSERT INTO ${backup} AS b ("id", "note") SELECT "id", "note" FROM "Order" ON CONFLICT ("id") DO UPDATE SET "note" = EXCLUDED."note";\nALTER TABLE "Order" DROP COLUMN "note";`,
+      downSql: `ALTER TABLE "Order" ADD COLUMN "note" TEXT;\nUPDATE "Order" AS t SET "note" = b."note" FROM ${backup} AS b WHERE t."id" = b."id";`,
+    },
+  ];
+
+  it('follows the tables through the change: the backup starts empty, is filled, and the rollback reads the table', async () => {
+    const change = await analyzeChange({ migrations, stats: rowsStats(50_000) });
+    const [first, second] = change.migrations;
+    expect(first.up.statements[2].work[0]).toMatchObject({ kind: 'index-build', table: '_forge_backup.Order__note__20250101000000', rows: 0 });
+    expect(first.dataMigration!.up[0]).toMatchObject({ kind: 'batch-copy', table: 'Order', rows: 50_000 });
+    expect(second.up.statements[0].work[0]).toMatchObject({ kind: 'copy', table: 'Order', rows: 50_000 });
+    expect(second.down!.statements[1].work[0]).toMatchObject({ kind: 'update', table: 'Order', rows: 50_000 });
+    expect(first.impact.approach).toBe('migration window');
+    expect(first.impactReason).toBe('Order: 50,000 rows');
+    expect(change.impact.approach).toBe('migration window');
+    expect(change.estimateMs).toBeCloseTo(first.estimateMs! + second.estimateMs!, 6);
+    expect(change.rollbackEstimateMs).toBeCloseTo(first.rollbackEstimateMs! + second.rollbackEstimateMs!, 6);
+    expect(first.estimateMs!).toBeGreaterThan(first.up.estimateMs!); // the data migration counts
+  });
+
+  it('a table renamed by the change counts once, under the name it had', async () => {
+    const change = await analyzeChange({
+      migrations: [{ name: 'rename', sql: 'ALTER TABLE "Product" RENAME TO "Item";\nALTER INDEX "Product_sku_key" RENAME TO "Item_sku_key";', downSql: 'ALTER TABLE "Item" RENAME TO "Product";' }],
+    });
+    expect(change.impactReason).toBe('size of Product unknown → the conservative row');
+    expect(change.migrations[0].up.statements[1].locks[0]).toMatchObject({ object: 'index', table: 'Product_sku_key' });
+  });
+});
+
+describe('batchPassesOf', () => {
+  it('reads the batched passes of generated data-migration bodies', () => {
+    expect(
+      batchPassesOf(
+        'await ctx.batchCopy({ table: "Product", key: "id", columns: ["sku"], into: "\\"_forge_backup\\".\\"Product__sku__1\\"", batchSize: 5000, name: "backup" });\n' +
+          'await ctx.batchUpdate({ table: "Product", key: "id", set: "\\"x\\" = 1", where: "\\"x\\" IS NULL" });',
+        'Product',
+      ),
+    ).toEqual([
+      { kind: 'batch-copy', table: 'Product', into: '_forge_backup.Product__sku__1' },
+      { kind: 'backfill', table: 'Product' },
+    ]);
+    expect(batchPassesOf('// Nothing to undo here.', 'Product')).toEqual([]);
+  });
+});
+
+describe('statistics options', () => {
+  it.each([
+    ['50000', 50_000],
+    ['50k', 50_000],
+    ['2M', 2_000_000],
+    ['1_000_000', 1_000_000],
+    [0, 0],
+  ])('--rows %p is %d rows', (value, rows) => {
+    expect(parseRowsOption(value)).toBe(rows);
+  });
+
+  it('refuses a --rows that is not a row count', () => {
+    expect(() => parseRowsOption('lots')).toThrow(/Invalid --rows "lots".*e\.g\. --rows 50000/);
+    expect(() => parseRowsOption(-5)).toThrow(/Invalid --rows/);
+  });
+
+  it('uses --rows without a database, and nothing without either', async () => {
+    const saved = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+    try {
+      expect(await withStats({ rows: '50k' }, () => undefined, async (s) => s.label)).toMatch(/^--rows 50,000/);
+      expect(await withStats({}, () => undefined, async (s) => s)).toBe(UNKNOWN_STATS);
+    } finally {
+      if (saved !== undefined) process.env.DATABASE_URL = saved;
+    }
+  });
+});

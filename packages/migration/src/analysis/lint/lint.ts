@@ -1,0 +1,184 @@
+import { statementEffect } from '../effects';
+import { parseMigration, SqlSyntaxError } from '../parse';
+import { Catalog, type Origin } from './catalog';
+import { ALL_RULES } from './rules';
+import { suppressionsAbove } from './suppressions';
+import type { LintContext, LintFinding, LintRule, LintScript, ScriptKind, Severity } from './types';
+
+/** A migration folder as the linter reads it. */
+export interface MigrationSource {
+  name: string;
+  /** migration.sql */
+  up: string;
+  /** down.sql, or null when the folder has none. */
+  down: string | null;
+}
+
+export interface LintOptions {
+  /** Rules to run (default: all). */
+  rules?: readonly LintRule[];
+  /** Folders to report on; the others are read only as history (default: all). */
+  only?: readonly string[];
+}
+
+export interface LintReport {
+  findings: LintFinding[];
+  /** The folders linted, in order. */
+  migrations: string[];
+  errors: number;
+  warnings: number;
+}
+
+/** Checks that belong to the engine rather than to a rule; their ids can appear in findings too. */
+export const ENGINE_CHECKS = {
+  'syntax-error': 'PostgreSQL cannot parse the script.',
+  'invalid-suppression': 'A forge-lint comment without a reason, or naming an unknown rule.',
+  'unused-suppression': 'A forge-lint comment that suppresses nothing (the statement is fine, or the comment is misplaced).',
+} as const;
+
+/**
+ * Lints migration folders in order. Each folder is linted knowing what the folders before it did
+ * (tables created, checks validated, columns backed up…); its down.sql is linted against the state
+ * after its migration.sql, which it reverses.
+ */
+export async function lintMigrations(migrations: readonly MigrationSource[], options: LintOptions = {}): Promise<LintReport> {
+  const rules = options.rules ?? ALL_RULES;
+  const only = options.only ? new Set(options.only) : null;
+  const history = Catalog.empty();
+  const previous: string[] = [];
+  const findings: LintFinding[] = [];
+  const linted: string[] = [];
+  for (const migration of migrations) {
+    const report = !only || only.has(migration.name);
+    const up = await readScript(migration.name, 'migration.sql', migration.up, findings, report);
+    if (report) {
+      linted.push(migration.name);
+      const down = migration.down === null ? null : await readScript(migration.name, 'down.sql', migration.down, findings, true);
+      if (up) {
+        findings.push(...lintScript({ folder: migration.name, sql: migration.up, script: up, down, reverses: null, previous, base: history, rules }));
+      }
+      if (down && migration.down !== null) {
+        const base = history.clone();
+        if (up) replay(base, up, 'reversed');
+        findings.push(...lintScript({ folder: migration.name, sql: migration.down, script: down, down: null, reverses: up, previous, base, rules }));
+      }
+    }
+    if (up) replay(history, up, 'earlier');
+    previous.push(migration.name);
+  }
+  return {
+    findings,
+    migrations: linted,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+  };
+}
+
+/** Parses a script; a syntax error becomes a finding (when the folder is reported) instead of stopping the run. */
+async function readScript(folder: string, kind: ScriptKind, sql: string, findings: LintFinding[], report: boolean): Promise<LintScript | null> {
+  try {
+    const statements = (await parseMigration(sql)).map((statement, index) => ({ statement, effect: statementEffect(statement), index }));
+    return { kind, statements, transactional: statements.length > 1 || statements.every((s) => s.effect.transactional) };
+  } catch (error) {
+    if (!(error instanceof SqlSyntaxError)) throw error;
+    if (report) {
+      findings.push({
+        migration: folder,
+        script: kind,
+        rule: 'syntax-error',
+        severity: 'error',
+        line: Number(/\(line (\d+)\)/.exec(error.message)?.[1] ?? 0),
+        statement: '',
+        message: `PostgreSQL cannot parse ${kind}: ${error.message}`,
+        fix: 'Correct the SQL; nothing else in this file was checked.',
+      });
+    }
+    return null;
+  }
+}
+
+function replay(catalog: Catalog, script: LintScript, origin: Origin): void {
+  for (const { statement } of script.statements) catalog.apply(statement, origin);
+}
+
+interface ScriptInput {
+  folder: string;
+  sql: string;
+  script: LintScript;
+  down: LintScript | null;
+  reverses: LintScript | null;
+  previous: string[];
+  base: Catalog;
+  rules: readonly LintRule[];
+}
+
+function lintScript(input: ScriptInput): LintFinding[] {
+  const { script } = input;
+  const snapshots: Catalog[] = [input.base.clone()];
+  const context: LintContext = {
+    folder: input.folder,
+    script,
+    down: input.down,
+    reverses: input.reverses,
+    previous: [...input.previous],
+    catalogBefore(index) {
+      while (snapshots.length <= index && snapshots.length <= script.statements.length) {
+        const next = snapshots[snapshots.length - 1].clone();
+        next.apply(script.statements[snapshots.length - 1].statement, 'this');
+        snapshots.push(next);
+      }
+      return snapshots[Math.min(index, snapshots.length - 1)];
+    },
+  };
+  const lines = input.sql.split('\n');
+  const suppressions = script.statements.map((s) => suppressionsAbove(lines, s.statement).map((entry) => ({ ...entry, used: new Set<string>() })));
+  const findings: LintFinding[] = [];
+  const finding = (rule: string, severity: Severity, line: number, statement: string, message: string, fix: string): LintFinding => ({
+    migration: input.folder,
+    script: script.kind,
+    rule,
+    severity,
+    line,
+    statement,
+    message,
+    fix,
+  });
+
+  for (const rule of input.rules) {
+    for (const found of rule.check(context)) {
+      const allowed = suppressions[found.statement.index].find((s) => s.reason && s.rules.includes(rule.id));
+      if (allowed) {
+        allowed.used.add(rule.id);
+        continue;
+      }
+      const { statement } = found.statement;
+      findings.push(finding(rule.id, found.severity ?? rule.severity, statement.line, statement.text, found.message, found.fix));
+    }
+  }
+
+  const known = new Set(ALL_RULES.map((r) => r.id));
+  const ran = new Set(input.rules.map((r) => r.id));
+  script.statements.forEach(({ statement }, index) => {
+    for (const s of suppressions[index]) {
+      const unknown = s.rules.filter((r) => !known.has(r));
+      if (!s.rules.length || !s.reason || unknown.length) {
+        const problem = !s.rules.length
+          ? 'is not of the form `-- forge-lint: allow <rule> -- <reason>`'
+          : !s.reason
+            ? `gives no reason for allowing ${s.rules.join(', ')}`
+            : `names unknown rule(s) ${unknown.join(', ')}`;
+        findings.push(
+          finding('invalid-suppression', 'error', s.line, statement.text, `The forge-lint comment on line ${s.line} ${problem}.`, `Write it as \`-- forge-lint: allow <rule-id> -- <why this statement is safe>\`; rule ids: ${[...known].join(', ')}.`),
+        );
+        continue;
+      }
+      const unused = s.rules.filter((r) => ran.has(r) && !s.used.has(r));
+      if (unused.length) {
+        findings.push(
+          finding('unused-suppression', 'warning', s.line, statement.text, `The forge-lint comment on line ${s.line} allows ${unused.join(', ')}, but the statement below it does not trigger ${unused.length > 1 ? 'them' : 'it'}.`, 'Remove the comment (or move it right above the statement it is meant for).'),
+        );
+      }
+    }
+  });
+  return findings.sort((a, b) => a.line - b.line);
+}

@@ -1,0 +1,145 @@
+import { maskDatabaseUrl, maskSecrets, parseDatabaseUrl } from '../engine/connection';
+import { inputError } from '../errors';
+import type { Queryable } from '../runtime/pg-client';
+import type { TableSize } from './cost-model';
+import { readConstraintKinds, readDataDependencies, readIndexTables, readTableStats, type TableDependencies, type TouchedTable } from './table-stats';
+
+/** Where an analysis gets table sizes from: a live database, a --rows figure, or nowhere. */
+export interface StatsProvider {
+  source: 'database' | 'rows' | 'unknown';
+  /** For the report: `postgresql://u:****@host/db (--databaseUrl)`, `--rows 50000`, `unknown`. */
+  label: string;
+  /** Sizes of tables that exist before the change; a missing entry means unknown (or, for a database, absent). */
+  tableSizes(tables: string[]): Promise<Map<string, TableSize>>;
+  /** The table of each existing index (DROP INDEX names only the index). */
+  indexTables(indexes: string[]): Promise<Map<string, string>>;
+  /** The kind of existing constraints, by `table.name` (what `VALIDATE CONSTRAINT` will check). */
+  constraintKinds(constraints: { table: string; name: string }[]): Promise<Map<string, 'fk' | 'check' | 'other'>>;
+  /** What depends on the touched tables and columns; null when there is no database to ask. */
+  dependencies(touched: TouchedTable[]): Promise<TableDependencies[] | null>;
+}
+
+export const UNKNOWN_STATS: StatsProvider = {
+  source: 'unknown',
+  label: 'unknown (no database was read and no --rows given)',
+  tableSizes: async () => new Map(),
+  indexTables: async () => new Map(),
+  constraintKinds: async () => new Map(),
+  dependencies: async () => null,
+};
+
+/** `--rows N`: every existing table the change touches is taken to hold N rows. */
+export function rowsStats(rows: number): StatsProvider {
+  return {
+    source: 'rows',
+    label: `--rows ${rows.toLocaleString('en-US')} (applied to every existing table the change touches)`,
+    tableSizes: async (tables) => new Map(tables.map((t) => [t, { rows }])),
+    indexTables: async () => new Map(),
+    constraintKinds: async () => new Map(),
+    dependencies: async () => null,
+  };
+}
+
+/** Statistics of a live database (catalog reads only: pg_class, pg_index, pg_constraint, pg_depend…). */
+export function databaseStats(db: Queryable, label: string): StatsProvider {
+  return {
+    source: 'database',
+    label,
+    tableSizes: (tables) =>
+      reading(label, async () => {
+        const stats = await readTableStats(db, tables);
+        return new Map([...stats].map(([name, s]) => [name, { rows: s.rows, tableBytes: s.tableBytes, indexBytes: s.indexBytes }]));
+      }),
+    indexTables: (indexes) => reading(label, () => readIndexTables(db, indexes)),
+    constraintKinds: (constraints) => reading(label, () => readConstraintKinds(db, constraints)),
+    dependencies: (touched) => reading(label, () => readDataDependencies(db, touched)),
+  };
+}
+
+/** A catalog query that fails (permissions, statement_timeout) says which database and what to do. */
+async function reading<T>(label: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new Error(`Reading table statistics from ${label} failed: ${maskSecrets((error as Error).message)}. Give --rows N instead of a database to skip it.`);
+  }
+}
+
+export interface StatsOptions {
+  /** --databaseUrl: statistics from this database (read-only); unreachable = an error. */
+  databaseUrl?: string;
+  /** --rows: the size of the touched tables when there is no database. */
+  rows?: number | string;
+}
+
+/**
+ * Runs `fn` with the statistics the options ask for. Explicit options win over the environment:
+ * --databaseUrl, then --rows, then DATABASE_URL, then unknown. An explicit --databaseUrl that
+ * cannot be reached fails (the user asked for real figures; a report silently saying "unknown"
+ * would hide a typo); an unreachable DATABASE_URL only warns (it may be set for something else,
+ * and generating a migration must not depend on it) and the analysis goes on without it.
+ */
+export async function withStats<T>(options: StatsOptions, warn: (message: string) => void, fn: (stats: StatsProvider) => Promise<T>): Promise<T> {
+  const rows = parseRowsOption(options.rows);
+  if (options.databaseUrl) {
+    if (rows !== undefined) warn('--rows is ignored: the table sizes come from --databaseUrl.');
+    return withDatabaseStats(options.databaseUrl, '--databaseUrl', fn, (error) => {
+      throw inputError(`${error} Check --databaseUrl, or leave it out (and give --rows N for the table size).`);
+    });
+  }
+  if (rows !== undefined) return fn(rowsStats(rows));
+  const fromEnv = process.env.DATABASE_URL;
+  if (fromEnv) {
+    return withDatabaseStats(fromEnv, 'DATABASE_URL', fn, (error) => {
+      warn(`${error} Table sizes are unknown: the report assumes the conservative case (give --rows N, or fix DATABASE_URL).`);
+      return fn(UNKNOWN_STATS);
+    });
+  }
+  return fn(UNKNOWN_STATS);
+}
+
+async function withDatabaseStats<T>(url: string, from: string, fn: (stats: StatsProvider) => Promise<T>, unreachable: (message: string) => Promise<T>): Promise<T> {
+  let client: import('pg').Client;
+  try {
+    client = await connectReadOnly(url);
+  } catch (error) {
+    return unreachable(`Cannot read table statistics from ${from} (${maskDatabaseUrl(url)}): ${maskSecrets((error as Error).message, url)}.`);
+  }
+  try {
+    return await fn(databaseStats(client, `${maskDatabaseUrl(url)} (${from})`));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A session that cannot write (default_transaction_read_only), waits at most 5 s to connect and 10 s per query. */
+export async function connectReadOnly(url: string): Promise<import('pg').Client> {
+  // pg is loaded only when a database is asked for: generators without one stay fast.
+  const pg = (await import('pg')).default;
+  const { schema: _schema, options: searchPath, ...config } = parseDatabaseUrl(url);
+  const client = new pg.Client({
+    ...config,
+    connectionTimeoutMillis: Math.min(config.connectionTimeoutMillis ?? 5000, 5000),
+    options: [searchPath, '-c default_transaction_read_only=on', '-c statement_timeout=10s'].filter(Boolean).join(' '),
+    application_name: '@forge/migration (analysis, read-only)',
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
+export function parseRowsOption(value: number | string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value).replace(/[_,]/g, '').trim();
+  const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text);
+  const rows = match ? Number(match[1]) * (match[2].toLowerCase() === 'k' ? 1e3 : match[2].toLowerCase() === 'm' ? 1e6 : 1) : NaN;
+  if (!Number.isFinite(rows) || !Number.isInteger(rows) || rows < 0) {
+    throw inputError(`Invalid --rows ${JSON.stringify(value)}: the number of rows of the touched tables, e.g. --rows 50000 (or 50k, 2M).`);
+  }
+  return rows;
+}

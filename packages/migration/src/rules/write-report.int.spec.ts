@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logger, type Tree } from '@nx/devkit';
+import { connectReadOnly } from '../analysis/stats-source';
+import { maskDatabaseUrl } from '../engine/connection';
+import { addIndexGenerator } from '../generators/add-index/generator';
+import { removeColumnGenerator } from '../generators/remove-column/generator';
+import { query, useEmbeddedPostgres } from '../testing/database';
+import { SAMPLE_MIGRATIONS, SAMPLE_PROJECT_DIR, createSampleTree, newMigrationFolders } from '../testing/sample-tree';
+
+/** Generators with --databaseUrl: the report's sizes, impact row and dependencies come from the live catalog. */
+describe('report with statistics from a live database (--databaseUrl)', () => {
+  const pgServer = useEmbeddedPostgres();
+  let url: string;
+  let tree: Tree;
+
+  beforeAll(async () => {
+    url = await pgServer.freshDatabase();
+    await query(url, readFileSync(join(SAMPLE_PROJECT_DIR, 'prisma/migrations/20250101000000_baseline/migration.sql'), 'utf8'));
+    await query(
+      url,
+      `INSERT INTO "Tenant" (slug, name) SELECT 't' || g, 'Tenant ' || g FROM generate_series(1, 10) g;
+       INSERT INTO "AuditLog" ("tenantId", action) SELECT 1 + g % 10, 'login' FROM generate_series(1, 50000) g;
+       INSERT INTO "User" ("tenantId", email, "updatedAt") SELECT 1, 'u' || g || '@example.com', now() FROM generate_series(1, 200) g;
+       INSERT INTO "Order" ("tenantId", "userId", "totalCents", note) SELECT 1, 1 + g % 200, g, 'n' FROM generate_series(1, 3000) g;
+       CREATE VIEW "OrderNotes" AS SELECT id, note FROM "Order";`,
+    );
+    await query(url, 'VACUUM ANALYZE');
+  });
+
+  beforeEach(() => {
+    tree = createSampleTree();
+  });
+
+  it('add-index: the rows, sizes and dependencies of AuditLog, and its impact row', async () => {
+    await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId,createdAt', databaseUrl: url });
+    const markdown = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[0]}/report.md`, 'utf-8')!;
+    expect(markdown).toContain(`Table sizes: ${maskDatabaseUrl(url)} (--databaseUrl).`);
+    expect(markdown).not.toContain(new URL(url).password);
+    expect(markdown).toMatch(/2 scans \+ index build of AuditLog \(50,000 rows\) \| no \(alone in its migration\) \| ~\d+ ms \|/);
+    expect(markdown).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (AuditLog: 50,000 rows) |');
+    expect(markdown).toMatch(/### AuditLog \(50,000 rows, [\d.]+ MB \+ [\d.]+ (kB|MB) of indexes; touched columns: tenantId, createdAt\)/);
+    expect(markdown).toContain('- `CREATE UNIQUE INDEX "AuditLog_pkey" ON public."AuditLog" USING btree (id)`');
+    expect(markdown).toContain('- AuditLog_tenantId_fkey: (tenantId) → Tenant (id) — **uses tenantId**');
+    expect(markdown).toContain('Nothing in the database blocks these statements.');
+  });
+
+  it('remove-column: a view reading the column is reported, since it makes DROP COLUMN fail', async () => {
+    await removeColumnGenerator(tree, { targetTable: 'Order', column: 'note', confirmDataLoss: true, databaseUrl: url });
+    const removal = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[1]}/report.md`, 'utf-8')!;
+    expect(removal).toContain('- view OrderNotes (columns id, note) — **uses note**');
+    expect(removal).toContain('**Watch out:**\n\n- view OrderNotes uses Order.note: DROP COLUMN fails until it is dropped or changed.');
+    expect(removal).toContain('← this migration (Order: 3,000 rows)');
+  });
+
+  it('--rows is ignored (with a warning) when a database is given', async () => {
+    const warnings: string[] = [];
+    const spy = jest.spyOn(logger, 'warn').mockImplementation((m: unknown) => void warnings.push(String(m)));
+    try {
+      await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', databaseUrl: url, rows: '5M' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toEqual(['--rows is ignored: the table sizes come from --databaseUrl.']);
+    expect(tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[0]}/report.md`, 'utf-8')).toContain('(AuditLog: 50,000 rows)');
+  });
+
+  it('reads statistics in a read-only session, closed after the analysis', async () => {
+    const session = await connectReadOnly(url);
+    try {
+      await expect(session.query('CREATE TABLE "Sneaky" (id int)')).rejects.toThrow(/read-only transaction/);
+    } finally {
+      await session.end();
+    }
+    await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'userId', databaseUrl: url });
+    const open = await query<{ n: string }>(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE '%analysis, read-only%'`);
+    expect(Number(open[0].n)).toBe(0);
+  });
+});

@@ -1,0 +1,216 @@
+import { logger, type Tree } from '@nx/devkit';
+import { analyzeMigrationFolders } from '../analysis/change-folders';
+import { rowsStats } from '../analysis/stats-source';
+import { addIndexGenerator } from '../generators/add-index/generator';
+import { removeColumnGenerator } from '../generators/remove-column/generator';
+import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, createSampleTree, newMigrationFolders, snapshotTree } from '../testing/sample-tree';
+import { treeView } from '../workspace/file-view';
+
+function report(tree: Tree, folder: string): string {
+  return tree.read(`${SAMPLE_MIGRATIONS}/${folder}/report.md`, 'utf-8') ?? '';
+}
+
+/** The markdown section that starts with `## {title}`. */
+function section(markdown: string, title: string): string {
+  const start = markdown.indexOf(`\n## ${title}\n`);
+  if (start < 0) return '';
+  const next = markdown.indexOf('\n## ', start + 4);
+  return markdown.slice(start, next < 0 ? undefined : next);
+}
+
+/** Runs a generator and returns what it printed and warned. */
+async function printed(run: () => Promise<void>): Promise<{ info: string; warn: string }> {
+  const info: string[] = [];
+  const warn: string[] = [];
+  const spies = [
+    jest.spyOn(logger, 'info').mockImplementation((m: unknown) => void info.push(String(m))),
+    jest.spyOn(logger, 'warn').mockImplementation((m: unknown) => void warn.push(String(m))),
+  ];
+  try {
+    await run();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return { info: info.join('\n'), warn: warn.join('\n') };
+}
+
+describe('report.md beside each generated migration', () => {
+  let tree: Tree;
+  const savedUrl = process.env.DATABASE_URL;
+  beforeEach(() => {
+    tree = createSampleTree();
+    delete process.env.DATABASE_URL;
+  });
+  afterAll(() => {
+    if (savedUrl !== undefined) process.env.DATABASE_URL = savedUrl;
+  });
+
+  describe('add-index with --rows 2M', () => {
+    let markdown: string;
+    let folder: string;
+    beforeEach(async () => {
+      await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId,createdAt', rows: '2M' });
+      [folder] = newMigrationFolders(tree);
+      markdown = report(tree, folder);
+    });
+
+    it('has every section, in order', () => {
+      const titles = [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+      expect(titles).toEqual(['Schema', 'What runs', 'Data dependencies', 'Rollback plan', 'Impact', 'Checklist']);
+      expect(markdown).toMatch(new RegExp(`^# ${folder}\\n`));
+      expect(markdown).toContain('Table sizes: --rows 2,000,000');
+      expect(markdown).toMatch(/calibrated by `node bench\/calibrate\.mjs` on the embedded PostgreSQL 15.*they hold for a similar machine/);
+    });
+
+    it('shows the model BEFORE and AFTER', () => {
+      const schema = section(markdown, 'Schema');
+      expect(schema).toContain('### model AuditLog');
+      expect(schema).toMatch(/BEFORE\n\n```prisma\n[^`]*model AuditLog \{[^`]*createdAt DateTime @default\(now\(\)\)\n\}\n```/);
+      expect(schema).toMatch(/AFTER\n\n```prisma\n[^`]*@@index\(\[tenantId, createdAt\], map: "idx_AuditLog_tenantId_createdAt"\)\n\}\n```/);
+    });
+
+    it('lists the statement with its lock, what it blocks, its scans and its estimate', () => {
+      const runs = section(markdown, 'What runs');
+      expect(runs).toMatch(
+        /\| 1 \| \d+ \| `CREATE INDEX CONCURRENTLY "idx_AuditLog_tenantId_createdAt"` \| SHARE UPDATE EXCLUSIVE on AuditLog \| — \| 2 scans \+ index build of AuditLog \(2,000,000 rows\) \| no \(alone in its migration\) \| ~\d+(\.\d)? s \|/,
+      );
+      expect(runs).toMatch(/\*\*Estimated duration: ~\d+(\.\d)? s\.\*\* Nothing blocks the application/);
+    });
+
+    it('says the dependencies are unknown without a database', () => {
+      expect(section(markdown, 'Data dependencies')).toMatch(/Not checked: table sizes came from --rows.*depend on AuditLog are \*\*unknown\*\*.*--databaseUrl/s);
+    });
+
+    it('gives the rollback and its estimate', () => {
+      const rollback = section(markdown, 'Rollback plan');
+      expect(rollback).toContain('`nx run prisma:migrate-down` rolls this migration back with its down.sql');
+      expect(rollback).toMatch(/`DROP INDEX CONCURRENTLY "idx_AuditLog_tenantId_createdAt"` \| SHARE UPDATE EXCLUSIVE on AuditLog \| — \|/);
+      expect(rollback).toMatch(/\*\*Estimated rollback duration: (< 1 ms|~[\d.]+ ms)\.\*\*/);
+    });
+
+    it('marks its row of the impact table', () => {
+      const impact = section(markdown, 'Impact');
+      expect(impact).toContain('| < 10K | < 1 s | direct migration |  |');
+      expect(impact).toContain('| **> 1M** | **minutes** | **online migration** | ← this migration (AuditLog: 2,000,000 rows) |');
+    });
+
+    it('ends with the checklist the migrate-checklist target checks', () => {
+      const checklist = section(markdown, 'Checklist');
+      expect(checklist.match(/^- \[ \] \*\*(.+?)\*\*/gm)!.map((l) => l.replace(/^- \[ \] \*\*|\*\*$/g, ''))).toEqual([
+        'Schema changes reviewed',
+        'Rollback tested',
+        'Backup',
+        'Maintenance window',
+        'Monitoring',
+        'Data migrations validate',
+        'Health check',
+        'Rollback kept ready for 24 hours',
+      ]);
+      expect(checklist).toContain('**Backup** — not required by this migration (it removes no data)');
+      expect(checklist).toMatch(/\*\*Maintenance window\*\* — required \(online migration, AuditLog: 2,000,000 rows\).*--window/);
+    });
+  });
+
+  describe('remove-column with --rows 50k', () => {
+    let backup: string;
+    let removal: string;
+    beforeEach(async () => {
+      await removeColumnGenerator(tree, { targetTable: 'Order', column: 'note', confirmDataLoss: true, rows: 50_000 });
+      const [first, second] = newMigrationFolders(tree);
+      backup = report(tree, first);
+      removal = report(tree, second);
+    });
+
+    it('writes one report per migration of the change', () => {
+      expect(backup).toMatch(/migration 1 of 2 of this change/);
+      expect(removal).toMatch(/migration 2 of 2 of this change/);
+    });
+
+    it('the backup step: the batched copy of the data migration, a lock only on the new backup table', () => {
+      const runs = section(backup, 'What runs');
+      expect(runs).toMatch(/then the data migration `packages\/prisma\/src\/migrations\/remove_column_order_note_backup\.ts` up\(\)/);
+      expect(runs).toMatch(/\| batched copy of Order \| row locks, one short batch at a time \| no \| 50,000 \| ~\d+ ms \|/);
+      expect(runs).toMatch(/ACCESS EXCLUSIVE on _forge_backup\.Order__note__\d{14} \(new\)/);
+      expect(runs).toContain('Nothing blocks the application');
+      expect(runs).not.toContain('create the index CONCURRENTLY first'); // a new, empty table: no alarm
+    });
+
+    it('the removal: ACCESS EXCLUSIVE on Order blocks reads and writes; the rollback restores every value under it', () => {
+      const runs = section(removal, 'What runs');
+      expect(runs).toMatch(/`ALTER TABLE "Order" DROP COLUMN "note"` \| ACCESS EXCLUSIVE on Order \| reads \+ writes \| no \(catalog only\) \| yes \|/);
+      expect(runs).toMatch(/`INSERT "_forge_backup\.Order__note__\d{14}"` \| ROW EXCLUSIVE on _forge_backup\.Order__note__\d{14} \(new\)<br>ACCESS SHARE on Order \| — \| reads every row, writes a copy of Order \(50,000 rows\)/);
+      const rollback = section(removal, 'Rollback plan');
+      expect(rollback).toMatch(/`UPDATE "Order"` \| ROW EXCLUSIVE on Order \| — \| updates every row of Order \(50,000 rows\) \| yes \| ~\d+ ms \|/);
+      expect(rollback).toMatch(/\*\*Estimated rollback duration: ~\d+ ms\.\*\* Longest blocking lock: ACCESS EXCLUSIVE on Order \(blocks reads and writes\) from statement \d+ to the commit, ~\d+ ms\./);
+      expect(rollback).toMatch(/The whole change \(2 migrations\) rolls back newest first: `nx run prisma:migrate-down --count 2`, estimated ~\d+ ms\./);
+    });
+
+    it('impact, backup and window items follow from the size and the data removed', () => {
+      expect(section(removal, 'Impact')).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (Order: 50,000 rows) |');
+      const checklist = section(removal, 'Checklist');
+      expect(checklist).toMatch(/\*\*Backup\*\* — required .*`_forge_backup\.Order__note__\d{14}`.*backup command, or its evidence/);
+      expect(checklist).toMatch(/\*\*Maintenance window\*\* — required \(migration window, Order: 50,000 rows\)/);
+      expect(checklist).toContain('(`packages/prisma/src/migrations/remove_column_order_note_backup.ts`)');
+    });
+  });
+
+  it('unknown size: the conservative row and "unknown" instead of a duration', async () => {
+    const { info } = await printed(() => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId' }));
+    const [folder] = newMigrationFolders(tree);
+    const markdown = report(tree, folder);
+    expect(markdown).toContain('Table sizes: unknown (no database was read and no --rows given).');
+    expect(markdown).toMatch(/\| unknown \(~\d+ ms per 1M rows\) \|/);
+    expect(markdown).toContain('| **> 1M** | **minutes** | **online migration** | ← this migration (size of AuditLog unknown → the conservative row) |');
+    expect(section(markdown, 'Data dependencies')).toContain('\n\nNot checked: no database was read');
+    expect(info).toMatch(/impact > 1M → online migration \(size of AuditLog unknown → the conservative row\)/);
+  });
+
+  it('prints a compact version: per migration its statements with lock and estimate, totals and impact row', async () => {
+    const { info } = await printed(() => removeColumnGenerator(tree, { targetTable: 'Order', column: 'note', confirmDataLoss: true, rows: '50k' }));
+    const [first, second] = newMigrationFolders(tree);
+    const summary = info.slice(info.indexOf('\nSafety'));
+    const lines = summary.trim().split('\n');
+    expect(lines[0]).toBe('Safety (table sizes: --rows 50,000 (applied to every existing table the change touches); full report: report.md beside each migration)');
+    expect(lines[1]).toBe(`  ${first}`);
+    expect(summary).toMatch(/\n {4}data migration: batched copy of Order +row locks, one batch at a time +~\d+ ms\n/);
+    expect(summary).toMatch(new RegExp(`\\n  ${second}\\n`));
+    expect(summary).toMatch(/\n {4}ALTER TABLE "Order" DROP COLUMN "note" +ACCESS EXCLUSIVE on Order +< 1 ms\n/);
+    expect(summary).toMatch(/\n {4}total ~\d+ ms; rollback ~\d+ ms; impact 10K – 100K → migration window \(Order: 50,000 rows\)$/);
+    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(summary).not.toContain('SET LOCAL'); // statements that lock nothing are left out
+  });
+
+  it('an unreachable --databaseUrl fails with the password masked, and writes nothing', async () => {
+    const before = snapshotTree(tree);
+    const error = await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId', databaseUrl: 'postgresql://app:s3cret-pw@127.0.0.1:1/app' }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/^Cannot read table statistics from --databaseUrl \(postgresql:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check --databaseUrl/s);
+    expect(error?.message).not.toContain('s3cret-pw');
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('an unreachable DATABASE_URL only warns: the report says the size is unknown (or uses --rows, which wins over it)', async () => {
+    process.env.DATABASE_URL = 'postgresql://app:s3cret-pw@127.0.0.1:1/app';
+    const { warn } = await printed(() => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId' }));
+    expect(warn).toMatch(/Cannot read table statistics from DATABASE_URL \(postgresql:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/app\).*Table sizes are unknown/s);
+    expect(warn).not.toContain('s3cret-pw');
+    expect(report(tree, newMigrationFolders(tree)[0])).toContain('Table sizes: unknown');
+
+    const other = createSampleTree();
+    const quiet = await printed(() => addIndexGenerator(other, { targetTable: 'AuditLog', fields: 'tenantId', rows: 500 }));
+    expect(quiet.warn).toBe('');
+    expect(report(other, newMigrationFolders(other)[0])).toContain('← this migration (AuditLog: 500 rows)');
+  });
+
+  it('analyzes migration folders as they are in the tree (a whole change)', async () => {
+    await removeColumnGenerator(tree, { targetTable: 'Order', column: 'note', confirmDataLoss: true });
+    const folders = newMigrationFolders(tree);
+    const change = await analyzeMigrationFolders(treeView(tree), { migrationsDir: SAMPLE_MIGRATIONS, projectRoot: SAMPLE_ROOT, folders, stats: rowsStats(2_000_000) });
+    expect(change.migrations.map((m) => m.name)).toEqual(folders);
+    expect(change.migrations[0].dataMigration!.up).toEqual([expect.objectContaining({ kind: 'batch-copy', table: 'Order', rows: 2_000_000 })]);
+    expect(change.impact.approach).toBe('online migration');
+    expect(change.rollbackEstimateMs).toBeGreaterThan(1000);
+  });
+});

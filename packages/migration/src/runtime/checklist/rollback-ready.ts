@@ -1,0 +1,60 @@
+import { backupsNamedIn } from '../backups/backup-references';
+import { formatDuration } from '../backups/duration';
+import { appliedMigrations } from '../backups/prune';
+import { existingBackupObjects, listBackups } from '../backups/registry';
+import { planPrune } from '../backups/retention';
+import { BACKUP_SCHEMA } from '../forge-schema';
+import { withClient } from '../pg-client';
+import { DEFAULT_RETENTION_MS, defineItem, ROLLBACK_READY_MS, type ChecklistItem, type ChecklistState } from './types';
+
+export const rollbackReadyItem = defineItem('rollback-ready', 'Rollback kept ready for 24 hours (backups retained)', 'after', true);
+
+/**
+ * For each migration applied in the last 24 hours: it has a down.sql, every backup its down.sql
+ * restores from is still in `_forge_backup`, and migrate-prune with the given retention would
+ * still keep it when those 24 hours end (judged as if --force were given: the "last applied"
+ * exception does not last once the next migration is applied).
+ */
+export async function checkRollbackReady(state: ChecklistState): Promise<ChecklistItem> {
+  if (!state.recent.length) return rollbackReadyItem.result('skip', `no migration applied in the last ${formatDuration(ROLLBACK_READY_MS)}`);
+  const retentionMs = state.input.retentionMs ?? DEFAULT_RETENTION_MS;
+  const lines: string[] = [];
+  let ok = true;
+  await withClient(state.input.url, async (db) => {
+    const { applied, scripts } = await appliedMigrations(db, state.input.directory);
+    const backups = await listBackups(db, { applied: scripts, now: state.now });
+    for (const migration of state.recent) {
+      if (!migration.folder?.downSql) {
+        ok = false;
+        lines.push(`✗ ${migration.name}: ${migration.folder ? 'has no down.sql' : 'its folder is not on disk'}, so it cannot be rolled back`);
+        continue;
+      }
+      const needed = backupsNamedIn(migration.folder.downSql);
+      if (!needed.length) {
+        lines.push(`✓ ${migration.name}: its rollback needs no backup`);
+        continue;
+      }
+      const present = await existingBackupObjects(db, needed);
+      const missing = needed.filter((n) => !present.has(n));
+      if (missing.length) {
+        ok = false;
+        lines.push(`✗ ${migration.name}: its rollback restores from ${missing.map((n) => `${BACKUP_SCHEMA}.${n}`).join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} gone`);
+        continue;
+      }
+      const horizon = new Date(migration.appliedAt.getTime() + ROLLBACK_READY_MS);
+      const decisions = planPrune(backups, applied, { retentionMs, now: horizon, force: true }).filter((d) => needed.includes(d.backup.table));
+      const dropped = decisions.filter((d) => d.action === 'drop');
+      if (dropped.length) {
+        ok = false;
+        lines.push(
+          `✗ ${migration.name}: migrate-prune --retention ${formatDuration(retentionMs)} would drop ${dropped.map((d) => `${BACKUP_SCHEMA}.${d.backup.table}`).join(', ')} ` +
+            `before ${horizon.toISOString()} (24 h after it was applied); its rollback needs ${dropped.length > 1 ? 'them' : 'it'}. Prune with a retention of at least 24h.`,
+        );
+        continue;
+      }
+      const until = decisions.map((d) => new Date(d.since.getTime() + retentionMs)).sort((a, b) => a.getTime() - b.getTime())[0];
+      lines.push(`✓ ${migration.name}: ${needed.map((n) => `${BACKUP_SCHEMA}.${n}`).join(', ')} present${until ? `; migrate-prune keeps ${needed.length > 1 ? 'them' : 'it'} until at least ${until.toISOString()}` : ''}`);
+    }
+  });
+  return rollbackReadyItem.result(ok ? 'pass' : 'fail', lines.join('\n'));
+}
