@@ -4,12 +4,15 @@
 // down.sql each. Prints one table row per file and a summary, and writes the corpus and every
 // finding to tmp/squawk-compare/ (findings.json) for docs/squawk-comparison.md.
 //
-//   cd /work/main && NX_DAEMON=false npx nx run migration:build && node bench/squawk-compare.mjs
+//   NX_DAEMON=false npx nx run migration:build && node bench/squawk-compare.mjs
+//
+// squawk-cli is installed on first use into tmp/squawk (not a devDependency: its lock entries for
+// other platforms are missing from some registry mirrors, which would break `npm ci`).
 //
 // squawk runs with --pg-version 15.0 (the embedded PostgreSQL's) and, for a file of several
 // statements, --assume-in-transaction: Prisma runs such a file as one transaction (issue #22922).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { printTable, repoRoot } from './lib.mjs';
@@ -27,13 +30,27 @@ const { locatePrismaProject, readSchemaFiles } = load('workspace/prisma-project.
 const { lintMigrations } = load('analysis/lint/lint.js');
 const { parseMigration } = load('analysis/parse.js');
 
-const squawkBin = join(repoRoot, 'node_modules/.bin/squawk');
+const squawkVersion = '2.66.0';
+const squawkBin = installSquawk();
 const sampleDir = join(repoRoot, 'packages/prisma');
 const sampleRoot = 'packages/prisma';
 const migrationsDir = `${sampleRoot}/prisma/migrations`;
 const outDir = join(repoRoot, 'tmp/squawk-compare');
 const { cases } = JSON.parse(readFileSync(join(repoRoot, 'packages/migration/src/testing/change-corpus.json'), 'utf8'));
 const baseline = readFileSync(join(sampleDir, 'prisma/migrations/20250101000000_baseline/migration.sql'), 'utf8');
+
+/** squawk-cli, pinned, installed once into tmp/squawk; returns its binary. */
+function installSquawk() {
+  const prefix = join(repoRoot, 'tmp/squawk');
+  const bin = join(prefix, 'node_modules/.bin/squawk');
+  if (!existsSync(bin)) {
+    console.log(`installing squawk-cli@${squawkVersion} into tmp/squawk …`);
+    mkdirSync(prefix, { recursive: true });
+    const install = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, `squawk-cli@${squawkVersion}`], { stdio: 'inherit' });
+    if (install.status !== 0) throw new Error('could not install squawk-cli from the npm registry');
+  }
+  return bin;
+}
 
 function listFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
