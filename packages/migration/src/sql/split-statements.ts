@@ -50,7 +50,7 @@ function indexAfter(text: string, token: string, from: number): number {
 }
 
 /** End of a '…' or "…" token, where a doubled quote is an escaped quote. */
-function endOfQuoted(text: string, open: number, quote: string): number {
+export function endOfQuoted(text: string, open: number, quote: string): number {
   let i = open + 1;
   while (i < text.length) {
     if (text[i] === quote) {

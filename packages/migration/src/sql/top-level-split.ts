@@ -1,3 +1,5 @@
+import { endOfQuoted } from './split-statements';
+
 /**
  * Splits SQL text on a separator that is not inside a string literal, a quoted identifier or
  * parentheses/brackets: the clauses of `ALTER TABLE … ADD COLUMN a …, ADD COLUMN b …`, whose
@@ -26,15 +28,4 @@ export function splitTopLevel(text: string, separator = ','): string[] {
   }
   parts.push(text.slice(start).trim());
   return parts.filter(Boolean);
-}
-
-function endOfQuoted(text: string, open: number, quote: string): number {
-  let i = open + 1;
-  while (i < text.length) {
-    if (text[i] === quote) {
-      if (text[i + 1] === quote) i += 2;
-      else return i + 1;
-    } else i++;
-  }
-  return text.length;
 }

@@ -44,17 +44,21 @@ export function writeDiskWorkspace(tree: Tree, prefix = 'forge-ws-'): DiskWorksp
         retryDelayMs: 50,
       };
     },
-    executorContext: () =>
-      ({
-        root,
-        cwd: root,
-        projectName: 'prisma',
-        isVerbose: false,
-        projectsConfigurations: { version: 2, projects: { prisma: { root: SAMPLE_ROOT } } },
-        nxJsonConfiguration: {},
-        projectGraph: { nodes: {}, dependencies: {} },
-      }) as ExecutorContext,
+    executorContext: () => sampleExecutorContext(root),
     write: (path, content) => writeFileSync(join(root, path), content),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** What Nx hands an executor run as `nx run prisma:<target>` in a workspace at `root` holding the sample project. */
+export function sampleExecutorContext(root: string): ExecutorContext {
+  return {
+    root,
+    cwd: root,
+    projectName: 'prisma',
+    isVerbose: false,
+    projectsConfigurations: { version: 2, projects: { prisma: { root: SAMPLE_ROOT } } },
+    nxJsonConfiguration: {},
+    projectGraph: { nodes: {}, dependencies: {} },
+  } as ExecutorContext;
 }

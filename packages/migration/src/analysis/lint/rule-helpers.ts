@@ -1,6 +1,6 @@
 import type { Catalog } from './catalog';
 import { tableKey, tableOf } from './sql-facts';
-import type { LintScript, LintStatement } from './types';
+import type { LintContext, LintScript, LintStatement } from './types';
 
 /** A libpg-query JSON AST node. */
 export type AstNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,4 +50,15 @@ export function columnConstraints(def: Node | undefined): Node[] {
 export function isSerialType(def: Node | undefined): boolean {
   const names: Node[] = def?.typeName?.names ?? [];
   return names.length === 1 && /^(small|big)?serial[248]?$/i.test(names[0].String?.sval ?? '');
+}
+
+/** Every `ADD COLUMN` on a table that existed before the migration, with the column's constraints. */
+export function columnsAddedToExistingTables(context: LintContext): { statement: LintStatement; table: string; def: Node; constraints: Node[] }[] {
+  return context.script.statements.flatMap((statement) => {
+    const catalog = context.catalogBefore(statement.index);
+    return alterTableCommands(statement).flatMap(({ table, cmd }) => {
+      const def = cmd.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
+      return def && !catalog.isNewTable(table) ? [{ statement, table, def, constraints: columnConstraints(def) }] : [];
+    });
+  });
 }

@@ -3,21 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { addIndexGenerator } from '../../generators/add-index/generator';
+import { sampleExecutorContext } from '../../testing/disk-workspace';
 import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_PROJECT_DIR, SAMPLE_ROOT, snapshotTree } from '../../testing/sample-tree';
 import migrateLintExecutor from './executor';
 
 /** A workspace directory holding the sample project, as `nx run prisma:migrate-lint` sees it. */
 let root: string;
-const context = (): ExecutorContext =>
-  ({
-    root,
-    cwd: root,
-    projectName: 'prisma',
-    isVerbose: false,
-    projectsConfigurations: { version: 2, projects: { prisma: { root: SAMPLE_ROOT } } },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-  }) as ExecutorContext;
+const context = (): ExecutorContext => sampleExecutorContext(root);
 
 function writeFolder(name: string, up: string, down?: string): void {
   const dir = join(root, SAMPLE_MIGRATIONS, name);

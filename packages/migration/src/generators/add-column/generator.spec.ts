@@ -1,10 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { sqlLines } from '../../testing/generated-sql';
 import { addColumnGenerator } from './generator';
-
-function sqlLines(script: string): string[] {
-  return script.split('\n').filter((l) => l.trim() && !l.startsWith('--'));
-}
 
 function migrationFiles(tree: Tree): { folder: string; up: string[]; down: string[] }[] {
   return newMigrationFolders(tree).map((folder) => ({

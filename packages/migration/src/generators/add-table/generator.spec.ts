@@ -1,5 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { LOCK_TIMEOUT_LINE, modelBlock } from '../../testing/generated-sql';
 import { addTableGenerator } from './generator';
 
 /** Statements of a migration file, one entry each (multi-line CREATE TABLE kept whole), comments left out. */
@@ -11,13 +12,6 @@ function statements(tree: Tree, folder: string, file = 'migration.sql'): string[
     .filter(Boolean)
     .map((s) => (s.endsWith(';') ? s : `${s};`));
 }
-
-function model(tree: Tree, name: string, path = SAMPLE_SCHEMA): string {
-  const schema = tree.read(path, 'utf-8')!;
-  return /\n(model \w+ \{[\s\S]*?\n\})/.exec(schema.slice(schema.indexOf(`model ${name} {`) - 1))![1];
-}
-
-const lockTimeout = "SET LOCAL lock_timeout = '5s';";
 
 describe('add-table generator', () => {
   let tree: Tree;
@@ -31,7 +25,7 @@ describe('add-table generator', () => {
       fields: '[{"name":"code","type":"String","unique":true,"dbType":"VarChar(40)"},{"name":"percentOff","type":"Int","default":10},{"name":"note","type":"String","optional":true}]',
     });
     expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/\n\}\n\nmodel Coupon \{\n[\s\S]*\}\n$/);
-    expect(model(tree, 'Coupon')).toBe(
+    expect(modelBlock(tree, 'Coupon')).toBe(
       [
         'model Coupon {',
         '  id         Int     @id @default(autoincrement())',
@@ -45,7 +39,7 @@ describe('add-table generator', () => {
     expect(more).toEqual([]);
     expect(folder).toMatch(/^\d{14}_add_table_coupon$/);
     expect(statements(tree, folder)).toEqual([
-      lockTimeout,
+      LOCK_TIMEOUT_LINE,
       [
         'CREATE TABLE "Coupon" (',
         '    "id" SERIAL NOT NULL,',
@@ -57,7 +51,7 @@ describe('add-table generator', () => {
       ].join('\n'),
       'CREATE UNIQUE INDEX "Coupon_code_key" ON "Coupon"("code");',
     ]);
-    expect(statements(tree, folder, 'down.sql')).toEqual([lockTimeout, 'DROP TABLE "Coupon";']);
+    expect(statements(tree, folder, 'down.sql')).toEqual([LOCK_TIMEOUT_LINE, 'DROP TABLE "Coupon";']);
   });
 
   it('adds relations (foreign-key columns, back-relations, indexes on them), indexes and @@map next to the related model', async () => {
@@ -75,7 +69,7 @@ describe('add-table generator', () => {
     const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
     expect(schema.indexOf('model Invoice {')).toBeGreaterThan(schema.indexOf('model Order {'));
     expect(schema.indexOf('model Invoice {')).toBeLessThan(schema.indexOf('model OrderItem {'));
-    expect(model(tree, 'Invoice')).toBe(
+    expect(modelBlock(tree, 'Invoice')).toBe(
       [
         'model Invoice {',
         '  id         String   @id @default(uuid()) @db.Uuid',
@@ -93,13 +87,13 @@ describe('add-table generator', () => {
         '}',
       ].join('\n'),
     );
-    expect(model(tree, 'Order')).toContain('  invoices   Invoice[]\n');
-    expect(model(tree, 'User')).toContain('  invoices  Invoice[]\n');
+    expect(modelBlock(tree, 'Order')).toContain('  invoices   Invoice[]\n');
+    expect(modelBlock(tree, 'User')).toContain('  invoices  Invoice[]\n');
 
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/_add_table_invoices$/);
     const up = statements(tree, folder);
-    expect(up[0]).toBe(lockTimeout);
+    expect(up[0]).toBe(LOCK_TIMEOUT_LINE);
     expect(up[1]).toMatch(/^CREATE TABLE "invoices" \(\n    "id" UUID NOT NULL,[\s\S]*"orderId" INTEGER NOT NULL,\n    "approverId" INTEGER,[\s\S]*CONSTRAINT "invoices_pkey" PRIMARY KEY \("id"\)\n\);$/);
     expect(up.slice(2)).toEqual([
       'CREATE UNIQUE INDEX "invoices_number_key" ON "invoices"("number");',
@@ -110,7 +104,7 @@ describe('add-table generator', () => {
       'ALTER TABLE "invoices" ADD CONSTRAINT "invoices_approverId_fkey" FOREIGN KEY ("approverId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;',
     ]);
     expect(statements(tree, folder, 'down.sql')).toEqual([
-      lockTimeout,
+      LOCK_TIMEOUT_LINE,
       'ALTER TABLE "invoices" DROP CONSTRAINT "invoices_orderId_fkey";',
       'ALTER TABLE "invoices" DROP CONSTRAINT "invoices_approverId_fkey";',
       'DROP TABLE "invoices";',
@@ -127,7 +121,7 @@ describe('add-table generator', () => {
         { field: 'editor', references: 'User', optional: true, index: false },
       ],
     });
-    expect(model(tree, 'Review')).toBe(
+    expect(modelBlock(tree, 'Review')).toBe(
       [
         'model Review {',
         '  id       BigInt @id @default(autoincrement())',
@@ -141,15 +135,15 @@ describe('add-table generator', () => {
         '}',
       ].join('\n'),
     );
-    expect(model(tree, 'User')).toContain('  reviews       Review[]\n');
-    expect(model(tree, 'User')).toContain('  editorReviews Review[]   @relation("ReviewEditor")\n');
+    expect(modelBlock(tree, 'User')).toContain('  reviews       Review[]\n');
+    expect(modelBlock(tree, 'User')).toContain('  editorReviews Review[]   @relation("ReviewEditor")\n');
   });
 
   it('takes the id as a shorthand or a JSON field', async () => {
     await addTableGenerator(tree, { name: 'Token', id: 'gen_random_uuid' });
-    expect(model(tree, 'Token')).toContain('id String @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid');
+    expect(modelBlock(tree, 'Token')).toContain('id String @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid');
     await addTableGenerator(tree, { name: 'Country', id: '{"name":"code","type":"String","dbType":"Char(2)"}', fields: '[{"name":"name","type":"String"}]' });
-    expect(model(tree, 'Country')).toContain('code String @id @db.Char(2)');
+    expect(modelBlock(tree, 'Country')).toContain('code String @id @db.Char(2)');
     const [token, country] = newMigrationFolders(tree);
     expect(statements(tree, token)[1]).toContain('"id" UUID NOT NULL DEFAULT gen_random_uuid(),');
     expect(statements(tree, country)[1]).toContain('"code" CHAR(2) NOT NULL,');

@@ -1,15 +1,8 @@
 import type { Tree } from '@nx/devkit';
-import { splitStatements, statementText } from '../../sql/split-statements';
 import { extendSampleBaseline } from '../../testing/extend-baseline';
 import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { scriptStatements } from '../../testing/generated-sql';
 import { removeColumnGenerator } from './generator';
-
-/** Statements of a script, one line each, without comments and the lock_timeout line. */
-function statements(tree: Tree, folder: string, file: 'migration.sql' | 'down.sql'): string[] {
-  return splitStatements(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!)
-    .map(statementText)
-    .filter((s) => !s.startsWith('SET LOCAL lock_timeout'));
-}
 
 function read(tree: Tree, path: string): string {
   return tree.read(path, 'utf-8')!;
@@ -41,17 +34,17 @@ describe('remove-column generator', () => {
     const table = `"_forge_backup"."User__name__${stamp}"`;
 
     expect(read(tree, `${SAMPLE_MIGRATIONS}/${backup}/migration.sql`)).toContain("SET LOCAL lock_timeout = '5s';");
-    expect(statements(tree, backup, 'migration.sql')).toEqual([
+    expect(scriptStatements(tree, backup, 'migration.sql')).toEqual([
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       `CREATE TABLE ${table} AS SELECT "id", "name" FROM "User" WITH NO DATA`,
       `ALTER TABLE ${table} ADD PRIMARY KEY ("id")`,
     ]);
-    expect(statements(tree, backup, 'down.sql')).toEqual([`DROP TABLE IF EXISTS ${table}`]);
-    expect(statements(tree, removal, 'migration.sql')).toEqual([
+    expect(scriptStatements(tree, backup, 'down.sql')).toEqual([`DROP TABLE IF EXISTS ${table}`]);
+    expect(scriptStatements(tree, removal, 'migration.sql')).toEqual([
       `INSERT INTO ${table} AS b ("id", "name") SELECT "id", "name" FROM "User" ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name" WHERE b."name"::text IS DISTINCT FROM EXCLUDED."name"::text`,
       'ALTER TABLE "User" DROP COLUMN "name"',
     ]);
-    expect(statements(tree, removal, 'down.sql')).toEqual([
+    expect(scriptStatements(tree, removal, 'down.sql')).toEqual([
       'ALTER TABLE "User" ADD COLUMN "name" TEXT',
       `UPDATE "User" AS t SET "name" = b."name" FROM ${table} AS b WHERE t."id" = b."id" AND (t."name"::text IS DISTINCT FROM b."name"::text)`,
     ]);
@@ -74,8 +67,8 @@ describe('remove-column generator', () => {
     const table = `"_forge_backup"."User__email_role__${stampOf(tree, backup)}"`;
     expect(read(tree, SAMPLE_SCHEMA)).not.toMatch(/email|  role /);
 
-    expect(statements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
-    const down = statements(tree, removal, 'down.sql');
+    expect(scriptStatements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
+    const down = scriptStatements(tree, removal, 'down.sql');
     expect(down[0]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
     expect(down[1]).toBe(
       `UPDATE "User" AS t SET "email" = b."email", "role" = b."role" FROM ${table} AS b WHERE t."id" = b."id" AND (t."email"::text IS DISTINCT FROM b."email"::text OR t."role"::text IS DISTINCT FROM b."role"::text)`,
@@ -99,8 +92,8 @@ describe('remove-column generator', () => {
     expect(schema).toContain('model Order {');
     const [backup, removal] = newMigrationFolders(tree);
     expect([backup, removal].map((f) => f.slice(15))).toEqual(['drop_order_created_at_backup', 'drop_order_created_at']);
-    expect(statements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "Order_tenantId_createdAt_idx"', 'ALTER TABLE "Order" DROP COLUMN "createdAt"']);
-    expect(statements(tree, removal, 'down.sql')).toEqual([
+    expect(scriptStatements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "Order_tenantId_createdAt_idx"', 'ALTER TABLE "Order" DROP COLUMN "createdAt"']);
+    expect(scriptStatements(tree, removal, 'down.sql')).toEqual([
       'ALTER TABLE "Order" ADD COLUMN "createdAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP',
       expect.stringMatching(/^UPDATE "Order" AS t SET "createdAt" = b."createdAt" FROM/),
       'ALTER TABLE "Order" ALTER COLUMN "createdAt" SET NOT NULL',
@@ -119,11 +112,11 @@ describe('remove-column generator', () => {
     expect(read(tree, SAMPLE_SCHEMA)).toContain('enum Level {');
     const [backup, removal] = newMigrationFolders(tree);
     const table = `"_forge_backup"."Membership__level_perks__${stampOf(tree, backup)}"`;
-    expect(statements(tree, backup, 'migration.sql').slice(1)).toEqual([
+    expect(scriptStatements(tree, backup, 'migration.sql').slice(1)).toEqual([
       `CREATE TABLE ${table} AS SELECT "tenantId", "userId", "level"::text AS "level", "perks"::text[] AS "perks" FROM "Membership" WITH NO DATA`,
       `ALTER TABLE ${table} ADD PRIMARY KEY ("tenantId", "userId")`,
     ]);
-    const down = statements(tree, removal, 'down.sql');
+    const down = scriptStatements(tree, removal, 'down.sql');
     expect(down[0]).toBe(`ALTER TABLE "Membership" ADD COLUMN "level" "Level" DEFAULT 'low', ADD COLUMN "perks" "Level"[]`);
     expect(down[1]).toContain(`SET "level" = b."level"::"Level", "perks" = b."perks"::"Level"[] FROM ${table} AS b WHERE t."tenantId" = b."tenantId" AND t."userId" = b."userId"`);
     const dataMigration = read(tree, `${SAMPLE_ROOT}/src/migrations/${backup.slice(15)}.ts`);
@@ -144,7 +137,7 @@ describe('remove-column generator', () => {
     expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/audit.prisma`)).not.toContain('payload');
     expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/schema.prisma`)).toBe(main);
     const [, removal] = newMigrationFolders(tree);
-    expect(statements(tree, removal, 'down.sql')[0]).toBe('ALTER TABLE "AuditLog" ADD COLUMN "payload" JSONB');
+    expect(scriptStatements(tree, removal, 'down.sql')[0]).toBe('ALTER TABLE "AuditLog" ADD COLUMN "payload" JSONB');
   });
 
   describe('rejects bad input and leaves the tree untouched', () => {

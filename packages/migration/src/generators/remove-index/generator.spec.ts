@@ -1,14 +1,7 @@
 import type { Tree } from '@nx/devkit';
-import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { readScript, scriptLines, sqlLines } from '../../testing/generated-sql';
 import { removeIndexGenerator } from './generator';
-
-/** The statements of a script, without comment lines. */
-function statements(tree: Tree, folder: string, file: 'migration.sql' | 'down.sql'): string[] {
-  return tree
-    .read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!
-    .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('--'));
-}
 
 describe('remove-index generator', () => {
   let tree: Tree;
@@ -25,8 +18,8 @@ describe('remove-index generator', () => {
     const [folder, ...more] = newMigrationFolders(tree);
     expect(more).toEqual([]);
     expect(folder).toMatch(/^\d{14}_remove_index_order_tenant_id_created_at_idx$/);
-    expect(statements(tree, folder, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "Order_tenantId_createdAt_idx";']);
-    expect(statements(tree, folder, 'down.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "Order_tenantId_createdAt_idx";']);
+    expect(scriptLines(tree, folder, 'down.sql')).toEqual([
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Order_tenantId_createdAt_idx" ON "Order"("tenantId", "createdAt");',
     ]);
   });
@@ -37,7 +30,7 @@ describe('remove-index generator', () => {
     expect(schema).not.toMatch(/@@index\(\[tenantId\]\)/);
     expect(schema).toMatch(/email +String +@unique/);
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "User_tenantId_idx";']);
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "User_tenantId_idx";']);
   });
 
   it('removes a field-level @unique in two migrations: constraint step, then the concurrent drop', async () => {
@@ -50,20 +43,20 @@ describe('remove-index generator', () => {
     expect(dropStep).toMatch(/^\d{14}_remove_index_user_email_key$/);
     expect(Number(dropStep.slice(0, 14))).toBeGreaterThan(Number(constraintStep.slice(0, 14)));
 
-    const up1 = statements(tree, constraintStep, 'migration.sql');
+    const up1 = sqlLines(readScript(tree, constraintStep, 'migration.sql'));
     expect(up1[0]).toBe("SET LOCAL lock_timeout = '5s';");
     expect(up1).toContain('DO $forge$');
     expect(up1).toContain(`   WHERE k.conrelid = '"User"'::regclass AND k.conname = 'User_email_key' AND k.contype = 'u';`);
     expect(up1).toContain('  ALTER TABLE "User" DROP CONSTRAINT "User_email_key";');
-    const down1 = statements(tree, constraintStep, 'down.sql').join('\n');
+    const down1 = scriptLines(tree, constraintStep, 'down.sql').join('\n');
     expect(down1).toContain(`EXECUTE 'ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE USING INDEX "User_email_key"'`);
     expect(down1).toContain(`EXECUTE 'ALTER TABLE "User" ADD CONSTRAINT "User_email_key" ' || removed.definition;`);
     // migrate-down runs a script mentioning CONCURRENTLY outside a transaction: the constraint step must not.
     expect(down1).not.toMatch(/CONCURRENTLY/i);
-    expect(statements(tree, constraintStep, 'migration.sql').join('\n')).not.toMatch(/CONCURRENTLY/i);
+    expect(scriptLines(tree, constraintStep, 'migration.sql').join('\n')).not.toMatch(/CONCURRENTLY/i);
 
-    expect(statements(tree, dropStep, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "User_email_key";']);
-    expect(statements(tree, dropStep, 'down.sql')).toEqual([
+    expect(scriptLines(tree, dropStep, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "User_email_key";']);
+    expect(scriptLines(tree, dropStep, 'down.sql')).toEqual([
       'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User"("email");',
     ]);
   });
@@ -80,7 +73,7 @@ describe('remove-index generator', () => {
     expect(after).toContain('@@index([tenantId, createdAt])');
     const [, dropStep] = newMigrationFolders(tree);
     expect(dropStep).toMatch(/^\d{14}_drop_user_moment$/);
-    expect(statements(tree, dropStep, 'down.sql')).toEqual([
+    expect(scriptLines(tree, dropStep, 'down.sql')).toEqual([
       'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "order_user_moment" ON "Order"("userId", "createdAt" DESC);',
     ]);
   });
@@ -96,7 +89,7 @@ describe('remove-index generator', () => {
     expect(tree.read('packages/prisma/prisma/schema/order-item.prisma', 'utf-8')).not.toContain('@@index');
     expect(tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8')).toBe(schema.slice(0, at));
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "OrderItem_orderId_idx";']);
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "OrderItem_orderId_idx";']);
   });
 
   describe('rejects bad input and leaves the tree untouched', () => {

@@ -1,23 +1,8 @@
 import type { Tree } from '@nx/devkit';
 import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { LOCK_TIMEOUT_LINE, modelBlock, scriptLines } from '../../testing/generated-sql';
 import { addRelationGenerator } from '../add-relation/generator';
 import { removeRelationGenerator } from './generator';
-
-function statements(tree: Tree, folder: string, file = 'migration.sql'): string[] {
-  const sql = tree.read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!;
-  return sql
-    .replace(/DO \$forge\$[\s\S]*?\$forge\$;/g, (block) => block.replace(/\n/g, '\u0000'))
-    .split('\n')
-    .filter((line) => line.trim() && !line.startsWith('--'))
-    .map((line) => line.replace(/\u0000/g, '\n'));
-}
-
-function model(tree: Tree, name: string, path = SAMPLE_SCHEMA): string {
-  const schema = tree.read(path, 'utf-8')!;
-  return /\n(model \w+ \{[\s\S]*?\n\})/.exec(schema.slice(schema.indexOf(`model ${name} {`) - 1))![1];
-}
-
-const lockTimeout = "SET LOCAL lock_timeout = '5s';";
 
 describe('remove-relation generator', () => {
   let tree: Tree;
@@ -28,18 +13,18 @@ describe('remove-relation generator', () => {
   it('drops the foreign key behind a lock timeout; the column stays; the rollback checks orphans, re-adds and validates', async () => {
     await removeRelationGenerator(tree, { targetTable: 'Order', field: 'user' });
 
-    expect(model(tree, 'Order')).not.toMatch(/\buser\b/);
-    expect(model(tree, 'Order')).toContain('  userId     Int\n');
-    expect(model(tree, 'User')).not.toContain('orders');
-    expect(model(tree, 'User')).toContain('auditLogs AuditLog[]');
+    expect(modelBlock(tree, 'Order')).not.toMatch(/\buser\b/);
+    expect(modelBlock(tree, 'Order')).toContain('  userId     Int\n');
+    expect(modelBlock(tree, 'User')).not.toContain('orders');
+    expect(modelBlock(tree, 'User')).toContain('auditLogs AuditLog[]');
 
     const [folder, ...more] = newMigrationFolders(tree);
     expect(more).toEqual([]);
     expect(folder).toMatch(/^\d{14}_remove_relation_order_user$/);
-    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "Order" DROP CONSTRAINT "Order_userId_fkey";']);
-    const [setTimeout, orphanCheck, addNotValid, validate, ...rest] = statements(tree, folder, 'down.sql');
+    expect(scriptLines(tree, folder)).toEqual([LOCK_TIMEOUT_LINE, 'ALTER TABLE "Order" DROP CONSTRAINT "Order_userId_fkey";']);
+    const [setTimeout, orphanCheck, addNotValid, validate, ...rest] = scriptLines(tree, folder, 'down.sql');
     expect([setTimeout, addNotValid, validate, rest]).toEqual([
-      lockTimeout,
+      LOCK_TIMEOUT_LINE,
       'ALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;',
       'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_userId_fkey";',
       [],
@@ -54,12 +39,12 @@ describe('remove-relation generator', () => {
 
   it('accepts the back-relation side and removes both fields', async () => {
     await removeRelationGenerator(tree, { targetTable: 'Product', field: 'items' });
-    expect(model(tree, 'Product')).not.toContain('items');
-    expect(model(tree, 'OrderItem')).not.toContain('product ');
-    expect(model(tree, 'OrderItem')).toContain('productId  Int\n');
+    expect(modelBlock(tree, 'Product')).not.toContain('items');
+    expect(modelBlock(tree, 'OrderItem')).not.toContain('product ');
+    expect(modelBlock(tree, 'OrderItem')).toContain('productId  Int\n');
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/_remove_relation_order_item_product$/);
-    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "OrderItem" DROP CONSTRAINT "OrderItem_productId_fkey";']);
+    expect(scriptLines(tree, folder)).toEqual([LOCK_TIMEOUT_LINE, 'ALTER TABLE "OrderItem" DROP CONSTRAINT "OrderItem_productId_fkey";']);
   });
 
   it('uses the constraint name of `map:` and removes a named relation with its back-relation', async () => {
@@ -70,26 +55,26 @@ describe('remove-relation generator', () => {
     await removeRelationGenerator(tree, { targetTable: 'OrderItem', field: 'order', migrationName: 'unlink items', lockTimeout: '1s' });
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/_unlink_items$/);
-    expect(statements(tree, folder)).toEqual(["SET LOCAL lock_timeout = '1s';", 'ALTER TABLE "OrderItem" DROP CONSTRAINT "item_order_fk";']);
-    expect(statements(tree, folder, 'down.sql')[3]).toBe('ALTER TABLE "OrderItem" VALIDATE CONSTRAINT "item_order_fk";');
+    expect(scriptLines(tree, folder)).toEqual(["SET LOCAL lock_timeout = '1s';", 'ALTER TABLE "OrderItem" DROP CONSTRAINT "item_order_fk";']);
+    expect(scriptLines(tree, folder, 'down.sql')[3]).toBe('ALTER TABLE "OrderItem" VALIDATE CONSTRAINT "item_order_fk";');
 
     await addRelationGenerator(tree, { targetTable: 'Order', field: 'approver', references: 'User', optional: true });
-    expect(model(tree, 'User')).toContain('approverOrders');
+    expect(modelBlock(tree, 'User')).toContain('approverOrders');
     await removeRelationGenerator(tree, { targetTable: 'Order', field: 'approver' });
-    expect(model(tree, 'User')).not.toContain('approverOrders');
-    expect(model(tree, 'Order')).toContain('approverId ');
-    expect(model(tree, 'Order')).toContain('@@index([approverId], map: "idx_Order_approverId")');
+    expect(modelBlock(tree, 'User')).not.toContain('approverOrders');
+    expect(modelBlock(tree, 'Order')).toContain('approverId ');
+    expect(modelBlock(tree, 'Order')).toContain('@@index([approverId], map: "idx_Order_approverId")');
   });
 
   it('removes a self-relation from its back-relation side', async () => {
     await addRelationGenerator(tree, { targetTable: 'User', field: 'manager', references: 'User', optional: true });
     const added = newMigrationFolders(tree);
     await removeRelationGenerator(tree, { targetTable: 'User', field: 'managerUsers' });
-    expect(model(tree, 'User')).not.toMatch(/managerUsers|manager +User/);
-    expect(model(tree, 'User')).toContain('managerId ');
+    expect(modelBlock(tree, 'User')).not.toMatch(/managerUsers|manager +User/);
+    expect(modelBlock(tree, 'User')).toContain('managerId ');
     const [folder] = newMigrationFolders(tree).filter((f) => !added.includes(f));
     expect(folder).toMatch(/_remove_relation_user_manager$/);
-    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "User" DROP CONSTRAINT "User_managerId_fkey";']);
+    expect(scriptLines(tree, folder)).toEqual([LOCK_TIMEOUT_LINE, 'ALTER TABLE "User" DROP CONSTRAINT "User_managerId_fkey";']);
   });
 
   it('works on a multi-file schema: edits both files', async () => {
@@ -100,10 +85,10 @@ describe('remove-relation generator', () => {
     tree.write('packages/prisma/prisma/schema/audit.prisma', schema.slice(at));
     tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
     await removeRelationGenerator(tree, { targetTable: 'AuditLog', field: 'tenant' });
-    expect(model(tree, 'AuditLog', 'packages/prisma/prisma/schema/audit.prisma')).not.toContain('tenant ');
-    expect(model(tree, 'Tenant', 'packages/prisma/prisma/schema/schema.prisma')).not.toContain('auditLogs');
+    expect(modelBlock(tree, 'AuditLog', 'packages/prisma/prisma/schema/audit.prisma')).not.toContain('tenant ');
+    expect(modelBlock(tree, 'Tenant', 'packages/prisma/prisma/schema/schema.prisma')).not.toContain('auditLogs');
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder)).toEqual([lockTimeout, 'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_tenantId_fkey";']);
+    expect(scriptLines(tree, folder)).toEqual([LOCK_TIMEOUT_LINE, 'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_tenantId_fkey";']);
   });
 
   describe('rejects bad input and leaves the tree untouched', () => {

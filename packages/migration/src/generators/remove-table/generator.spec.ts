@@ -1,14 +1,8 @@
 import type { Tree } from '@nx/devkit';
-import { splitStatements, statementText } from '../../sql/split-statements';
 import { withCoupon } from '../../testing/coupon-schema';
 import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { scriptStatements } from '../../testing/generated-sql';
 import { removeTableGenerator } from './generator';
-
-function statements(tree: Tree, folder: string, file: 'migration.sql' | 'down.sql'): string[] {
-  return splitStatements(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!)
-    .map(statementText)
-    .filter((s) => !s.startsWith('SET LOCAL lock_timeout'));
-}
 
 function read(tree: Tree, path: string): string {
   return tree.read(path, 'utf-8')!;
@@ -38,7 +32,7 @@ describe('remove-table generator', () => {
     expect(folder).toMatch(/^\d{14}_remove_table_coupon$/);
     const stamp = stampOf(tree, folder);
     expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`)).toContain("SET LOCAL lock_timeout = '5s';");
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptStatements(tree, folder, 'migration.sql')).toEqual([
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       'ALTER TABLE "Order" DROP CONSTRAINT "Order_couponId_fkey"',
       'ALTER TABLE "Coupon" DROP CONSTRAINT "Coupon_tenantId_fkey"',
@@ -61,7 +55,7 @@ describe('remove-table generator', () => {
     expect(up).not.toMatch(/DROP TABLE|DROP TYPE|_CouponToTag_A_fkey|Coupon_parentId_fkey/);
     expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/down.sql`)).not.toMatch(/_CouponToTag_A_fkey|Coupon_parentId_fkey/);
 
-    const down = statements(tree, folder, 'down.sql');
+    const down = scriptStatements(tree, folder, 'down.sql');
     expect(down[0]).toBe(
       `DO $forge$ BEGIN ` +
         `EXECUTE format('ALTER TABLE %I.%I SET SCHEMA %I', '_forge_backup', 'Coupon__removed__${stamp}', current_schema()); ` +
@@ -108,7 +102,7 @@ describe('remove-table generator', () => {
     expect(folder).toMatch(/_drop_audit$/);
     const stamp = stampOf(tree, folder);
     expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`)).toContain("SET LOCAL lock_timeout = '3s';");
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptStatements(tree, folder, 'migration.sql')).toEqual([
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_tenantId_fkey"',
       'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_userId_fkey"',
@@ -117,7 +111,7 @@ describe('remove-table generator', () => {
       `ALTER SEQUENCE "AuditLog_id_seq" RENAME TO "AuditLog_id_seq__${stamp}"`,
       `ALTER TABLE "AuditLog__removed__${stamp}" SET SCHEMA "_forge_backup"`,
     ]);
-    expect(statements(tree, folder, 'down.sql').filter((s) => /^ALTER TABLE "AuditLog" (ADD|VALIDATE)/.test(s))).toEqual([
+    expect(scriptStatements(tree, folder, 'down.sql').filter((s) => /^ALTER TABLE "AuditLog" (ADD|VALIDATE)/.test(s))).toEqual([
       'ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID',
       'ALTER TABLE "AuditLog" VALIDATE CONSTRAINT "AuditLog_tenantId_fkey"',
       'ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID',
@@ -136,7 +130,7 @@ describe('remove-table generator', () => {
     await removeTableGenerator(tree, { targetTable: 'Coupon', confirmDataLoss: true });
     expect(read(tree, SAMPLE_SCHEMA)).toContain('enum CouponKind {');
     const [folder] = newMigrationFolders(tree);
-    const up = statements(tree, folder, 'migration.sql');
+    const up = scriptStatements(tree, folder, 'migration.sql');
     expect(up.some((s) => s.startsWith('ALTER TYPE'))).toBe(false);
     const names = up.flatMap((s) => [...s.matchAll(/RENAME TO "([^"]+)"/g)].map((m) => m[1]));
     expect(names.length).toBeGreaterThan(4);

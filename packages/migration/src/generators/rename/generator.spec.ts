@@ -1,19 +1,7 @@
 import { logger, type Tree } from '@nx/devkit';
-import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { modelBlock, scriptLines } from '../../testing/generated-sql';
 import { renameGenerator } from './generator';
-
-function statements(tree: Tree, folder: string, file: 'migration.sql' | 'down.sql'): string[] {
-  return tree
-    .read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!
-    .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('--'));
-}
-
-function model(tree: Tree, name: string, path = SAMPLE_SCHEMA): string {
-  const schema = tree.read(path, 'utf-8')!;
-  const start = schema.indexOf(`model ${name} {`);
-  return start < 0 ? '' : schema.slice(start, schema.indexOf('\n}', start) + 2);
-}
 
 /** Runs the generator and returns what it printed. */
 async function printed(run: () => Promise<void>): Promise<string> {
@@ -35,16 +23,16 @@ describe('rename generator', () => {
 
   it('renames a field with RENAME COLUMN, both ways', async () => {
     await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName' });
-    expect(model(tree, 'User')).toMatch(/\n  displayName String\?\n/);
-    expect(model(tree, 'User')).not.toMatch(/\bname\b/);
+    expect(modelBlock(tree, 'User')).toMatch(/\n  displayName String\?\n/);
+    expect(modelBlock(tree, 'User')).not.toMatch(/\bname\b/);
     const [folder, ...more] = newMigrationFolders(tree);
     expect(more).toEqual([]);
     expect(folder).toMatch(/^\d{14}_rename_user_name_to_display_name$/);
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "User" RENAME COLUMN "name" TO "displayName";',
     ]);
-    expect(statements(tree, folder, 'down.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'down.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "User" RENAME COLUMN "displayName" TO "name";',
     ]);
@@ -55,20 +43,20 @@ describe('rename generator', () => {
     expect(output).toContain('model Product → Item\nBEFORE\n  model Product {');
     expect(output).toContain('AFTER\n  model Item {');
     expect(output).toContain('Relation fields now typed Item: OrderItem.product.');
-    expect(model(tree, 'Product')).toBe('');
-    expect(model(tree, 'Item')).toMatch(/^model Item \{\n  id +Int +@id @default\(autoincrement\(\)\)\n  sku +String +@unique @db.VarChar\(32\)/);
-    expect(model(tree, 'Item')).not.toContain('@@map');
-    expect(model(tree, 'OrderItem')).toMatch(/\n  product +Item +@relation\(fields: \[productId\], references: \[id\]\)\n/);
+    expect(modelBlock(tree, 'Product')).toBe('');
+    expect(modelBlock(tree, 'Item')).toMatch(/^model Item \{\n  id +Int +@id @default\(autoincrement\(\)\)\n  sku +String +@unique @db.VarChar\(32\)/);
+    expect(modelBlock(tree, 'Item')).not.toContain('@@map');
+    expect(modelBlock(tree, 'OrderItem')).toMatch(/\n  product +Item +@relation\(fields: \[productId\], references: \[id\]\)\n/);
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/^\d{14}_rename_product_to_item$/);
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "Product" RENAME TO "Item";',
       'ALTER TABLE "Item" RENAME CONSTRAINT "Product_pkey" TO "Item_pkey";',
       'ALTER INDEX "Product_sku_key" RENAME TO "Item_sku_key";',
       'ALTER SEQUENCE IF EXISTS "Product_id_seq" RENAME TO "Item_id_seq";',
     ]);
-    expect(statements(tree, folder, 'down.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'down.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER SEQUENCE IF EXISTS "Item_id_seq" RENAME TO "Product_id_seq";',
       'ALTER INDEX "Item_sku_key" RENAME TO "Product_sku_key";',
@@ -79,10 +67,10 @@ describe('rename generator', () => {
 
   it('renames a model that holds foreign keys and indexes (OrderItem → LineItem)', async () => {
     await renameGenerator(tree, { targetTable: 'OrderItem', to: 'LineItem' });
-    expect(model(tree, 'Order')).toMatch(/\n  items +LineItem\[\]\n/);
-    expect(model(tree, 'Product')).toMatch(/\n  items +LineItem\[\]\n/);
+    expect(modelBlock(tree, 'Order')).toMatch(/\n  items +LineItem\[\]\n/);
+    expect(modelBlock(tree, 'Product')).toMatch(/\n  items +LineItem\[\]\n/);
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "OrderItem" RENAME TO "LineItem";',
       'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_pkey" TO "LineItem_pkey";',
@@ -95,10 +83,10 @@ describe('rename generator', () => {
 
   it('renames a foreign-key column: its index, its foreign key and the relation follow', async () => {
     await renameGenerator(tree, { targetTable: 'Order', field: 'tenantId', to: 'accountId' });
-    expect(model(tree, 'Order')).toMatch(/tenant +Tenant +@relation\(fields: \[accountId\], references: \[id\]\)/);
-    expect(model(tree, 'Order')).toContain('@@index([accountId, createdAt])');
+    expect(modelBlock(tree, 'Order')).toMatch(/tenant +Tenant +@relation\(fields: \[accountId\], references: \[id\]\)/);
+    expect(modelBlock(tree, 'Order')).toContain('@@index([accountId, createdAt])');
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "Order" RENAME COLUMN "tenantId" TO "accountId";',
       'ALTER INDEX "Order_tenantId_createdAt_idx" RENAME TO "Order_accountId_createdAt_idx";',
@@ -109,9 +97,9 @@ describe('rename generator', () => {
   it('renames a referenced key column: references in other models follow, the sequence too', async () => {
     const output = await printed(() => renameGenerator(tree, { targetTable: 'Product', field: 'id', to: 'productId' }));
     expect(output).toContain('Relations now reference Product.productId: OrderItem.product.');
-    expect(model(tree, 'OrderItem')).toMatch(/product +Product +@relation\(fields: \[productId\], references: \[productId\]\)/);
+    expect(modelBlock(tree, 'OrderItem')).toMatch(/product +Product +@relation\(fields: \[productId\], references: \[productId\]\)/);
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "Product" RENAME COLUMN "id" TO "productId";',
       'ALTER SEQUENCE IF EXISTS "Product_id_seq" RENAME TO "Product_productId_seq";',
@@ -120,34 +108,34 @@ describe('rename generator', () => {
 
   it('--mapOnly renames in Prisma only: @map keeps the column, no migration folder', async () => {
     const output = await printed(() => renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true }));
-    expect(model(tree, 'User')).toMatch(/\n  displayName String\? +@map\("name"\)\n/);
+    expect(modelBlock(tree, 'User')).toMatch(/\n  displayName String\? +@map\("name"\)\n/);
     expect(newMigrationFolders(tree)).toEqual([]);
     expect(output).toContain('No migration folder: the database does not change. User.name → User.displayName is renamed in Prisma only.');
   });
 
   it('--mapOnly on a model keeps the table with @@map', async () => {
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true });
-    expect(model(tree, 'Item')).toMatch(/\n  @@map\("Product"\)\n\}$/);
-    expect(model(tree, 'OrderItem')).toMatch(/product +Item +@relation/);
+    expect(modelBlock(tree, 'Item')).toMatch(/\n  @@map\("Product"\)\n\}$/);
+    expect(modelBlock(tree, 'OrderItem')).toMatch(/product +Item +@relation/);
     expect(newMigrationFolders(tree)).toEqual([]);
   });
 
   it('--mapOnly twice keeps the original column; back to the column name drops the @map', async () => {
     await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true });
     await renameGenerator(tree, { targetTable: 'User', field: 'displayName', to: 'label', mapOnly: true });
-    expect(model(tree, 'User')).toMatch(/\n  label +String\? +@map\("name"\)\n/);
+    expect(modelBlock(tree, 'User')).toMatch(/\n  label +String\? +@map\("name"\)\n/);
     await renameGenerator(tree, { targetTable: 'User', field: 'label', to: 'name', mapOnly: true });
-    expect(model(tree, 'User')).toMatch(/\n  name +String\?\n/);
+    expect(modelBlock(tree, 'User')).toMatch(/\n  name +String\?\n/);
     expect(newMigrationFolders(tree)).toEqual([]);
   });
 
   it('--map renames a mapped model to a new table name and keeps @@map', async () => {
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true });
     await renameGenerator(tree, { targetTable: 'Item', to: 'Article', map: 'articles' });
-    expect(model(tree, 'Article')).toContain('@@map("articles")');
+    expect(modelBlock(tree, 'Article')).toContain('@@map("articles")');
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/_rename_item_to_article$/);
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "Product" RENAME TO "articles";',
       'ALTER TABLE "articles" RENAME CONSTRAINT "Product_pkey" TO "articles_pkey";',
@@ -158,14 +146,14 @@ describe('rename generator', () => {
 
   it('renames only the column with --map and the same Prisma name', async () => {
     await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'name', map: 'full_name' });
-    expect(model(tree, 'User')).toMatch(/\n  name +String\? +@map\("full_name"\)\n/);
+    expect(modelBlock(tree, 'User')).toMatch(/\n  name +String\? +@map\("full_name"\)\n/);
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toContain('ALTER TABLE "User" RENAME COLUMN "name" TO "full_name";');
+    expect(scriptLines(tree, folder, 'migration.sql')).toContain('ALTER TABLE "User" RENAME COLUMN "name" TO "full_name";');
   });
 
   it('renames a relation field in the schema only', async () => {
     await renameGenerator(tree, { targetTable: 'OrderItem', field: 'product', to: 'item' });
-    expect(model(tree, 'OrderItem')).toMatch(/\n  item +Product +@relation\(fields: \[productId\], references: \[id\]\)\n/);
+    expect(modelBlock(tree, 'OrderItem')).toMatch(/\n  item +Product +@relation\(fields: \[productId\], references: \[id\]\)\n/);
     expect(newMigrationFolders(tree)).toEqual([]);
   });
 
@@ -179,9 +167,9 @@ describe('rename generator', () => {
       ),
     );
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
-    expect(model(tree, 'Item')).toMatch(/parent +Item\? +@relation\("Variants", fields: \[parentId\], references: \[id\]\)\n  variants +Item\[\] +@relation\("Variants"\)/);
+    expect(modelBlock(tree, 'Item')).toMatch(/parent +Item\? +@relation\("Variants", fields: \[parentId\], references: \[id\]\)\n  variants +Item\[\] +@relation\("Variants"\)/);
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toContain('ALTER TABLE "Item" RENAME CONSTRAINT "Product_parentId_fkey" TO "Item_parentId_fkey";');
+    expect(scriptLines(tree, folder, 'migration.sql')).toContain('ALTER TABLE "Item" RENAME CONSTRAINT "Product_parentId_fkey" TO "Item_parentId_fkey";');
   });
 
   it('keeps explicitly named (map:) indexes and foreign keys', async () => {
@@ -194,7 +182,7 @@ describe('rename generator', () => {
     );
     await renameGenerator(tree, { targetTable: 'OrderItem', to: 'LineItem' });
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toEqual([
+    expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "OrderItem" RENAME TO "LineItem";',
       'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_pkey" TO "LineItem_pkey";',
@@ -207,7 +195,7 @@ describe('rename generator', () => {
     const long = 'L' + 'x'.repeat(49);
     const output = await printed(() => renameGenerator(tree, { targetTable: 'OrderItem', to: long }));
     const [folder] = newMigrationFolders(tree);
-    expect(statements(tree, folder, 'migration.sql')).toContain(`ALTER TABLE "${long}" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "${long}_product_fkey";`);
+    expect(scriptLines(tree, folder, 'migration.sql')).toContain(`ALTER TABLE "${long}" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "${long}_product_fkey";`);
     expect(output).toContain(`Shortened to PostgreSQL's 63 bytes, exactly as Prisma name them, so Prisma sees no drift: OrderItem_productId_fkey → ${long}_product_fkey`);
   });
 
@@ -220,8 +208,8 @@ describe('rename generator', () => {
     tree.write('packages/prisma/prisma/schema/product.prisma', schema.slice(at, end));
     tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
-    expect(model(tree, 'Item', 'packages/prisma/prisma/schema/product.prisma')).toMatch(/^model Item \{/);
-    expect(model(tree, 'OrderItem', 'packages/prisma/prisma/schema/schema.prisma')).toMatch(/product +Item +@relation/);
+    expect(modelBlock(tree, 'Item', 'packages/prisma/prisma/schema/product.prisma')).toMatch(/^model Item \{/);
+    expect(modelBlock(tree, 'OrderItem', 'packages/prisma/prisma/schema/schema.prisma')).toMatch(/product +Item +@relation/);
     expect(newMigrationFolders(tree)).toHaveLength(1);
   });
 
@@ -249,9 +237,9 @@ describe('rename generator', () => {
     it('renames when the relation is named and the A/B order stays', async () => {
       withTags('ProductToTag');
       await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
-      expect(model(tree, 'Tag')).toMatch(/products +Item\[\] +@relation\("ProductToTag"\)/);
+      expect(modelBlock(tree, 'Tag')).toMatch(/products +Item\[\] +@relation\("ProductToTag"\)/);
       const [folder] = newMigrationFolders(tree);
-      expect(statements(tree, folder, 'migration.sql')[1]).toBe('ALTER TABLE "Product" RENAME TO "Item";');
+      expect(scriptLines(tree, folder, 'migration.sql')[1]).toBe('ALTER TABLE "Product" RENAME TO "Item";');
     });
 
     it('refuses when the A/B order would flip', async () => {

@@ -1,4 +1,4 @@
-import { alterTableCommands, columnConstraints, isSerialType, q } from '../rule-helpers';
+import { columnsAddedToExistingTables, isSerialType, q } from '../rule-helpers';
 import type { LintRule, RuleFinding } from '../types';
 
 /** `ADD COLUMN … NOT NULL` without a default fails on a table that has rows (each would be NULL). */
@@ -9,23 +9,17 @@ export const addingRequiredField: LintRule = {
   peers: { squawk: 'adding-required-field', atlas: 'MF103' },
   check(context) {
     const findings: RuleFinding[] = [];
-    for (const statement of context.script.statements) {
-      const catalog = context.catalogBefore(statement.index);
-      for (const { table, cmd } of alterTableCommands(statement)) {
-        const def = cmd.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
-        if (!def || catalog.isNewTable(table)) continue;
-        const constraints = columnConstraints(def);
-        const required = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
-        const filled = isSerialType(def) || constraints.some((c) => ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(c.contype));
-        if (!required || filled) continue;
-        findings.push({
-          statement,
-          message: `ADD COLUMN ${q(def.colname)} NOT NULL without a default fails as soon as ${q(table)} has a row: existing rows would hold NULL.`,
-          fix:
-            'Give it a constant DEFAULT (metadata-only, no rewrite), or add it nullable, backfill in batches and make it NOT NULL through a validated CHECK. ' +
-            '`nx g @forge/migration:add-column --backfillValue <v>` or `--backfillSql <expr>` writes these steps.',
-        });
-      }
+    for (const { statement, table, def, constraints } of columnsAddedToExistingTables(context)) {
+      const required = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
+      const filled = isSerialType(def) || constraints.some((c) => ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(c.contype));
+      if (!required || filled) continue;
+      findings.push({
+        statement,
+        message: `ADD COLUMN ${q(def.colname)} NOT NULL without a default fails as soon as ${q(table)} has a row: existing rows would hold NULL.`,
+        fix:
+          'Give it a constant DEFAULT (metadata-only, no rewrite), or add it nullable, backfill in batches and make it NOT NULL through a validated CHECK. ' +
+          '`nx g @forge/migration:add-column --backfillValue <v>` or `--backfillSql <expr>` writes these steps.',
+      });
     }
     return findings;
   },

@@ -1,4 +1,4 @@
-import { alterTableCommands, columnConstraints, isSerialType, q } from '../rule-helpers';
+import { columnsAddedToExistingTables, isSerialType, q } from '../rule-helpers';
 import { volatileFunction } from '../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
@@ -14,31 +14,25 @@ export const volatileDefault: LintRule = {
   peers: { squawk: 'adding-field-with-default, adding-serial-primary-key-field', strongMigrations: 'add_column_default_callable, add_column_generated_stored, add_column_auto_incrementing', atlas: 'PG302' },
   check(context) {
     const findings: RuleFinding[] = [];
-    for (const statement of context.script.statements) {
-      const catalog = context.catalogBefore(statement.index);
-      for (const { table, cmd } of alterTableCommands(statement)) {
-        const def = cmd.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
-        if (!def || catalog.isNewTable(table)) continue;
-        const constraints = columnConstraints(def);
-        const fn = volatileFunction(constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr);
-        const cause = fn
-          ? `its default ${fn}() is volatile (computed per row)`
-          : isSerialType(def)
-            ? 'a serial column takes nextval() per row'
-            : constraints.some((c) => c.contype === 'CONSTR_IDENTITY')
-              ? 'an identity column is numbered per row'
-              : constraints.some((c) => c.contype === 'CONSTR_GENERATED')
-                ? 'a stored generated column is computed per row'
-                : undefined;
-        if (!cause) continue;
-        findings.push({
-          statement,
-          message: `ADD COLUMN ${q(def.colname)} rewrites every row of ${q(table)} under ACCESS EXCLUSIVE (reads and writes wait): ${cause}.`,
-          fix:
-            'Add the column without that default, SET DEFAULT for new rows in the same migration, and backfill existing rows in batches (a data migration). ' +
-            '`nx g @forge/migration:add-column` does this for a dbgenerated() default.',
-        });
-      }
+    for (const { statement, table, def, constraints } of columnsAddedToExistingTables(context)) {
+      const fn = volatileFunction(constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr);
+      const cause = fn
+        ? `its default ${fn}() is volatile (computed per row)`
+        : isSerialType(def)
+          ? 'a serial column takes nextval() per row'
+          : constraints.some((c) => c.contype === 'CONSTR_IDENTITY')
+            ? 'an identity column is numbered per row'
+            : constraints.some((c) => c.contype === 'CONSTR_GENERATED')
+              ? 'a stored generated column is computed per row'
+              : undefined;
+      if (!cause) continue;
+      findings.push({
+        statement,
+        message: `ADD COLUMN ${q(def.colname)} rewrites every row of ${q(table)} under ACCESS EXCLUSIVE (reads and writes wait): ${cause}.`,
+        fix:
+          'Add the column without that default, SET DEFAULT for new rows in the same migration, and backfill existing rows in batches (a data migration). ' +
+          '`nx g @forge/migration:add-column` does this for a dbgenerated() default.',
+      });
     }
     return findings;
   },
