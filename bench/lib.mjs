@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: a scratch Nx workspace next to the repo's node_modules,
 // timing of child processes, and table printing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,22 @@ export function createScratchWorkspace(name) {
     join(dir, 'nx.json'),
     JSON.stringify({ analytics: false, neverConnectToCloud: true, plugins: ['@forge/migration'] }, null, 2),
   );
+  installPluginCopy(dir);
   return dir;
+}
+
+/**
+ * The built plugin, copied into the workspace's node_modules as a user would have it installed:
+ * a rebuild of packages/migration/dist during a long bench (it starts by deleting dist/) cannot
+ * pull the plugin from under it. Its dependencies still resolve from the repository's node_modules.
+ */
+function installPluginCopy(dir) {
+  const source = join(repoRoot, 'packages/migration');
+  if (!existsSync(join(source, 'dist/generators/add-index/schema.json'))) throw new Error('packages/migration/dist is missing or incomplete: build the plugin');
+  const target = join(dir, 'node_modules/@forge/migration');
+  for (const entry of ['package.json', 'generators.json', 'executors.json', 'dist', 'node_modules']) {
+    if (existsSync(join(source, entry))) cpSync(join(source, entry), join(target, entry), { recursive: true });
+  }
 }
 
 /** Restores the sample project's schema and migrations in a scratch workspace. */
@@ -51,12 +66,23 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function printTable(headers, rows) {
+/** A markdown table, padded so it also reads well in a terminal. */
+export function markdownTable(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(headers));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function printTable(headers, rows) {
+  console.log(markdownTable(headers, rows));
+}
+
+/** Writes a bench's figures as markdown to tmp/bench-results/<name>.md (bench/RESULTS.md is assembled from them). */
+export function writeResults(name, markdown) {
+  const file = join(repoRoot, 'tmp/bench-results', `${name}.md`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${markdown.trim()}\n`);
+  console.log(`\nwrote ${file.slice(repoRoot.length + 1)}`);
 }
 
 export function buildPlugin() {

@@ -103,7 +103,7 @@ async function withDatabaseStats<T>(url: string, from: string, fn: (stats: Stats
   try {
     client = await connectReadOnly(url);
   } catch (error) {
-    return unreachable(`Cannot read table statistics from ${from} (${maskDatabaseUrl(url)}): ${maskSecrets((error as Error).message, url)}.`);
+    return unreachable(`Cannot read table statistics from ${from} (${maskDatabaseUrl(url)}): ${withFullStop(maskSecrets((error as Error).message, url))}`);
   }
   try {
     return await fn(databaseStats(client, `${maskDatabaseUrl(url)} (${from})`));
@@ -142,4 +142,8 @@ export function parseRowsOption(value: number | string | undefined): number | un
     throw inputError(`Invalid --rows ${JSON.stringify(value)}: the number of rows of the touched tables, e.g. --rows 50000 (or 50k, 2M).`);
   }
   return rows;
+}
+
+function withFullStop(message: string): string {
+  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
 }

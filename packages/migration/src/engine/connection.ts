@@ -60,7 +60,8 @@ export function maskDatabaseUrl(url: string): string {
 
 /** Replaces every occurrence of the URL's password in a message (errors from drivers echo it). */
 export function maskSecrets(message: string, url?: string): string {
-  let masked = message.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1****@');
+  // The placeholder of our own help text (postgresql://USER:PASSWORD@…) is no secret.
+  let masked = message.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)(?!PASSWORD@HOST:)([^@\s]*)@/gi, '$1****@');
   if (url) {
     const password = passwordOf(url);
     if (password && password.length >= 3) masked = masked.split(password).join('****');

@@ -104,7 +104,7 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     ...(after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`] : []),
     `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${temp};`,
     alterTable(t, [addColumnClause({ column: ctx.column, type: before.type, notNull: false })]),
-    restoreOldValues(ctx),
+    ...restoreOldValues(ctx),
     ...(before.notNull
       ? [
           allowLint(

@@ -132,20 +132,19 @@ export function createBackupTable(ctx: ExpandContext): string[] {
 /**
  * The old values again, after the swap's rollback re-added the old column: from the backup where
  * the backup still converts to what the row holds now (the row was not changed since), else the
- * reverse conversion of the current value (rows written after the swap).
+ * reverse conversion of the current value (rows written after the swap). Two set-based statements
+ * (a join, then an anti-join) rather than per-row subqueries: the planner hashes the backup once.
  */
-export function restoreOldValues(ctx: ExpandContext): string {
+export function restoreOldValues(ctx: ExpandContext): string[] {
   const { backup, temp } = expandNames(ctx);
   const c = quoteIdent(ctx.column);
   const k = quoteIdent(ctx.key);
-  const current = `t.${quoteIdent(temp)}`;
+  const t = quoteIdent(ctx.table);
+  const unchangedSinceBackup = `b.${k} = t.${k} AND ${convertedValue(ctx, `b.${c}`)} IS NOT DISTINCT FROM t.${quoteIdent(temp)}`;
   return [
-    `UPDATE ${quoteIdent(ctx.table)} AS t SET ${c} = CASE`,
-    `  WHEN EXISTS (SELECT 1 FROM ${backup} b WHERE b.${k} = t.${k} AND ${convertedValue(ctx, `b.${c}`)} IS NOT DISTINCT FROM ${current})`,
-    `    THEN (SELECT b.${c} FROM ${backup} b WHERE b.${k} = t.${k})`,
-    `  ELSE ${expandNames(ctx).toOld}(${current})`,
-    'END;',
-  ].join('\n');
+    `UPDATE ${t} AS t SET ${c} = b.${c} FROM ${backup} b WHERE ${unchangedSinceBackup};`,
+    `UPDATE ${t} AS t SET ${c} = ${expandNames(ctx).toOld}(t.${quoteIdent(temp)}) WHERE NOT EXISTS (SELECT 1 FROM ${backup} b WHERE ${unchangedSinceBackup});`,
+  ];
 }
 
 /**

@@ -126,6 +126,23 @@ function castable(from: SqlType, to: SqlType): boolean {
   return false;
 }
 
+const INTEGER_WIDTH: Record<string, number> = { SMALLINT: 2, INTEGER: 4, BIGINT: 8 };
+
+/**
+ * The default cast between these types never raises (a wider integer, an unbounded numeric, a
+ * double, unbounded text): conversion needs no per-row error trap, whose subtransaction would make
+ * every backfill batch several times slower.
+ */
+export function defaultCastCannotFail(fromType: string, toType: string): boolean {
+  const from = parseSqlType(fromType);
+  const to = parseSqlType(toType);
+  if (from.array || to.array || isEnumType(from)) return false;
+  if (INTEGERS.has(from.name) && INTEGERS.has(to.name)) return INTEGER_WIDTH[to.name] >= INTEGER_WIDTH[from.name];
+  if (INTEGERS.has(from.name) && to.name === 'DECIMAL') return to.modifiers.length === 0;
+  if ((INTEGERS.has(from.name) || FLOATS.has(from.name)) && to.name === 'DOUBLE PRECISION') return true;
+  return to.name === 'TEXT';
+}
+
 /** `VARCHAR(100)[]` → `VARCHAR[]`: the type a cast or a function signature takes. */
 export function bareType(type: SqlType): string {
   return `${type.name}${type.array ? '[]' : ''}`;

@@ -12,6 +12,7 @@ import {
   bareType,
   classifyTypeChange,
   convertibleTextSamples,
+  defaultCastCannotFail,
   defaultConversion,
   isEnumType,
   isTextType,
@@ -91,7 +92,7 @@ function expandContract(input: ModifyColumnInput, kind: TypeChangeKind, label: s
     stamp: input.stamp,
     toNew: conversion.toNew,
     toOld: conversion.toOld,
-    trapErrors: m.map === undefined,
+    trapErrors: m.map === undefined && !(m.cast === undefined && defaultCastCannotFail(before.type, after.type)),
     ...(input.backfillLiteral !== undefined ? { backfill: input.backfillLiteral } : {}),
     required: after.notNull,
   };

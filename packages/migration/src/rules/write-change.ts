@@ -53,7 +53,8 @@ export async function writeChange(tree: Tree, change: SchemaChange<unknown>, pla
   const context = {
     project: change.project.name,
     folders,
-    titles: plan.migrations.map((m) => /^--\s*(.+)/.exec(m.up)?.[1]?.trim() ?? ''),
+    // The first comment, past leading `-- @forge-…` directives (seed hints): they are no title.
+    titles: plan.migrations.map((m) => /^(?:--\s*@forge-.*\n)*--\s*(.+)/.exec(m.up)?.[1]?.trim() ?? ''),
     excerpts: schemaExcerpts(change, options.touched),
     dataMigrationFiles,
     notes: plan.notes,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RuntimeLogger } from './logger';
-import { connect } from './pg-client';
+import { connect, type Queryable } from './pg-client';
 
 /** Advisory lock key of a deploy (< 2^32, so pg_locks shows it as objid with classid 0). */
 const LOCK_KEY = 1919902565;
@@ -22,6 +22,18 @@ export async function withDeployLock<T>(url: string, logger: RuntimeLogger, fn: 
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * True while a migrate or migrate-down run holds the deploy lock on this database: a data
+ * migration recorded as running is then really running; otherwise its run was interrupted.
+ */
+export async function deployInProgress(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = ${LOCK_KEY} AND d.datname = current_database()) AS held`,
+  );
+  return rows[0].held;
 }
 
 /**

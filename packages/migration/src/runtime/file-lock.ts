@@ -23,6 +23,7 @@ export async function acquireFileLock(
       const release = () => {
         if (released) return;
         released = true;
+        process.removeListener('exit', release); // a long-lived process takes many locks
         rmSync(path, { recursive: true, force: true });
       };
       process.once('exit', release);

@@ -27,7 +27,7 @@ export interface MigrateDownResult {
  * anything changes.
  */
 export async function migrateDown(target: ProjectTarget, count = 1): Promise<MigrateDownResult> {
-  if (!Number.isInteger(count) || count < 1) throw inputError(`--count must be a positive integer (got ${count}).`);
+  rollbackCount(count);
   return withDeployLock(target.url, target.logger, async () => {
     const records = await withClient(target.url, readMigrationRecords);
     const applied = [...activeRecords(records).values()].filter(isApplied).sort((a, b) => b.name.localeCompare(a.name));
@@ -57,6 +57,15 @@ export async function migrateDown(target: ProjectTarget, count = 1): Promise<Mig
     }
     return { rolledBack };
   });
+}
+
+/** `--count` as given (a number, or a string from the command line), checked: a positive integer. */
+export function rollbackCount(value: unknown = 1): number {
+  const count = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+    throw inputError(`--count must be a positive integer (got ${JSON.stringify(value)}).`);
+  }
+  return count;
 }
 
 async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): Promise<RollbackResult> {

@@ -1,6 +1,7 @@
 import { diffDatabaseToSchema } from '../engine/operations';
 import type { SchemaFile } from '../engine/schema-engine';
 import { toEngineSchema } from '../prisma-schema/engine-view';
+import { deployInProgress } from './deploy-lock';
 import { activeRecords, isApplied, isFailed, readMigrationRecords } from './migration-records';
 import { withClient } from './pg-client';
 import type { DataMigrationState, ProjectTarget } from './project-target';
@@ -12,8 +13,11 @@ export interface MigrationStatusRow {
   state: MigrationState;
   appliedAt: Date | null;
   hasDown: boolean;
-  /** The data migration's state, 'pending' when it never ran, undefined when there is none. */
-  data?: DataMigrationState | 'pending';
+  /**
+   * The data migration's state, undefined when there is none: 'pending' when it never ran,
+   * 'interrupted' when it is recorded as running but no migrate run holds the deploy lock (killed).
+   */
+  data?: DataMigrationState | 'pending' | 'interrupted';
 }
 
 export interface StatusReport {
@@ -22,13 +26,15 @@ export interface StatusReport {
   unknownApplied: string[];
   /** The drift check: SQL that would bring the database to schema.prisma ('' = none), or why it was skipped. */
   drift: { checked: true; sql: string } | { checked: false; reason: string };
-  /** True when a pipeline should stop: a failed migration or data migration, or drift. */
+  /** Applied SQL migrations whose data migration has not completed (a deploy stopped between the two). */
+  unfinishedData: string[];
+  /** True when a pipeline should stop: a failed migration or data migration, an unfinished one, or drift. */
   unhealthy: boolean;
 }
 
 /** Applied, pending, failed, edited-after-apply migrations, data migrations, and drift. */
 export async function migrationStatus(target: ProjectTarget, schemaFiles: SchemaFile[]): Promise<StatusReport> {
-  const records = await withClient(target.url, readMigrationRecords);
+  const [records, deploying] = await withClient(target.url, (db) => Promise.all([readMigrationRecords(db), deployInProgress(db)]));
   const active = activeRecords(records);
   const rows: MigrationStatusRow[] = [];
   for (const migration of target.directory.migrations) {
@@ -40,7 +46,8 @@ export async function migrationStatus(target: ProjectTarget, schemaFiles: Schema
         : record.checksum !== migration.checksum
           ? 'edited after apply'
           : 'applied';
-    const data = target.dataMigrations.has(migration.name) ? ((await target.dataMigrations.state(migration.name)) ?? 'pending') : undefined;
+    const recorded = target.dataMigrations.has(migration.name) ? ((await target.dataMigrations.state(migration.name)) ?? 'pending') : undefined;
+    const data = recorded === 'running' && !deploying ? 'interrupted' : recorded;
     rows.push({ name: migration.name, state, appliedAt: record?.finishedAt ?? null, hasDown: migration.downSql !== null, data });
   }
   const onDisk = new Set(target.directory.migrations.map((m) => m.name));
@@ -50,6 +57,8 @@ export async function migrationStatus(target: ProjectTarget, schemaFiles: Schema
     pending || unknownApplied.length
       ? { checked: false, reason: `${pending || unknownApplied.length} migration(s) ${pending ? 'not applied' : 'unknown'}: drift is checked once the database is up to date` }
       : { checked: true, sql: await diffDatabaseToSchema({ url: target.url }, toEngineSchema(schemaFiles)) };
-  const unhealthy = rows.some((r) => r.state === 'failed' || r.data === 'failed') || (drift.checked && drift.sql !== '');
-  return { rows, unknownApplied, drift, unhealthy };
+  // The SQL is in but its data is not: a deploy stopped between the two steps (migrate finishes it).
+  const unfinishedData = rows.filter((r) => r.state !== 'pending' && r.state !== 'failed' && r.data && r.data !== 'applied' && r.data !== 'running').map((r) => r.name);
+  const unhealthy = rows.some((r) => r.state === 'failed' || r.data === 'failed') || unfinishedData.length > 0 || (drift.checked && drift.sql !== '');
+  return { rows, unknownApplied, drift, unfinishedData, unhealthy };
 }

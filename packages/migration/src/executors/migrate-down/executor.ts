@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { migrateDown } from '../../runtime/migrate-down';
+import { migrateDown, rollbackCount } from '../../runtime/migrate-down';
 import { formatMs, textTable } from '../../runtime/text-table';
 import { readProjectContext, runExecutor, withProjectTarget } from '../shared/project-context';
 import type { MigrateDownExecutorSchema } from './schema';
@@ -8,8 +8,9 @@ import type { MigrateDownExecutorSchema } from './schema';
 export default async function migrateDownExecutor(options: MigrateDownExecutorSchema, context: ExecutorContext) {
   return runExecutor(async () => {
     const project = readProjectContext(context);
+    const count = rollbackCount(options.count); // before connecting: a bad --count needs no database
     return withProjectTarget(project, options, 'workspace', async (target) => {
-      const result = await migrateDown(target, Number(options.count ?? 1));
+      const result = await migrateDown(target, count);
       if (result.rolledBack.length) {
         project.logger.info(
           '\n' +

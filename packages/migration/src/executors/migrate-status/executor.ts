@@ -29,5 +29,8 @@ export function renderStatus(report: StatusReport): string {
       : 'No drift: the database matches schema.prisma.'
     : `Drift not checked: ${report.drift.reason}.`;
   const unknown = report.unknownApplied.length ? `\nApplied in the database but missing on disk: ${report.unknownApplied.join(', ')}` : '';
-  return `\n${table}\n\n${counts.join(', ')}${unknown}\n${drift}`;
+  const unfinished = report.unfinishedData.length
+    ? `\nApplied without their data migration completing: ${report.unfinishedData.join(', ')}. Run migrate to finish (it resumes from the last checkpoint).`
+    : '';
+  return `\n${table}\n\n${counts.join(', ')}${unknown}${unfinished}\n${drift}`;
 }

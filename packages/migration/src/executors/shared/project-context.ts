@@ -4,6 +4,7 @@ import type { MigrationsDirectory } from '../../engine/migrations';
 import type { SchemaFile } from '../../engine/schema-engine';
 import { maskSecrets } from '../../engine/connection';
 import { ForgeInputError } from '../../errors';
+import { assertDuration } from '../../recipes/scripts';
 import { selectDatabase, type SelectedDatabase } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
@@ -54,6 +55,8 @@ export async function withProjectTarget<T>(
   embedded: 'workspace' | 'throwaway',
   fn: (target: ProjectTarget, database: SelectedDatabase) => Promise<T>,
 ): Promise<T> {
+  // Checked before connecting: PostgreSQL would reject it only when the first migration runs.
+  const lockTimeout = options.lockTimeout === undefined ? undefined : assertDuration(String(options.lockTimeout));
   const database = await selectDatabase({
     databaseUrl: options.databaseUrl,
     workspaceRoot: project.workspaceRoot,
@@ -70,7 +73,7 @@ export async function withProjectTarget<T>(
       directory: project.directory,
       dataMigrations: createDataMigrationRunner(database.url, join(project.workspaceRoot, project.layout.dataMigrationsDir), project.logger),
       logger: project.logger,
-      lockTimeout: options.lockTimeout === undefined ? undefined : String(options.lockTimeout),
+      lockTimeout,
       lockRetries: options.lockRetries,
     };
     return await fn(target, database);

@@ -20,10 +20,10 @@ describe('runBatchCopy', () => {
     const url = await prepare();
     const db = await connect(url);
     try {
-      const first = await runBatchCopy(db, { table: 'User', columns: ['nick'], into: 'backup.user_nick', batchSize: 500 }, { jobName: 'copy:1' });
+      const first = await runBatchCopy(db, { table: 'User', columns: ['nick'], into: 'backup.user_nick', batchSize: 500, maxBatchMs: 0 }, { jobName: 'copy:1' });
       expect(first).toMatchObject({ rows: 3210, batches: 7 });
       await query(url, `UPDATE "User" SET nick = 'changed' WHERE id <= 10`);
-      const again = await runBatchCopy(db, { table: 'User', columns: ['nick'], into: 'backup.user_nick', batchSize: 500 }, { jobName: 'copy:2' });
+      const again = await runBatchCopy(db, { table: 'User', columns: ['nick'], into: 'backup.user_nick', batchSize: 500, maxBatchMs: 0 }, { jobName: 'copy:2' });
       expect(again.rows).toBe(3210);
     } finally {
       await db.end();

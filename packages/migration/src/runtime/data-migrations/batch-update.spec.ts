@@ -22,8 +22,9 @@ async function withDb<T>(url: string, fn: (db: pg.Client) => Promise<T>): Promis
   }
 }
 
+/** Runs a job; batch sizes stay fixed unless the job sets maxBatchMs, since these tests count batches. */
 async function run(url: string, job: BatchUpdateJob, options: Partial<BatchRunOptions> = {}) {
-  return withDb(url, (db) => runBatchUpdate(db, job, { jobName: 'test:job', ...options }));
+  return withDb(url, (db) => runBatchUpdate(db, { maxBatchMs: 0, ...job }, { jobName: 'test:job', ...options }));
 }
 
 async function checkpoint(url: string, job = 'test:job') {
@@ -170,6 +171,22 @@ describe('runBatchUpdate', () => {
       { id: 1, n: 0 },
       { id: 2, n: 0 },
     ]);
+  });
+
+  it('shrinks batches that overrun their time budget, so row locks are never held long, and still updates every row once', async () => {
+    const url = await pgServer.freshDatabase();
+    await query(url, `CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0, flag boolean NOT NULL DEFAULT true);
+      INSERT INTO t (id) SELECT g FROM generate_series(1, 1200) g; ANALYZE t;`);
+    // Each row costs ~1 ms (pg_sleep returns void, whose text is ''): a 400-row batch takes ~400 ms.
+    const slowSet = 'n = n + 1 + length(pg_sleep(0.001)::text)';
+
+    const adaptive = await run(url, { table: 't', set: slowSet, batchSize: 400, maxBatchMs: 80 });
+
+    expect(await counts(url)).toEqual({ 'flagged:n=1': 1200 });
+    // A fixed size would take 3 batches; after the first the sizer cuts to ~80 rows.
+    expect(adaptive.rows).toBe(1200);
+    expect(adaptive.batches).toBeGreaterThanOrEqual(8);
+    expect(await checkpoint(url)).toMatchObject({ rows_done: '1200', finished: true });
   });
 
   it('reports progress at most once per interval, with rate and ETA, and honours the throttle', async () => {

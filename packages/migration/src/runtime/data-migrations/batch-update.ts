@@ -4,6 +4,7 @@ import { retryOnLockTimeout } from '../lock-retry';
 import { silentLogger, type RuntimeLogger } from '../logger';
 import type { Queryable } from '../pg-client';
 import { BatchProgress } from './batch-progress';
+import { BatchSizer, DEFAULT_MAX_BATCH_MS } from './batch-sizer';
 import { resolveBatchTarget, type BatchTarget } from './batch-target';
 import { advanceCheckpoint, finishCheckpoint, openCheckpoint } from './checkpoints';
 import type { BatchCopyJob, BatchUpdateJob, BatchUpdateResult } from './types';
@@ -33,6 +34,8 @@ interface Job {
   verb: string;
   where?: string;
   batchSize: number;
+  /** Time budget of one batch (0: fixed size); see BatchSizer. */
+  maxBatchMs: number;
   throttleMs: number;
   /** The statement of one batch, restricted by `range` (a condition on the key with $n parameters). */
   statement(target: BatchTarget, range: string): string;
@@ -42,8 +45,9 @@ interface Job {
 
 /**
  * Runs one set-based UPDATE per key range, each in its own short transaction together with the
- * job's checkpoint. Pages with keyset pagination: the next boundary is the key `batchSize` rows
- * further, so every batch is an index range scan, however far into the table it is.
+ * job's checkpoint. Pages with keyset pagination: the next boundary is the key one batch further
+ * (`batchSize` rows, fewer while batches overrun `maxBatchMs`), so every batch is an index range
+ * scan, however far into the table it is.
  * `db` must be one connection (not a pool): a batch is BEGIN … COMMIT on it.
  *
  * Rows inserted behind the checkpoint while the job runs are not visited: the application must
@@ -83,10 +87,11 @@ async function runKeysetJob(db: Queryable, table: string, key: string | undefine
 
   const progress = new BatchProgress(logger, target.label, await remainingEstimate(db, target, spec, checkpoint.lastKey, estimate), options.progressIntervalMs);
   let last = checkpoint.lastKey;
+  const sizer = new BatchSizer(spec.batchSize, spec.maxBatchMs);
   for (;;) {
     // The pause comes before the boundary is read, so the batch acts on what it just saw.
     if (result.batches > 0 && spec.throttleMs > 0) await sleep(spec.throttleMs);
-    const next = await nextBoundary(db, target, spec, last);
+    const next = await nextBoundary(db, target, spec, last, sizer.size);
     if (next === null) break;
     const from = last;
     const { value } = await retryOnLockTimeout(
@@ -97,6 +102,7 @@ async function runKeysetJob(db: Queryable, table: string, key: string | undefine
     result.rows += value.rows;
     result.batches++;
     result.longestBatchMs = Math.max(result.longestBatchMs, value.ms);
+    sizer.record(value.ms);
     last = next;
     progress.update(result.rows);
   }
@@ -131,18 +137,18 @@ async function runBatch(
 }
 
 /**
- * The key `batchSize` matching rows after `last`, or the last matching key when fewer remain;
+ * The key `size` matching rows after `last`, or the last matching key when fewer remain;
  * null when none remain. Read outside the batch transaction: it takes no row locks. The text
  * output is aliased: ORDER BY the key's own name would otherwise sort by that text column. No
  * max(): uuid has none.
  */
-async function nextBoundary(db: Queryable, target: BatchTarget, job: Job, last: string | null): Promise<string | null> {
+async function nextBoundary(db: Queryable, target: BatchTarget, job: Job, last: string | null, size: number): Promise<string | null> {
   const range = keyRange(target, last);
   const where = [...range.conditions, ...filter(job.where)];
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const { rows } = await db.query<{ next: string | null }>(
     `SELECT coalesce(
-       (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} OFFSET ${job.batchSize - 1} LIMIT 1),
+       (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} OFFSET ${size - 1} LIMIT 1),
        (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} DESC LIMIT 1)) AS next`,
     range.params,
   );
@@ -238,14 +244,19 @@ function copyJob(job: BatchCopyJob): Job {
   };
 }
 
-function pacing(verb: string, job: { batchSize?: number; throttleMs?: number; where?: string }): Pick<Job, 'verb' | 'batchSize' | 'throttleMs' | 'where'> {
+function pacing(
+  verb: string,
+  job: { batchSize?: number; maxBatchMs?: number; throttleMs?: number; where?: string },
+): Pick<Job, 'verb' | 'batchSize' | 'maxBatchMs' | 'throttleMs' | 'where'> {
   const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new Error(`${verb}: batchSize must be a whole number from 1 to ${MAX_BATCH_SIZE} (got ${job.batchSize}).`);
   }
   const throttleMs = job.throttleMs ?? 0;
   if (!Number.isFinite(throttleMs) || throttleMs < 0) throw new Error(`${verb}: throttleMs must be 0 or more (got ${job.throttleMs}).`);
-  return { verb, batchSize, throttleMs, where: job.where?.trim() || undefined };
+  const maxBatchMs = job.maxBatchMs ?? DEFAULT_MAX_BATCH_MS;
+  if (!Number.isFinite(maxBatchMs) || maxBatchMs < 0) throw new Error(`${verb}: maxBatchMs must be 0 (fixed batch size) or more (got ${job.maxBatchMs}).`);
+  return { verb, batchSize, maxBatchMs, throttleMs, where: job.where?.trim() || undefined };
 }
 
 function checkLockTimeout(value: string): string {

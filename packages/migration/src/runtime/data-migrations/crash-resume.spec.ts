@@ -1,15 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { query, useEmbeddedPostgres } from '../../testing/database';
+import { replayableRandom } from '../../testing/replay-seed';
+import { startSourceProcess } from '../../testing/source-process';
 
 const pgServer = useEmbeddedPostgres();
-const FROM_SOURCE = join(__dirname, 'run-from-source.cjs');
-const REPO_ROOT = join(__dirname, '../../../../..');
 const FOLDER = '20250101120000_backfill_account_n';
 const ROWS = 200_000;
+// Where the kill lands, somewhere between 5 % and 90 % of the backfill; the test name carries the
+// seed, and FORGE_CRASH_SEED=<seed> replays a failing run at the same point.
+const random = replayableRandom('FORGE_CRASH_SEED');
+const KILL_AFTER_ROWS = random.int(ROWS * 0.05, ROWS * 0.9);
 
 let dir: string;
 beforeEach(() => {
@@ -29,7 +32,7 @@ function writeProject(): void {
     join(dir, 'src/migrations/backfill_account_n.ts'),
     `import type { DataMigrationContext } from '@forge/migration/runtime';
 export async function up(ctx: DataMigrationContext) {
-  await ctx.batchUpdate({ table: 'Account', set: 'n = n + 1, note = md5(id::text)', batchSize: 500, throttleMs: 4 });
+  await ctx.batchUpdate({ table: 'Account', set: 'n = n + 1, note = md5(id::text)', batchSize: 500, maxBatchMs: 0, throttleMs: 4 });
 }
 export async function down(ctx: DataMigrationContext) {
   await ctx.batchUpdate({ table: 'Account', set: 'n = n - 1, note = NULL', batchSize: 500 });
@@ -52,15 +55,9 @@ runner.up('${FOLDER}').then(({ rows }) => console.log('rows ' + rows), (e: Error
   );
 }
 
-/** `node` running the deploy script, from the repository (so the workspace's TypeScript compiles it). */
+/** `node` running the deploy script in a process of its own, which the test can kill. */
 function startDeploy(url: string) {
-  const child = spawn(process.execPath, [FROM_SOURCE, join(dir, 'deploy.ts')], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: url } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, exited, output: () => ({ stdout, stderr }) };
+  return startSourceProcess(join(dir, 'deploy.ts'), { DATABASE_URL: url });
 }
 
 async function tableState(db: pg.Client) {
@@ -79,7 +76,7 @@ async function checkpoint(db: pg.Client) {
 }
 
 describe('a data migration killed with SIGKILL mid-backfill', () => {
-  it('resumes on the next run: every row migrated exactly once, nothing skipped', async () => {
+  it(`resumes on the next run: every row migrated exactly once, nothing skipped (killed after ${KILL_AFTER_ROWS} rows; ${random.replay})`, async () => {
     const url = await pgServer.freshDatabase();
     await query(url, `CREATE TABLE "Account" (id bigint PRIMARY KEY, balance int NOT NULL, n int NOT NULL DEFAULT 0, note text);
       INSERT INTO "Account" (id, balance) SELECT g, (g * 7919) % 1000 FROM generate_series(1, ${ROWS}) g; ANALYZE "Account";`);
@@ -94,9 +91,9 @@ describe('a data migration killed with SIGKILL mid-backfill', () => {
     try {
       const first = startDeploy(url);
       let killedAt: number | undefined;
-      for (let i = 0; i < 1500 && killedAt === undefined; i++) {
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline && killedAt === undefined; ) {
         const cp = await checkpoint(db).catch(() => undefined);
-        if (cp && Number(cp.rows_done) >= 60_000) {
+        if (cp && Number(cp.rows_done) >= KILL_AFTER_ROWS) {
           first.child.kill('SIGKILL');
           killedAt = Number(cp.rows_done);
         } else {

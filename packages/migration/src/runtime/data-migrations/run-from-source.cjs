@@ -19,6 +19,15 @@ loader.paths = Module._nodeModulePaths(dirname(loaderFile));
 loader._compile(outputText, loaderFile);
 if (!loader.exports.registerTsLoader()) throw new Error('a .ts hook was already registered');
 
+// Compiled to CommonJS, the engine's `import(fileURL)` of Prisma's WASM glue becomes require(), which
+// takes paths, not URLs (the built package keeps the native import): turn the URL into its path.
+const { fileURLToPath } = require('node:url');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const path = request.startsWith('file://') ? fileURLToPath(request.replace(/\?.*$/, '')) : request;
+  return resolveFilename.call(this, path, ...rest);
+};
+
 const [script, ...args] = process.argv.slice(2);
 process.argv = [process.argv[0], resolve(script), ...args];
 require(resolve(script));

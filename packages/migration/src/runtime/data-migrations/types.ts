@@ -38,8 +38,13 @@ export interface BatchUpdateJob {
    * match are skipped; make it false for migrated rows so that `validate` and re-runs agree.
    */
   where?: string;
-  /** Rows per batch (1..100000, default 5000). */
+  /** Rows per batch (1..100000, default 5000): the most; see maxBatchMs. */
   batchSize?: number;
+  /**
+   * Time budget of one batch in ms (default 100): a slower batch makes the next ones smaller, since
+   * a write to a row of the running batch waits for its commit. 0 keeps every batch at batchSize.
+   */
+  maxBatchMs?: number;
   /** Pause between batches, to leave the database room for live traffic (default 0). */
   throttleMs?: number;
   /** Distinguishes several jobs on the same table in one migration (part of the checkpoint name). */
@@ -58,6 +63,7 @@ export interface BatchCopyJob {
   /** SQL condition selecting the rows to copy (default: all). */
   where?: string;
   batchSize?: number;
+  maxBatchMs?: number;
   throttleMs?: number;
   /** Distinguishes several jobs on the same table in one migration (part of the checkpoint name). */
   name?: string;

@@ -1,0 +1,189 @@
+// bench/rollback: how long rolling back a destructive change takes on a big table, and whether the
+// data comes back. For each change, on a copy of the sample database (its big tables filled with
+// --rows rows): the table is fingerprinted (columns, indexes, constraints, row count and a hash of
+// every row), our generated migrations go up with `migrate`, then all of them are rolled back with
+// `migrateDown` (what migrate-down does: each data migration's down(), then its down.sql, newest
+// first), timed, and the table is fingerprinted again. Targets: < 5 minutes (seed), < 30 s (ours).
+//
+//   NX_DAEMON=false npx nx run migration:build && node bench/rollback.mjs [--rows 1000000]
+//   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
+import { parseArgs } from 'node:util';
+import { buildPlugin, markdownTable, printTable, writeResults } from './lib.mjs';
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' } },
+});
+const ROWS = Number(values.rows);
+const SEED_TARGET_MS = 5 * 60_000;
+const TARGET_MS = 30_000;
+if (!process.env.SKIP_BUILD && !process.env.BENCH_DIST) buildPlugin();
+
+const { generateChange, loadDist } = await import('./lib-changes.mjs');
+const { startSampleDatabases, withClient } = await import('./lib-sample-database.mjs');
+const { migrate } = loadDist('runtime/migrate.js');
+const { migrateDown } = loadDist('runtime/migrate-down.js');
+
+/** The destructive changes the issue names; `table` is the one whose data must come back. */
+const CASES = [
+  {
+    change: 'remove-column User.name',
+    table: 'User',
+    generator: 'remove-column',
+    options: { targetTable: 'User', column: 'name', confirmDataLoss: true },
+  },
+  {
+    change: 'remove-table AuditLog',
+    table: 'AuditLog',
+    generator: 'remove-table',
+    options: { targetTable: 'AuditLog', confirmDataLoss: true },
+  },
+  {
+    change: 'modify-column Order.status String → enum, lossy map (4 values → 2)',
+    table: 'Order',
+    generator: 'modify-column',
+    options: {
+      targetTable: 'Order',
+      column: 'status',
+      type: 'OrderState',
+      map: {
+        pending: 'OPEN',
+        paid: 'OPEN',
+        shipped: 'CLOSED',
+        cancelled: 'CLOSED',
+      },
+      confirmDataLoss: true,
+    },
+  },
+  {
+    change: 'remove-relation Order.user',
+    table: 'Order',
+    generator: 'remove-relation',
+    options: { targetTable: 'Order', field: 'user' },
+  },
+  {
+    change: 'remove-index User_tenantId_idx',
+    table: 'User',
+    generator: 'remove-index',
+    options: { targetTable: 'User', name: 'User_tenantId_idx' },
+  },
+];
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+console.error(`filling the sample tables with ${fmt(ROWS)} rows each …`);
+const databases = await startSampleDatabases(ROWS);
+const results = [];
+try {
+  for (const c of CASES) {
+    console.error(`${c.change} …`);
+    const change = await generateChange(c);
+    const url = await databases.copy();
+    try {
+      results.push({
+        ...c,
+        migrations: change.generated.length,
+        ...(await upThenDown(change, url, c.table)),
+      });
+    } catch (error) {
+      console.error(change.log.join('\n'));
+      results.push({
+        ...c,
+        migrations: change.generated.length,
+        error: error.message,
+      });
+    } finally {
+      change.dispose();
+      await databases.drop(url);
+    }
+  }
+} finally {
+  await databases.stop();
+}
+report();
+
+async function upThenDown(change, url, table) {
+  const target = change.target(url);
+  const before = await fingerprint(url, table);
+  let started = performance.now();
+  const up = await migrate(target);
+  if (up.error) throw up.error;
+  const upMs = performance.now() - started;
+  // The check below must be able to fail: the migrations did change the table.
+  if (JSON.stringify(await fingerprint(url, table)) === JSON.stringify(before)) throw new Error(`the migrations left ${table} unchanged`);
+  started = performance.now();
+  const down = await migrateDown(target, change.generated.length);
+  if (down.error) throw down.error;
+  const downMs = performance.now() - started;
+  const dataMs = down.rolledBack.reduce((sum, r) => sum + r.dataMs, 0);
+  const retries = down.rolledBack.reduce((sum, r) => sum + r.retries, 0);
+  const after = await fingerprint(url, table);
+  const differs = after.missing ? ['the table (missing)'] : Object.keys(before).filter((part) => JSON.stringify(before[part]) !== JSON.stringify(after[part]));
+  return { upMs, downMs, dataMs, retries, restored: before.data.rows, differs };
+}
+
+/**
+ * What must come back: columns (type, nullability, default), indexes (and that they are valid),
+ * constraints (and that they are validated), and the rows — count and a hash of every row over
+ * the columns sorted by name, so a column re-added at the end of the table compares equal.
+ */
+async function fingerprint(url, table) {
+  return withClient(url, async (db) => {
+    const rel = `public."${table}"`;
+    const columns = (
+      await db.query(
+        `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull", pg_get_expr(d.adbin, d.adrelid) AS "default"
+           FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+          WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname`,
+        [rel],
+      )
+    ).rows;
+    if (!columns.length) return { missing: true };
+    const indexes = (await db.query(`SELECT pg_get_indexdef(indexrelid) AS def, indisvalid AS valid FROM pg_index WHERE indrelid = to_regclass($1) ORDER BY 1`, [rel])).rows;
+    const constraints = (
+      await db.query(`SELECT conname AS name, pg_get_constraintdef(oid) AS def, convalidated AS validated FROM pg_constraint WHERE conrelid = to_regclass($1) ORDER BY 1`, [rel])
+    ).rows;
+    const list = columns.map((c) => `"${c.name}"`).join(', ');
+    const data = (await db.query(`SELECT count(*)::int AS rows, sum(hashtextextended(ROW(${list})::text, 0))::text AS hash FROM ${rel}`)).rows[0];
+    return { columns, indexes, constraints, data };
+  });
+}
+
+function report() {
+  const headers = [
+    'change',
+    'migrations',
+    'up (migrate)',
+    'rollback (migrate-down)',
+    'of which data down()',
+    'data back',
+    `< ${secs(SEED_TARGET_MS)} (seed)`,
+    `< ${secs(TARGET_MS)} (ours)`,
+  ];
+  const rows = results.map((r) =>
+    r.error
+      ? [r.change, r.migrations, `FAILED: ${r.error.split('\n')[0].slice(0, 100)}`, '', '', '', '', 'NO']
+      : [
+          r.change,
+          r.migrations,
+          secs(r.upMs),
+          `${secs(r.downMs)}${r.retries ? ` (${r.retries} lock retries)` : ''}`,
+          secs(r.dataMs),
+          r.differs.length ? `NO: ${r.differs.join(', ')} differ` : `yes (${fmt(r.restored)} rows, same hash)`,
+          r.downMs < SEED_TARGET_MS ? 'yes' : 'NO',
+          r.downMs < TARGET_MS ? 'yes' : 'NO',
+        ],
+  );
+  const title = `bench/rollback — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores shared with other work: one run each, figures are noisy`;
+  console.log(`\n${title}\n`);
+  printTable(headers, rows);
+  writeResults(
+    'rollback',
+    [
+      `## Rollback time\n\n${title}.`,
+      "Each change's generated migrations go up with `migrate`, then all of them are rolled back with `migrateDown` (data migration down(), then down.sql, newest first), timed. " +
+        '"data back": the table\'s columns, indexes, constraints, row count and a hash of every row equal what they were before the migration.',
+      markdownTable(headers, rows),
+    ].join('\n\n'),
+  );
+}

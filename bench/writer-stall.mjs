@@ -1,0 +1,239 @@
+// bench/writer-stall: how long live writes wait while a migration runs on a big table. For each
+// change, a copy of the sample database (its big tables filled with --rows rows) gets
+//   (ours)   the migrations our generator writes, applied by the real runtime (`migrate`: SQL
+//            migrations through Prisma's engine, each followed by its TypeScript data migration);
+//   (Prisma) Prisma's own SQL for the change, applied as Prisma applies migration.sql (one transaction),
+// while a writer (lib-writer.mjs: single-row INSERT and UPDATE in turns, 5 ms apart, own connection)
+// times every statement on the changed table. Target: the writer's worst wait ≤ 200 ms with ours.
+//
+//   NX_DAEMON=false npx nx run migration:build && node bench/writer-stall.mjs [--rows 1000000]
+//   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
+import { parseArgs } from 'node:util';
+import { buildPlugin, markdownTable, printTable, writeResults } from './lib.mjs';
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' } },
+});
+const ROWS = Number(values.rows);
+const TARGET_MS = 200;
+if (!process.env.SKIP_BUILD && !process.env.BENCH_DIST) buildPlugin();
+
+const { generateChange, loadDist } = await import('./lib-changes.mjs');
+const { startSampleDatabases, withClient } = await import('./lib-sample-database.mjs');
+const { startWriter } = await import('./lib-writer.mjs');
+const { migrate } = loadDist('runtime/migrate.js');
+
+/** The changes the issue names, each on the table the writer writes to. */
+const CASES = [
+  {
+    change: 'add-index AuditLog(tenantId, createdAt)',
+    table: 'AuditLog',
+    generator: 'add-index',
+    options: { targetTable: 'AuditLog', fields: 'tenantId,createdAt' },
+  },
+  {
+    change: 'add-relation Order.approver → User',
+    table: 'Order',
+    generator: 'add-relation',
+    options: {
+      targetTable: 'Order',
+      field: 'approver',
+      references: 'User',
+      optional: true,
+    },
+  },
+  {
+    change: 'add-column User.handle, required, backfill lower(email)',
+    table: 'User',
+    generator: 'add-column',
+    options: {
+      targetTable: 'User',
+      name: 'handle',
+      type: 'String',
+      backfillSql: 'lower("email")',
+    },
+  },
+  {
+    change: 'add-column User.age, required, backfill 18',
+    table: 'User',
+    generator: 'add-column',
+    options: {
+      targetTable: 'User',
+      name: 'age',
+      type: 'Int',
+      backfillValue: 18,
+    },
+  },
+  {
+    change: 'modify-column Order.totalCents Int → BigInt',
+    table: 'Order',
+    generator: 'modify-column',
+    options: { targetTable: 'Order', column: 'totalCents', type: 'BigInt' },
+  },
+  {
+    change: 'modify-column Order.status String → enum',
+    table: 'Order',
+    generator: 'modify-column',
+    options: {
+      targetTable: 'Order',
+      column: 'status',
+      type: 'OrderStatus',
+      map: {
+        pending: 'PENDING',
+        paid: 'PAID',
+        shipped: 'SHIPPED',
+        cancelled: 'CANCELLED',
+      },
+    },
+  },
+  {
+    change: 'modify-column Product.sku VarChar(32) → VarChar(64) (binary-coercible)',
+    table: 'Product',
+    generator: 'modify-column',
+    options: { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' },
+  },
+];
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+console.error(`filling the sample tables with ${fmt(ROWS)} rows each …`);
+const databases = await startSampleDatabases(ROWS);
+const results = [];
+try {
+  for (const c of CASES) {
+    const change = await generateChange(c);
+    try {
+      console.error(`${c.change}: ours …`);
+      const ours = await measure(c.table, (url) => applyOurs(change, url));
+      console.error(`${c.change}: Prisma …`);
+      const naive = await measure(c.table, (url) => applyAsPrisma(url, change.naive.up));
+      results.push({ ...c, ours, naive });
+    } finally {
+      change.dispose();
+    }
+  }
+} finally {
+  await databases.stop();
+}
+report();
+
+/** Runs `apply` on a fresh copy of the filled database while the writer writes to `table`. */
+async function measure(table, apply) {
+  const url = await databases.copy();
+  try {
+    const writer = startWriter(url, table, { rows: ROWS, sleepMs: 5 });
+    await writer.ready;
+    await new Promise((r) => setTimeout(r, 200)); // a few undisturbed writes first: the baseline
+    const startedAt = Date.now();
+    const outcome = await apply(url);
+    const writes = await writer.stop();
+    return {
+      ...outcome,
+      writes,
+      worstDuring: stepAt(outcome.steps, startedAt, writes.worst?.at),
+    };
+  } finally {
+    await databases.drop(url);
+  }
+}
+
+async function applyOurs(change, url) {
+  const started = performance.now();
+  const result = await migrate(change.target(url));
+  const ms = performance.now() - started;
+  const steps = result.steps.map((s) => ({
+    name: `${s.migration.replace(/^\d{14}_/, '')} (${s.kind})`,
+    ms: s.ms,
+  }));
+  const retries = result.steps.reduce((n, s) => n + s.retries, 0);
+  if (result.error) console.error(change.log.join('\n'));
+  return {
+    ms,
+    steps,
+    retries,
+    longestBatchMs: longestBatch(change.log),
+    error: result.error?.message,
+  };
+}
+
+/** Prisma applies a migration.sql of several statements as one transaction. */
+async function applyAsPrisma(url, sql) {
+  const started = performance.now();
+  const error = await withClient(url, async (db) => {
+    try {
+      await db.query(`BEGIN;\n${sql}\nCOMMIT;`);
+    } catch (e) {
+      await db.query('ROLLBACK');
+      return e.message;
+    }
+  });
+  const ms = performance.now() - started;
+  return { ms, steps: [{ name: 'migration.sql', ms }], retries: 0, error };
+}
+
+/** The longest batch of the data migrations, as the runtime reports it: how long a batch held its rows' locks. */
+function longestBatch(log) {
+  const reported = log.flatMap((line) => [...line.matchAll(/longest batch ([\d,]+) ms/g)].map((m) => Number(m[1].replace(/,/g, ''))));
+  return reported.length ? Math.max(...reported) : undefined;
+}
+
+/** Which step was running when the worst write started (steps run back to back, so the sum of their times). */
+function stepAt(steps, startedAt, at) {
+  if (at === undefined || at < startedAt) return 'before the migration';
+  let end = startedAt;
+  for (const step of steps) {
+    end += step.ms;
+    if (at <= end) return step.name;
+  }
+  return 'after the migration (bookkeeping)';
+}
+
+function report() {
+  const worst = (w) => `${fmt(w.max)} ms`;
+  const rows = results.flatMap((r) => [
+    [
+      r.change,
+      'ours',
+      outcome(r.ours),
+      worst(r.ours.writes),
+      `${fmt(r.ours.writes.p99)} ms`,
+      writesCell(r.ours.writes),
+      r.ours.worstDuring,
+      r.ours.longestBatchMs === undefined ? '—' : `${fmt(r.ours.longestBatchMs)} ms`,
+    ],
+    ['', 'Prisma', outcome(r.naive), worst(r.naive.writes), `${fmt(r.naive.writes.p99)} ms`, writesCell(r.naive.writes), r.naive.worstDuring, '—'],
+  ]);
+  const headers = ['change', 'SQL', 'migration time', 'writer worst', 'writer p99', 'writes (errors)', 'worst write started during', 'longest backfill batch'];
+  const targets = results.map((r) => [r.change, `≤ ${TARGET_MS} ms`, worst(r.ours.writes), r.ours.error ? 'NO (failed)' : r.ours.writes.max <= TARGET_MS ? 'yes' : 'NO']);
+  const title = `bench/writer-stall — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores shared with other work: one run each, figures are noisy`;
+  console.log(`\n${title}\n`);
+  printTable(headers, rows);
+  console.log('');
+  printTable(['change', 'target: writer worst (ours)', 'measured', 'met'], targets);
+  const errors = results
+    .flatMap((r) => [r.ours, r.naive])
+    .filter((o) => o.writes.firstError)
+    .map((o) => o.writes.firstError);
+  writeResults(
+    'writer-stall',
+    [
+      `## Writer stall\n\n${title}.`,
+      'A writer on its own connection runs single-row INSERT and UPDATE statements in turns, 5 ms apart, on the changed table while the migration runs, and times each one. ' +
+        '"ours": the generated migrations applied by `migrate` (data migrations included). "Prisma": `prisma migrate diff` SQL for the same change, applied as one transaction. ' +
+        '"longest backfill batch": the longest batch of our data migrations, as the runtime reports it; a write to a row of that batch waits up to that long (the writer picks rows at random, so it meets a running batch only by chance).',
+      markdownTable(headers, rows),
+      markdownTable(['change', 'target: writer worst (ours)', 'measured', 'met'], targets),
+      errors.length ? `First writer errors: ${[...new Set(errors)].map((e) => `\`${e}\``).join('; ')}` : '',
+    ].join('\n\n'),
+  );
+}
+
+function outcome(o) {
+  const retries = o.retries ? `, ${o.retries} lock retries` : '';
+  return o.error ? `FAILED after ${secs(o.ms)}: ${o.error.split('\n')[0].slice(0, 80)}` : `${secs(o.ms)}${retries}`;
+}
+
+function writesCell(w) {
+  return `${fmt(w.count)} (${fmt(w.errors)})`;
+}

@@ -1,0 +1,35 @@
+import { randomInt } from 'node:crypto';
+import type fc from 'fast-check';
+
+/** Cases per run when FORGE_PROPERTY_RUNS is not set: CI size (about a minute on 2 cores). */
+const CI_RUNS = 6;
+/** What one case (a few generators, then up/validate/down/up of every migration) may take at worst, shrinking included. */
+const CASE_BUDGET_MS = 30_000;
+
+export interface PropertySettings {
+  runs: number;
+  seed: number;
+  /** fast-check's parameters: the seed, and the path of a counter-example to replay it directly. */
+  parameters: fc.Parameters<unknown>;
+  /** The Jest timeout of the whole property. */
+  timeoutMs: number;
+  /** How to replay this run. */
+  replay: string;
+}
+
+/** Runs from FORGE_PROPERTY_RUNS, seed from FORGE_PROPERTY_SEED (random otherwise), counter-example path from FORGE_PROPERTY_PATH. */
+export function propertySettings(env: NodeJS.ProcessEnv = process.env): PropertySettings {
+  const runs = env.FORGE_PROPERTY_RUNS ? Number(env.FORGE_PROPERTY_RUNS) : CI_RUNS;
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`FORGE_PROPERTY_RUNS must be a positive integer, got ${env.FORGE_PROPERTY_RUNS}`);
+  const seed = env.FORGE_PROPERTY_SEED ? Number(env.FORGE_PROPERTY_SEED) | 0 : randomInt(2 ** 31);
+  const path = env.FORGE_PROPERTY_PATH || undefined;
+  const timeoutMs = 60_000 + runs * CASE_BUDGET_MS;
+  return {
+    runs,
+    seed,
+    // Stop (and report what shrinking reached so far) before Jest's timeout would hide the counter-example.
+    parameters: { numRuns: runs, seed, path, interruptAfterTimeLimit: timeoutMs - 30_000, markInterruptAsFailure: false },
+    timeoutMs,
+    replay: `FORGE_PROPERTY_SEED=${seed} FORGE_PROPERTY_RUNS=${runs}${path ? ` FORGE_PROPERTY_PATH=${path}` : ''}`,
+  };
+}

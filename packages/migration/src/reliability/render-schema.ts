@@ -1,0 +1,38 @@
+import { incomingRelations, type FieldState, type Literal, type ModelState, type SchemaState } from './schema-state';
+
+const HEADER = `generator client {
+  provider = "prisma-client"
+  output   = "../src/generated/prisma"
+}
+
+datasource db {
+  provider = "postgresql"
+}
+`;
+
+/** The Prisma schema of a tracked state (unformatted: prisma-fmt aligns it). */
+export function renderSchema(state: SchemaState): string {
+  return [HEADER, ...state.models.map((model) => renderModel(state, model))].join('\n');
+}
+
+function renderModel(state: SchemaState, model: ModelState): string {
+  const lines = [
+    `  id ${model.idType} @id @default(autoincrement())`,
+    ...model.fields.map(renderField),
+    ...model.relations.map((r) => `  ${r.field} ${r.references}? @relation(fields: [${r.fkField}], references: [id])`),
+    ...incomingRelations(state, model.name).map(({ model: from, relation }) => `  ${relation.backField} ${from.name}[]`),
+    ...model.indexes.map((fields) => `  @@index([${fields.join(', ')}])`),
+  ];
+  return `model ${model.name} {\n${lines.join('\n')}\n}\n`;
+}
+
+function renderField(field: FieldState): string {
+  const attributes = [field.default !== undefined ? `@default(${prismaDefault(field, field.default)})` : '', field.unique ? '@unique' : ''].filter(Boolean);
+  return [`  ${field.name}`, `${field.type}${field.optional ? '?' : ''}`, ...attributes].join(' ');
+}
+
+/** A generator-style default (`draft`, `now()`) as Prisma writes it in the schema (`"draft"`, `now()`). */
+function prismaDefault(field: FieldState, value: Literal): string {
+  if (typeof value === 'string' && field.type === 'String') return JSON.stringify(value);
+  return String(value);
+}

@@ -1,0 +1,113 @@
+/**
+ * What the property test believes the schema looks like, tracked while a sequence of changes is
+ * drawn so that every change is valid for the schema it will run on. It is a model, not the
+ * truth: the tree's schema.prisma (edited by the real generators) is what the migrations prove.
+ */
+
+/** Scalar types the random schemas use (Bytes and enums are left to the generators' own specs). */
+export type ScalarType = 'String' | 'Int' | 'BigInt' | 'Boolean' | 'Float' | 'Decimal' | 'DateTime' | 'Json';
+export const SCALAR_TYPES: readonly ScalarType[] = ['String', 'Int', 'BigInt', 'Boolean', 'Float', 'Decimal', 'DateTime', 'Json'];
+
+/** A default or backfill value as the generators take it (`--default draft`, `--default 0`). */
+export type Literal = string | number | boolean;
+
+export interface FieldState {
+  name: string;
+  type: ScalarType;
+  optional: boolean;
+  default?: Literal;
+  unique?: boolean;
+}
+
+/** An optional many-to-one relation: `field` on its model holds `fkField`, `backField` is the list on `references`. */
+export interface RelationState {
+  field: string;
+  references: string;
+  fkField: string;
+  backField: string;
+}
+
+export interface ModelState {
+  name: string;
+  idType: 'Int' | 'BigInt';
+  /** Scalar fields other than the id, foreign-key fields included. */
+  fields: FieldState[];
+  /** Non-unique indexes (@@index), by their fields. */
+  indexes: string[][];
+  relations: RelationState[];
+}
+
+export interface SchemaState {
+  models: ModelState[];
+  /** Every model and field name used so far: new names never collide, not even with a removed one. */
+  taken: string[];
+}
+
+export const MODEL_NAMES = ['Account', 'Invoice', 'Shipment', 'Ticket', 'Vendor', 'Badge', 'Course', 'Device', 'Folder', 'Review', 'Lesson', 'Parcel'];
+export const FIELD_NAMES = [
+  'title', 'amount', 'score', 'label', 'note', 'active', 'weight', 'price', 'code', 'rank', 'total', 'summary',
+  'level', 'quantity', 'ratio', 'details', 'stamp', 'color', 'size', 'origin', 'status', 'caption', 'budget', 'region',
+];
+
+/** Defaults a field of each type may get (none for Json: its default is left to add-column's own spec). */
+export const DEFAULTS: Record<ScalarType, Literal[]> = {
+  String: ['draft', 'none'],
+  Int: [0, 7],
+  BigInt: [0],
+  Boolean: [true, false],
+  Float: [1.5],
+  Decimal: [2.5],
+  DateTime: ['now()'],
+  Json: [],
+};
+
+/** Values that fill existing rows when a column becomes required (none for Json). */
+export const BACKFILLS: Record<ScalarType, Literal[]> = {
+  String: ['filled'],
+  Int: [1],
+  BigInt: [2],
+  Boolean: [true],
+  Float: [0.5],
+  Decimal: [1.25],
+  DateTime: ['2024-01-01T00:00:00.000Z'],
+  Json: [],
+};
+
+/** Types PostgreSQL can seed with many distinct values, so a unique column can hold 100 seeded rows. */
+export const UNIQUE_TYPES: readonly ScalarType[] = ['String', 'Int', 'BigInt'];
+
+export function lowerFirst(name: string): string {
+  return name[0].toLowerCase() + name.slice(1);
+}
+
+export function modelNamed(state: SchemaState, name: string): ModelState {
+  const model = state.models.find((m) => m.name === name);
+  if (!model) throw new Error(`No model ${name} in the tracked schema`);
+  return model;
+}
+
+export function isForeignKey(model: ModelState, field: string): boolean {
+  return model.relations.some((r) => r.fkField === field);
+}
+
+/** Relations that point at `name`, with the model holding each. */
+export function incomingRelations(state: SchemaState, name: string): { model: ModelState; relation: RelationState }[] {
+  return state.models.flatMap((model) => model.relations.filter((r) => r.references === name).map((relation) => ({ model, relation })));
+}
+
+export function related(state: SchemaState, a: string, b: string): boolean {
+  return modelNamed(state, a).relations.some((r) => r.references === b) || modelNamed(state, b).relations.some((r) => r.references === a);
+}
+
+export function unusedNames(state: SchemaState, pool: readonly string[]): string[] {
+  return pool.filter((name) => !state.taken.includes(name));
+}
+
+/** A copy of `state` with `model` changed by `edit` (states are never mutated: fast-check replays them). */
+export function withModel(state: SchemaState, name: string, edit: (model: ModelState) => ModelState): SchemaState {
+  return { ...state, models: state.models.map((m) => (m.name === name ? edit(m) : m)) };
+}
+
+export function withTaken(state: SchemaState, ...names: string[]): SchemaState {
+  return { ...state, taken: [...state.taken, ...names] };
+}
