@@ -67,6 +67,11 @@ export function median(values) {
 }
 
 /** A markdown table, padded so it also reads well in a terminal. */
+/** 1234567 → '1,234,567'. */
+export const fmt = (n) => Math.round(n).toLocaleString('en-US');
+/** 1234 (ms) → '1.2 s'. */
+export const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
 export function markdownTable(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;

@@ -8,7 +8,7 @@
 //   NX_DAEMON=false npx nx run migration:build && node bench/rollback.mjs [--rows 1000000]
 //   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
 import { parseArgs } from 'node:util';
-import { buildPlugin, markdownTable, printTable, writeResults } from './lib.mjs';
+import { buildPlugin, fmt, markdownTable, printTable, secs, writeResults } from './lib.mjs';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '1000000' } },
@@ -67,9 +67,6 @@ const CASES = [
     options: { targetTable: 'User', name: 'User_tenantId_idx' },
   },
 ];
-
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 console.error(`filling the sample tables with ${fmt(ROWS)} rows each …`);
 const databases = await startSampleDatabases(ROWS);
@@ -157,8 +154,8 @@ function report() {
     'rollback (migrate-down)',
     'of which data down()',
     'data back',
-    `< ${secs(SEED_TARGET_MS)} (seed)`,
-    `< ${secs(TARGET_MS)} (ours)`,
+    `< ${SEED_TARGET_MS / 60_000} min (seed)`,
+    `< ${TARGET_MS / 1000} s (ours)`,
   ];
   const rows = results.map((r) =>
     r.error
@@ -174,7 +171,7 @@ function report() {
           r.downMs < TARGET_MS ? 'yes' : 'NO',
         ],
   );
-  const title = `bench/rollback — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores shared with other work: one run each, figures are noisy`;
+  const title = `bench/rollback — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores: one run each, so figures carry some noise`;
   console.log(`\n${title}\n`);
   printTable(headers, rows);
   writeResults(

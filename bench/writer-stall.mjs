@@ -9,7 +9,7 @@
 //   NX_DAEMON=false npx nx run migration:build && node bench/writer-stall.mjs [--rows 1000000]
 //   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
 import { parseArgs } from 'node:util';
-import { buildPlugin, markdownTable, printTable, writeResults } from './lib.mjs';
+import { buildPlugin, fmt, markdownTable, printTable, secs, writeResults } from './lib.mjs';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '1000000' } },
@@ -93,9 +93,6 @@ const CASES = [
     options: { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' },
   },
 ];
-
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 console.error(`filling the sample tables with ${fmt(ROWS)} rows each …`);
 const databases = await startSampleDatabases(ROWS);
@@ -206,7 +203,7 @@ function report() {
   ]);
   const headers = ['change', 'SQL', 'migration time', 'writer worst', 'writer p99', 'writes (errors)', 'worst write started during', 'longest backfill batch'];
   const targets = results.map((r) => [r.change, `≤ ${TARGET_MS} ms`, worst(r.ours.writes), r.ours.error ? 'NO (failed)' : r.ours.writes.max <= TARGET_MS ? 'yes' : 'NO']);
-  const title = `bench/writer-stall — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores shared with other work: one run each, figures are noisy`;
+  const title = `bench/writer-stall — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores: one run each, so figures carry some noise`;
   console.log(`\n${title}\n`);
   printTable(headers, rows);
   console.log('');
