@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { buildPlugin, printTable, repoRoot } from './lib.mjs';
+import { buildPlugin, fmt, printTable, repoRoot, secs } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
@@ -18,9 +18,6 @@ const pg = require('pg');
 const { startEmbeddedPostgres } = require('@forge/migration/dist/engine/embedded-postgres.js');
 const { runBatchUpdate, DEFAULT_BATCH_SIZE } = require('@forge/migration/dist/runtime/data-migrations/batch-update.js');
 const { registerTsLoader } = require('@forge/migration/dist/runtime/data-migrations/ts-loader.js');
-
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 const server = await startEmbeddedPostgres();
 const url = server.url;

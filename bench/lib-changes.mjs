@@ -32,10 +32,7 @@ const sampleRoot = 'packages/prisma';
  * the sample project as it is (its baseline only). `dispose()` removes the scratch folder.
  */
 export async function generateChange(change) {
-  const tree = sampleTree();
-  const before = schemaOf(tree);
-  if (change) await quietly(() => loadDist(`generators/${change.generator}/generator.js`).default(tree, structuredClone(change.options)));
-  const naive = change ? await diffSchemasBothWays(toEngineSchema(before), toEngineSchema(schemaOf(tree))) : { up: '', down: '' };
+  const { tree, naive } = change ? await generateInTree(change) : { tree: sampleTree(), naive: { up: '', down: '' } };
   const dir = mkdtempSync(join(tmpdir(), 'forge-bench-'));
   writeProject(tree, dir);
   const view = diskView(dir);
@@ -57,6 +54,14 @@ export async function generateChange(change) {
     }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** `change`'s generator run on an Nx test tree of the sample project: the tree, and Prisma's naive SQL for the same change ({ up, down }). */
+export async function generateInTree(change) {
+  const tree = sampleTree();
+  const before = schemaOf(tree);
+  await quietly(() => loadDist(`generators/${change.generator}/generator.js`).default(tree, structuredClone(change.options)));
+  return { tree, naive: await diffSchemasBothWays(toEngineSchema(before), toEngineSchema(schemaOf(tree))) };
 }
 
 function sampleTree() {

@@ -1,13 +1,13 @@
 // The sample schema on a real PostgreSQL 15 (embedded), its big tables filled with N rows once, in
 // a template database; every run gets its own copy (CREATE DATABASE … TEMPLATE copies files, far
 // faster than filling again), so every migration starts from the same state.
-import { createRequire } from 'node:module';
 import { BASELINE, generateChange, loadDist } from './lib-changes.mjs';
 
-const require = createRequire(import.meta.url);
-const pg = require('pg');
+const { withDatabase } = loadDist('engine/connection.js');
 const { startEmbeddedPostgres } = loadDist('engine/embedded-postgres.js');
 const { migrate } = loadDist('runtime/migrate.js');
+/** `withClient(url, fn)`: `fn` with a connected client, always closed afterwards. */
+export const { withClient } = loadDist('runtime/pg-client.js');
 
 const TEMPLATE = 'bench_template';
 const TENANTS = 100;
@@ -18,11 +18,7 @@ const TENANTS = 100;
  */
 export async function startSampleDatabases(rows) {
   const server = await startEmbeddedPostgres();
-  const urlOf = (name) => {
-    const url = new URL(server.url);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  const urlOf = (name) => withDatabase(server.url, name);
   let copies = 0;
   try {
     await query(server.url, `CREATE DATABASE ${TEMPLATE}`);
@@ -43,7 +39,6 @@ export async function startSampleDatabases(rows) {
     throw error;
   }
   return {
-    rows,
     /** A fresh copy of the filled template; returns its URL. */
     async copy() {
       const name = `bench_${++copies}`;
@@ -84,16 +79,6 @@ function fillSql(rows) {
 }
 
 /** One statement (or script) on its own connection. */
-export async function query(url, sql, params) {
+async function query(url, sql, params) {
   return withClient(url, (db) => db.query(sql, params));
-}
-
-export async function withClient(url, fn) {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
 }

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const nxBin = join(repoRoot, 'node_modules/nx/dist/bin/nx.js');
@@ -66,12 +67,12 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** A markdown table, padded so it also reads well in a terminal. */
 /** 1234567 → '1,234,567'. */
 export const fmt = (n) => Math.round(n).toLocaleString('en-US');
 /** 1234 (ms) → '1.2 s'. */
 export const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
+/** A markdown table, padded so it also reads well in a terminal. */
 export function markdownTable(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
@@ -96,4 +97,15 @@ export function buildPlugin() {
     stdio: 'ignore',
     env: nxEnv(),
   });
+}
+
+/**
+ * The start of a bench on the filled sample database (lib-sample-database.mjs): its --rows option
+ * (default 1,000,000), and the plugin built first unless SKIP_BUILD or BENCH_DIST is set. Call it
+ * before importing lib-changes.mjs, which loads the build.
+ */
+export function sampleDatabaseBenchRows() {
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
+  if (!process.env.SKIP_BUILD && !process.env.BENCH_DIST) buildPlugin();
+  return Number(values.rows);
 }

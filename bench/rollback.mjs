@@ -7,16 +7,11 @@
 //
 //   NX_DAEMON=false npx nx run migration:build && node bench/rollback.mjs [--rows 1000000]
 //   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
-import { parseArgs } from 'node:util';
-import { buildPlugin, fmt, markdownTable, printTable, secs, writeResults } from './lib.mjs';
+import { fmt, markdownTable, sampleDatabaseBenchRows, secs, writeResults } from './lib.mjs';
 
-const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' } },
-});
-const ROWS = Number(values.rows);
+const ROWS = sampleDatabaseBenchRows();
 const SEED_TARGET_MS = 5 * 60_000;
 const TARGET_MS = 30_000;
-if (!process.env.SKIP_BUILD && !process.env.BENCH_DIST) buildPlugin();
 
 const { generateChange, loadDist } = await import('./lib-changes.mjs');
 const { startSampleDatabases, withClient } = await import('./lib-sample-database.mjs');
@@ -172,15 +167,15 @@ function report() {
         ],
   );
   const title = `bench/rollback — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores: one run each, so figures carry some noise`;
-  console.log(`\n${title}\n`);
-  printTable(headers, rows);
+  const table = markdownTable(headers, rows);
+  console.log(`\n${title}\n\n${table}`);
   writeResults(
     'rollback',
     [
       `## Rollback time\n\n${title}.`,
       "Each change's generated migrations go up with `migrate`, then all of them are rolled back with `migrateDown` (data migration down(), then down.sql, newest first), timed. " +
         '"data back": the table\'s columns, indexes, constraints, row count and a hash of every row equal what they were before the migration.',
-      markdownTable(headers, rows),
+      table,
     ].join('\n\n'),
   );
 }

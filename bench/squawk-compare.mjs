@@ -12,32 +12,22 @@
 // squawk runs with --pg-version 15.0 (the embedded PostgreSQL's) and, for a file of several
 // statements, --assume-in-transaction: Prisma runs such a file as one transaction (issue #22922).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { BASELINE, generateInTree, loadDist } from './lib-changes.mjs';
 import { printTable, repoRoot } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const dist = join(repoRoot, 'packages/migration/dist');
-const load = (path) => require(join(dist, path));
-const { createTreeWithEmptyWorkspace } = require('@nx/devkit/testing');
-const { addProjectConfiguration } = require('@nx/devkit');
-const { diffSchemasBothWays } = load('engine/operations.js');
-const { toEngineSchema } = load('prisma-schema/engine-view.js');
-const { treeView } = load('workspace/file-view.js');
-const { readMigrationsDirectory } = load('workspace/migrations-directory.js');
-const { locatePrismaProject, readSchemaFiles } = load('workspace/prisma-project.js');
-const { lintMigrations } = load('analysis/lint/lint.js');
-const { parseMigration } = load('analysis/parse.js');
+const { treeView } = loadDist('workspace/file-view.js');
+const { readMigrationsDirectory } = loadDist('workspace/migrations-directory.js');
+const { lintMigrations } = loadDist('analysis/lint/lint.js');
+const { parseMigration } = loadDist('analysis/parse.js');
 
 const squawkVersion = '2.66.0';
 const squawkBin = installSquawk();
-const sampleDir = join(repoRoot, 'packages/prisma');
-const sampleRoot = 'packages/prisma';
-const migrationsDir = `${sampleRoot}/prisma/migrations`;
+const migrationsDir = 'packages/prisma/prisma/migrations';
 const outDir = join(repoRoot, 'tmp/squawk-compare');
 const { cases } = JSON.parse(readFileSync(join(repoRoot, 'packages/migration/src/testing/change-corpus.json'), 'utf8'));
-const baseline = readFileSync(join(sampleDir, 'prisma/migrations/20250101000000_baseline/migration.sql'), 'utf8');
+const baseline = readFileSync(join(repoRoot, migrationsDir, BASELINE, 'migration.sql'), 'utf8');
 
 /** squawk-cli, pinned, installed once into tmp/squawk; returns its binary. */
 function installSquawk() {
@@ -52,40 +42,11 @@ function installSquawk() {
   return bin;
 }
 
-function listFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? (name === 'node_modules' ? [] : listFiles(path)) : [path];
-  });
-}
-
-function sampleTree() {
-  const tree = createTreeWithEmptyWorkspace();
-  for (const file of listFiles(sampleDir)) {
-    const rel = relative(sampleDir, file);
-    if (rel !== 'project.json') tree.write(`${sampleRoot}/${rel}`, readFileSync(file));
-  }
-  addProjectConfiguration(tree, 'prisma', { root: sampleRoot, projectType: 'library', targets: {} });
-  return tree;
-}
-
-const schemaOf = (tree) => readSchemaFiles(treeView(tree), locatePrismaProject(treeView(tree), sampleRoot));
-
 /** Our generator and Prisma's diff for one corpus case. */
 async function generate(change) {
-  const tree = sampleTree();
-  const before = schemaOf(tree);
-  const generator = load(`generators/${change.generator}/generator.js`).default;
-  const info = console.info;
-  console.info = () => undefined; // the generators print BEFORE/AFTER and the SQL
-  try {
-    await generator(tree, structuredClone(change.options));
-  } finally {
-    console.info = info;
-  }
-  const naive = await diffSchemasBothWays(toEngineSchema(before), toEngineSchema(schemaOf(tree)));
+  const { tree, naive } = await generateInTree(change);
   const migrations = readMigrationsDirectory(treeView(tree), migrationsDir).migrations.map((m) => ({ name: m.name, up: m.sql, down: m.downSql }));
-  return { naive, migrations, generated: migrations.filter((m) => !m.name.endsWith('_baseline')) };
+  return { naive, migrations, generated: migrations.filter((m) => m.name !== BASELINE) };
 }
 
 /** squawk's findings on one file, as `rule@line`. */
@@ -110,7 +71,7 @@ for (const change of cases) {
   const { naive, migrations, generated } = await generate(change);
   const naiveLint = await lintMigrations(
     [
-      { name: '20250101000000_baseline', up: baseline, down: null },
+      { name: BASELINE, up: baseline, down: null },
       { name: '20250201000000_prisma', up: naive.up, down: naive.down },
     ],
     { only: ['20250201000000_prisma'] },

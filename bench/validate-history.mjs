@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildPlugin, createScratchWorkspace, markdownTable, nxBin, nxEnv, writeResults } from './lib.mjs';
+import { buildPlugin, createScratchWorkspace, markdownTable, nxBin, nxEnv, secs, writeResults } from './lib.mjs';
 
 const MIGRATIONS = Number(process.env.MIGRATIONS ?? 30);
 const STATUS_MAP = JSON.stringify({ pending: 'PENDING', paid: 'PAID', shipped: 'SHIPPED', cancelled: 'CANCELLED' });
@@ -66,7 +66,6 @@ const setup = nx(['run', 'prisma:migrate', `--to=${folders()[lastChangeFrom - 1]
 const pending = validate(['--skip-nx-cache'], { proven: pendingFolders.length, cached: false });
 const lastChange = steps.at(-1).slice(0, 5).join(' ');
 
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const table = markdownTable(
   ['run', 'migrations proven', 'wall'],
   [

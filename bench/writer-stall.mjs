@@ -8,15 +8,10 @@
 //
 //   NX_DAEMON=false npx nx run migration:build && node bench/writer-stall.mjs [--rows 1000000]
 //   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
-import { parseArgs } from 'node:util';
-import { buildPlugin, fmt, markdownTable, printTable, secs, writeResults } from './lib.mjs';
+import { fmt, markdownTable, sampleDatabaseBenchRows, secs, writeResults } from './lib.mjs';
 
-const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' } },
-});
-const ROWS = Number(values.rows);
+const ROWS = sampleDatabaseBenchRows();
 const TARGET_MS = 200;
-if (!process.env.SKIP_BUILD && !process.env.BENCH_DIST) buildPlugin();
 
 const { generateChange, loadDist } = await import('./lib-changes.mjs');
 const { startSampleDatabases, withClient } = await import('./lib-sample-database.mjs');
@@ -203,11 +198,9 @@ function report() {
   ]);
   const headers = ['change', 'SQL', 'migration time', 'writer worst', 'writer p99', 'writes (errors)', 'worst write started during', 'longest backfill batch'];
   const targets = results.map((r) => [r.change, `≤ ${TARGET_MS} ms`, worst(r.ours.writes), r.ours.error ? 'NO (failed)' : r.ours.writes.max <= TARGET_MS ? 'yes' : 'NO']);
+  const tables = [markdownTable(headers, rows), markdownTable(['change', 'target: writer worst (ours)', 'measured', 'met'], targets)];
   const title = `bench/writer-stall — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores: one run each, so figures carry some noise`;
-  console.log(`\n${title}\n`);
-  printTable(headers, rows);
-  console.log('');
-  printTable(['change', 'target: writer worst (ours)', 'measured', 'met'], targets);
+  console.log(`\n${title}\n\n${tables.join('\n\n')}`);
   const errors = results
     .flatMap((r) => [r.ours, r.naive])
     .filter((o) => o.writes.firstError)
@@ -219,8 +212,7 @@ function report() {
       'A writer on its own connection runs single-row INSERT and UPDATE statements in turns, 5 ms apart, on the changed table while the migration runs, and times each one. ' +
         '"ours": the generated migrations applied by `migrate` (data migrations included). "Prisma": `prisma migrate diff` SQL for the same change, applied as one transaction. ' +
         '"longest backfill batch": the longest batch of our data migrations, as the runtime reports it; a write to a row of that batch waits up to that long (the writer picks rows at random, so it meets a running batch only by chance).',
-      markdownTable(headers, rows),
-      markdownTable(['change', 'target: writer worst (ours)', 'measured', 'met'], targets),
+      ...tables,
       errors.length ? `First writer errors: ${[...new Set(errors)].map((e) => `\`${e}\``).join('; ')}` : '',
     ].join('\n\n'),
   );

@@ -5,8 +5,7 @@ describe('migrate-checklist and migrate-prune through real Nx', () => {
   beforeAll(() => {
     ws = ScratchWorkspace.create('checklist');
     ws.git('init', '-q', '-b', 'main');
-    ws.git('add', '.');
-    ws.git('commit', '-q', '-m', 'sample project');
+    ws.commitAll('sample project');
   });
   afterAll(() => ws.remove());
 
@@ -31,8 +30,7 @@ describe('migrate-checklist and migrate-prune through real Nx', () => {
     expect(run.output).toMatch(/✗ Backup/);
     expect(run.output).toMatch(/manual Monitoring/);
 
-    ws.git('add', '.');
-    ws.git('commit', '-q', '-m', 'remove User.name');
+    ws.commitAll('remove User.name');
     ws.nxOk(['run', 'prisma:migrate-validate', '--skip-nx-cache']);
     let out = ws.nxOk(['run', 'prisma:migrate-checklist', '--backupCommand=true']);
     expect(out).toMatch(/✓ Schema changes reviewed/);

@@ -42,5 +42,4 @@ export class InstalledWorkspace extends WorkspaceCommands {
     workspace.git('init', '-q', '-b', 'main');
     return workspace;
   }
-
 }

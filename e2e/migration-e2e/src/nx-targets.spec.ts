@@ -81,20 +81,18 @@ describe('nx affected in a git workspace', () => {
   beforeAll(() => {
     ws = ScratchWorkspace.create('affected', { prisma: 'packages/prisma', billing: 'packages/billing' });
     ws.git('init', '-q', '-b', 'main');
-    ws.git('add', '-A');
-    ws.git('commit', '-qm', 'two prisma projects');
+    ws.commitAll('two prisma projects');
   });
   afterAll(() => ws.remove());
 
   it('validates only the project whose migrations changed, and hits the cache the second time', () => {
     ws.nxOk(['g', '@forge/migration:add-index', '--project', 'billing', '--targetTable', 'AuditLog', '--fields', 'tenantId,createdAt']);
-    ws.git('add', '-A');
-    ws.git('commit', '-qm', 'billing: index');
-    const first = ws.nxOk(['affected', '-t', 'migrate-validate', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static']);
+    ws.commitAll('billing: index');
+    const first = ws.affectedByLastCommit('migrate-validate');
     expect(first).toMatch(/billing:migrate-validate/);
     expect(first).not.toMatch(/prisma:migrate-validate/);
     expect(first).toMatch(/every migration applies, rolls back/);
-    const second = ws.nxOk(['affected', '-t', 'migrate-validate', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static']);
+    const second = ws.affectedByLastCommit('migrate-validate');
     expect(second).toMatch(/cache/i);
     expect(second).toMatch(/Nx read the output from the cache|existing outputs match the cache|\[local cache\]/);
   });

@@ -46,6 +46,17 @@ export abstract class WorkspaceCommands {
     });
   }
 
+  /** Commits everything in the workspace. */
+  commitAll(message: string): void {
+    this.git('add', '-A');
+    this.git('commit', '-qm', message);
+  }
+
+  /** `nx affected -t <target>` over the last commit. */
+  affectedByLastCommit(target: string): string {
+    return this.nxOk(['affected', '-t', target, '--base=HEAD~1', '--head=HEAD', '--outputStyle=static']);
+  }
+
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { sqlTypeOf, type WorkContext } from './cost-model';
 import { relationName, type StatementEffect } from './effects';
+import { notNullCheckColumn } from './lint/sql-facts';
 import { indexOfPlaceholder, normalize } from './table-names';
 
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -56,7 +57,7 @@ export function changeFacts(parsed: { name: string; up: StatementEffect[]; down:
       for (const { AlterTableCmd: cmd } of node.cmds ?? []) {
         if (!cmd) continue;
         const c = cmd.def?.Constraint;
-        const column = c?.contype === 'CONSTR_CHECK' && c.raw_expr?.NullTest?.nulltesttype === 'IS_NOT_NULL' ? c.raw_expr.NullTest.arg?.ColumnRef?.fields?.[0]?.String?.sval : undefined;
+        const column = notNullCheckColumn(c);
         if (cmd.subtype === 'AT_AddConstraint' && c?.conname && column) facts.notNullChecks.set(`${table}.${c.conname}`, { column: `${table}.${column}`, validated: !c.skip_validation });
         if (cmd.subtype === 'AT_ValidateConstraint') {
           const check = facts.notNullChecks.get(`${table}.${cmd.name}`);

@@ -15,6 +15,8 @@ describe('statement effects (locks, scans, rewrites)', () => {
     ['ALTER TABLE "User" ADD COLUMN "p" JSONB', { lock: 'ACCESS EXCLUSIVE', rewritesTable: false, scansTable: false }],
     [`ALTER TABLE "User" ADD COLUMN "n" INTEGER NOT NULL DEFAULT 0`, { rewritesTable: false }],
     ['ALTER TABLE "User" ADD COLUMN "u" UUID NOT NULL DEFAULT gen_random_uuid()', { rewritesTable: true }],
+    ['ALTER TABLE "User" ADD COLUMN "r" INTEGER NOT NULL DEFAULT (random() * 100)::int', { rewritesTable: true }],
+    ['ALTER TABLE "User" ADD COLUMN "s" SERIAL', { rewritesTable: true, notes: [expect.stringContaining('volatile default')] }],
     ['ALTER TABLE "User" ADD COLUMN "t" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP', { rewritesTable: false }],
     ['ALTER TABLE "User" DROP COLUMN "name"', { dropsData: true, lock: 'ACCESS EXCLUSIVE' }],
     ['ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE INTEGER USING "name"::integer', { rewritesTable: true }],

@@ -1,3 +1,4 @@
+import { isSerialType, volatileFunction } from './ast';
 import { blocksReads, blocksWrites, strongerLock, type LockMode } from './locks';
 import type { ParsedStatement } from './parse';
 
@@ -27,9 +28,6 @@ export interface StatementEffect {
 }
 
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Functions whose value differs per row: a column default using one rewrites the table. */
-const VOLATILE = /^(random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current|statement_timestamp)$/i;
 
 export function statementEffect(statement: ParsedStatement): StatementEffect {
   const effect: StatementEffect = {
@@ -171,7 +169,7 @@ function alterTable(node: Node, effect: StatementEffect): void {
         actions.push(`ADD COLUMN ${quote(def.colname)}`);
         const constraints: Node[] = (def.constraints ?? []).map((c: Node) => c.Constraint);
         const defaultExpr = constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr;
-        if (defaultExpr && isVolatile(defaultExpr)) {
+        if (volatileFunction(defaultExpr) || isSerialType(def)) {
           effect.rewritesTable = true;
           effect.notes.push(`the volatile default of ${quote(def.colname)} rewrites every row`);
         }
@@ -179,7 +177,7 @@ function alterTable(node: Node, effect: StatementEffect): void {
           effect.rewritesTable = true;
           effect.notes.push(`an identity or stored generated column rewrites every row`);
         }
-        if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL') && !defaultExpr) {
+        if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL') && !defaultExpr && !isSerialType(def)) {
           effect.notes.push(`NOT NULL without a default fails on a table that has rows`);
         }
         for (const c of constraints) {
@@ -296,17 +294,6 @@ function rename(node: Node, effect: StatementEffect): void {
   effect.action = `RENAME ${what} ${quote(node.subname ?? table)} TO ${quote(node.newname)}`;
   // Renaming an index takes SHARE UPDATE EXCLUSIVE (PostgreSQL ≥ 12); tables, columns and constraints ACCESS EXCLUSIVE.
   lockTable(effect, table, node.renameType === 'OBJECT_INDEX' ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE');
-}
-
-function isVolatile(expr: Node): boolean {
-  const call = expr.FuncCall;
-  if (call) {
-    const name = (call.funcname ?? []).map((n: Node) => n.String?.sval).pop();
-    if (VOLATILE.test(name ?? '')) return true;
-    return (call.args ?? []).some(isVolatile);
-  }
-  if (expr.TypeCast) return isVolatile(expr.TypeCast.arg);
-  return false;
 }
 
 function fromTables(select: Node | undefined): string[] {

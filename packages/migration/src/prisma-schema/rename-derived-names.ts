@@ -1,3 +1,4 @@
+import { serialSequenceName } from '../recipes/backup-names';
 import { MAX_IDENTIFIER_BYTES } from '../sql/identifiers';
 import { columnName, prismaDefaultName } from './constraint-names';
 import { modelIndexes } from './model-indexes';
@@ -17,6 +18,9 @@ export interface DatabaseRename {
   /** Set for a column rename (the table keeps its name then). */
   column?: { from: string; to: string };
 }
+
+// PostgreSQL's `{table}_{column}_seq` rule, the one remove-table parks sequences by.
+export { serialSequenceName };
 
 const SUFFIX = { 'primary key': 'pkey', unique: 'key', index: 'idx', fulltext: 'idx' } as const;
 
@@ -62,31 +66,4 @@ export function derivedRenames(
 
 function isAutoincrement(value: unknown): boolean {
   return !!value && typeof value === 'object' && (value as { name?: string }).name === 'autoincrement';
-}
-
-/**
- * The sequence PostgreSQL creates for a SERIAL column (`{table}_{column}_seq`). When that is too
- * long, PostgreSQL shortens the longer of table and column one byte at a time until it fits
- * (makeObjectName in its source), rather than cutting the end.
- */
-export function serialSequenceName(table: string, column: string): string {
-  const label = 'seq';
-  const available = MAX_IDENTIFIER_BYTES - (1 + label.length + 1);
-  let tableBytes = Buffer.byteLength(table);
-  let columnBytes = Buffer.byteLength(column);
-  while (tableBytes + columnBytes > available) {
-    if (tableBytes > columnBytes) tableBytes--;
-    else columnBytes--;
-  }
-  return `${clip(table, tableBytes)}_${clip(column, columnBytes)}_${label}`;
-}
-
-/** The longest prefix of `text` of at most `bytes` bytes that does not split a character. */
-function clip(text: string, bytes: number): string {
-  let out = '';
-  for (const ch of text) {
-    if (Buffer.byteLength(out + ch) > bytes) break;
-    out += ch;
-  }
-  return out;
 }

@@ -11,10 +11,9 @@ import {
   createForgeSchema,
   dropFillTrigger,
   dropNotNullCheck,
-  enforceNotNull,
-  unenforceNotNull,
+  enforceNotNullMigration,
 } from './required-column';
-import { standaloneScript, transactionalScript } from './scripts';
+import { createIndexConcurrently, dropIndexConcurrently, standaloneScript, transactionalScript } from './scripts';
 
 /** A column to add, with what the generator resolved through Prisma. */
 export interface ColumnToAdd extends AddedColumn {
@@ -109,38 +108,29 @@ export function addColumnRecipe(
         ),
         down: transactionalScript(`Reverse of: the NOT NULL checks on ${table}`, columnsList.map((c) => dropNotNullCheck(table, c)), options.lockTimeout),
       },
-      {
+      enforceNotNullMigration({
         name: `${options.migrationName}_not_null`,
-        up: transactionalScript(
-          `NOT NULL, step 2 of 2: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), then SET NOT NULL (uses the validated check: no scan), then drop the check`,
-          [
-            ...columnsList.flatMap((c) => enforceNotNull(table, c)),
-            ...staged.filter((p) => p.trigger).flatMap((p) => dropFillTrigger(table, p.column.column, target.stamp)),
-          ],
-          options.lockTimeout,
-        ),
-        down: transactionalScript(
-          `Reverse of: SET NOT NULL on ${table}(${columnsList.join(', ')}) — nullable again, checks back (not validated)`,
-          [
-            ...staged.filter((p) => p.trigger).flatMap((p) => createFillTrigger(table, p.column.column, target.stamp, p.expression)),
-            ...columnsList.flatMap((c) => unenforceNotNull(table, c)),
-          ],
-          options.lockTimeout,
-        ),
-      },
+        table,
+        columns: columnsList,
+        filled: staged.filter((p) => p.trigger).map((p) => ({ column: p.column.column, expression: p.expression })),
+        stamp: target.stamp,
+        titles: {
+          up: `NOT NULL, step 2 of 2: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), then SET NOT NULL (uses the validated check: no scan), then drop the check`,
+          down: `Reverse of: SET NOT NULL on ${table}(${columnsList.join(', ')}) — nullable again, checks back (not validated)`,
+        },
+        lockTimeout: options.lockTimeout,
+      }),
     );
   }
   parsed.indexes.forEach((index, i) => {
     migrations.push({
       name: `${options.migrationName}_unique${parsed.indexes.length > 1 ? `_${i + 1}` : ''}`,
-      up: standaloneScript(`Unique index ${index.name} on ${table}`, index.create, ALONE),
-      down: standaloneScript(`Reverse of: unique index ${index.name}`, `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(index.name)};`, ALONE),
+      up: standaloneScript(`Unique index ${index.name} on ${table}`, index.create),
+      down: standaloneScript(`Reverse of: unique index ${index.name}`, dropIndexConcurrently(index.name)),
     });
   });
   return { migrations, notes: notes(table, plans, parsed.indexes.length) };
 }
-
-const ALONE = 'CONCURRENTLY cannot run inside a transaction block, so this statement is alone in its migration.';
 
 interface NaiveAddColumns {
   definitions: Map<string, ColumnDefinition>;
@@ -162,8 +152,7 @@ function parseNaive(naive: { up: string; down: string }, table: string): NaiveAd
         definitions.set(definition.column, definition);
       }
     } else if (index) {
-      const create = `${statementText(statement).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY IF NOT EXISTS ')};`;
-      indexes.push({ name: index[2].slice(1, -1).replace(/""/g, '"'), create });
+      indexes.push({ name: index[2].slice(1, -1).replace(/""/g, '"'), create: createIndexConcurrently(statementText(statement)) });
     } else {
       throw new UnexpectedDiffError('add-column', naive.up);
     }

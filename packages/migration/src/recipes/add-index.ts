@@ -1,10 +1,8 @@
 import type { AddedIndex } from '../prisma-schema/edits/add-index';
 import { splitStatements, statementText } from '../sql/split-statements';
-import { quoteIdent } from '../sql/identifiers';
+import { quoteIdent, quotedIdentPattern } from '../sql/identifiers';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
-import { standaloneScript } from './scripts';
-
-const ALONE = 'CONCURRENTLY cannot run inside a transaction block, so this statement is alone in its migration.';
+import { createIndexConcurrently, dropIndexConcurrently, standaloneScript } from './scripts';
 
 /**
  * Prisma writes `CREATE INDEX`, which takes a SHARE lock and blocks every write for the whole
@@ -14,19 +12,19 @@ const ALONE = 'CONCURRENTLY cannot run inside a transaction block, so this state
 export function addIndexRecipe(naive: { up: string; down: string }, index: AddedIndex, options: RecipeOptions): MigrationPlan {
   const [create, ...restUp] = splitStatements(naive.up);
   const [drop, ...restDown] = splitStatements(naive.down);
-  const createPattern = new RegExp(`^CREATE (UNIQUE )?INDEX ${escape(quoteIdent(index.name))} ON `);
+  const createPattern = new RegExp(`^CREATE (UNIQUE )?INDEX ${quotedIdentPattern(index.name)} ON `);
   if (!create || restUp.length || !createPattern.test(statementText(create))) throw new UnexpectedDiffError('add-index', naive.up);
   if (!drop || restDown.length || statementText(drop) !== `DROP INDEX ${quoteIdent(index.name)}`) {
     throw new UnexpectedDiffError('add-index (reverse)', naive.down);
   }
-  const up = `${statementText(create).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY IF NOT EXISTS ')};`;
-  const down = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(index.name)};`;
+  const up = createIndexConcurrently(statementText(create));
+  const down = dropIndexConcurrently(index.name);
   return {
     migrations: [
       {
         name: options.migrationName,
-        up: standaloneScript(`Add ${index.unique ? 'unique ' : ''}index ${index.name} on ${index.table}`, up, ALONE),
-        down: standaloneScript(`Reverse of: add index ${index.name}`, down, ALONE),
+        up: standaloneScript(`Add ${index.unique ? 'unique ' : ''}index ${index.name} on ${index.table}`, up),
+        down: standaloneScript(`Reverse of: add index ${index.name}`, down),
       },
     ],
     notes: [
@@ -36,8 +34,4 @@ export function addIndexRecipe(naive: { up: string; down: string }, index: Added
         : []),
     ],
   };
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,11 +1,9 @@
 import type { AddedRelation } from '../prisma-schema/edits/add-relation';
-import { quoteIdent } from '../sql/identifiers';
+import { quotedIdentPattern } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
 import { dropConstraint, foreignKeySeedHints, notValid, orphanCheck, validateConstraint, withHeaderComments } from './foreign-key-sql';
 import { UnexpectedDiffError, type MigrationPlan, type PlannedMigration, type RecipeOptions } from './plan';
-import { standaloneScript, transactionalScript } from './scripts';
-
-const ALONE = 'CONCURRENTLY cannot run inside a transaction block, so this statement is alone in its migration.';
+import { createIndexConcurrently, dropIndexConcurrently, standaloneScript, transactionalScript } from './scripts';
 
 /**
  * Prisma writes `ADD CONSTRAINT … FOREIGN KEY`, which scans the whole referencing table while it
@@ -83,10 +81,9 @@ export function addRelationRecipe(naive: { up: string; down: string }, relation:
       name: `${base}_index`,
       up: standaloneScript(
         `Index ${relation.index.name} on ${relation.table}(${relation.index.columns.join(', ')}) for the foreign key, built without blocking writes`,
-        `${up.createIndex[0].replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ')};`,
-        ALONE,
+        createIndexConcurrently(up.createIndex[0]),
       ),
-      down: standaloneScript(`Reverse of: index ${relation.index.name}`, `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(relation.index.name)};`, ALONE),
+      down: standaloneScript(`Reverse of: index ${relation.index.name}`, dropIndexConcurrently(relation.index.name)),
     };
     migrations.splice(relation.newColumns.length ? 1 : 0, 0, indexMigration);
   }
@@ -123,9 +120,9 @@ interface Classified {
 
 /** Sorts Prisma's statements by kind; any statement this recipe does not expect is an UnexpectedDiffError. */
 function classify(sql: string, relation: AddedRelation, change: string): Classified {
-  const table = escape(quoteIdent(relation.table));
-  const fk = escape(quoteIdent(relation.constraint));
-  const index = relation.index ? escape(quoteIdent(relation.index.name)) : '\\0';
+  const table = quotedIdentPattern(relation.table);
+  const fk = quotedIdentPattern(relation.constraint);
+  const index = relation.index ? quotedIdentPattern(relation.index.name) : '\\0';
   const kinds: [keyof Classified, RegExp][] = [
     ['addColumn', new RegExp(`^ALTER TABLE ${table} ADD COLUMN `)],
     ['dropColumn', new RegExp(`^ALTER TABLE ${table} DROP COLUMN `)],
@@ -141,8 +138,4 @@ function classify(sql: string, relation: AddedRelation, change: string): Classif
     classified[kind].push(statement);
   }
   return classified;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,5 +1,5 @@
 import type { AddedTable } from '../prisma-schema/edits/add-table';
-import { quoteIdent } from '../sql/identifiers';
+import { quotedIdentPattern } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
 import { transactionalScript } from './scripts';
@@ -11,7 +11,7 @@ import { transactionalScript } from './scripts';
  * The reverse is Prisma's: drop the foreign keys and the (new) table.
  */
 export function addTableRecipe(naive: { up: string; down: string }, added: AddedTable, options: RecipeOptions): MigrationPlan {
-  const table = escape(quoteIdent(added.table));
+  const table = quotedIdentPattern(added.table);
   const upKinds = [
     new RegExp(`^CREATE TABLE ${table} \\(`),
     new RegExp(`^CREATE (UNIQUE )?INDEX "(?:[^"]|"")+" ON ${table}\\(`),
@@ -49,8 +49,4 @@ function checked(sql: string, kinds: RegExp[], change: string): string[] {
   const statements = splitStatements(sql);
   if (!statements.length || statements.some((s) => !kinds.some((k) => k.test(statementText(s))))) throw new UnexpectedDiffError(change, sql);
   return statements;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

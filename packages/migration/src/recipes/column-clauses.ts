@@ -40,11 +40,6 @@ export function alterTable(table: string, clauses: string[]): string {
   return `ALTER TABLE ${table} ${clauses.join(',\n')};`;
 }
 
-/** The type without its modifier, as a function signature takes it: `VARCHAR(500)` → `VARCHAR`, `DECIMAL(10,2)[]` → `DECIMAL[]`. */
-export function typeWithoutModifier(type: string): string {
-  return type.replace(/\([^)]*\)/g, '');
-}
-
 function unquote(name: string): string {
   return name.slice(1, -1).replace(/""/g, '"');
 }

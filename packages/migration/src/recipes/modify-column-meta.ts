@@ -15,8 +15,7 @@ import {
   createForgeSchema,
   dropFillTrigger,
   dropNotNullCheck,
-  enforceNotNull,
-  unenforceNotNull,
+  enforceNotNullMigration,
 } from './required-column';
 import { transactionalScript } from './scripts';
 
@@ -66,8 +65,6 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
   }
 
   const check: PlannedMigration[] = [];
-  const enforce = enforceNotNull(change.table, change.column);
-  const unenforce = unenforceNotNull(change.table, change.column);
   if (change.backfill !== undefined) {
     if (!change.key) throw new Error('unreachable: the generator refuses a backfill without a single-column primary key');
     const keys = keysTable(change);
@@ -108,22 +105,20 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
       down: transactionalScript(`Reverse of: the NOT NULL check on ${change.label}`, [dropNotNullCheck(change.table, change.column), ...metaDown], lock),
     });
   }
-  const trigger = change.backfill !== undefined;
   return [
     ...check,
-    {
+    enforceNotNullMigration({
       name: `${options.migrationName}_not_null`,
-      up: transactionalScript(
-        `${change.label} becomes required, last step: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), SET NOT NULL (uses the check: no scan), drop the check`,
-        [...enforce, ...(trigger ? dropFillTrigger(change.table, change.column, change.stamp) : [])],
-        lock,
-      ),
-      down: transactionalScript(
-        `Reverse of: SET NOT NULL on ${change.label} — nullable again, check back (not validated)`,
-        [...(trigger ? createFillTrigger(change.table, change.column, change.stamp, change.backfill!) : []), ...unenforce],
-        lock,
-      ),
-    },
+      table: change.table,
+      columns: [change.column],
+      filled: change.backfill !== undefined ? [{ column: change.column, expression: change.backfill }] : [],
+      stamp: change.stamp,
+      titles: {
+        up: `${change.label} becomes required, last step: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), SET NOT NULL (uses the check: no scan), drop the check`,
+        down: `Reverse of: SET NOT NULL on ${change.label} — nullable again, check back (not validated)`,
+      },
+      lockTimeout: lock,
+    }),
   ];
 }
 

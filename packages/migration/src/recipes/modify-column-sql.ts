@@ -3,7 +3,7 @@ import { doBlock, raiseException } from '../sql/do-block';
 import { quoteIdent } from '../sql/identifiers';
 import { columnBackupTableName, fitIdentifier } from './backup-names';
 import { parseSqlType, bareType } from './modify-column-types';
-import { forgeFunction, notNullCheckName } from './required-column';
+import { forgeFunction } from './required-column';
 
 /**
  * The SQL of the expand/contract recipe for a type change. The old column stays the one the
@@ -168,8 +168,4 @@ export function unconvertedGuard(ctx: ExpandContext, what: string): string {
       'END IF;',
     ],
   );
-}
-
-export function newColumnCheckName(ctx: ExpandContext): string {
-  return notNullCheckName(ctx.table, expandNames(ctx).temp);
 }

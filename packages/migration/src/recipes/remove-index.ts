@@ -1,11 +1,9 @@
 import type { RemovedIndex } from '../prisma-schema/edits/remove-index';
-import { quoteIdent } from '../sql/identifiers';
+import { quotedIdentPattern } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
 import { UnexpectedDiffError, type MigrationPlan, type PlannedMigration, type RecipeOptions } from './plan';
-import { standaloneScript } from './scripts';
+import { createIndexConcurrently, standaloneScript } from './scripts';
 import { dropUniqueConstraintIfAny, restoreUniqueConstraintIfRemoved } from './unique-constraint-step';
-
-const ALONE = 'CONCURRENTLY cannot run inside a transaction block, so this statement is alone in its migration.';
 
 /**
  * Prisma writes `DROP INDEX`, which takes an ACCESS EXCLUSIVE lock: it waits for every running
@@ -25,22 +23,20 @@ const ALONE = 'CONCURRENTLY cannot run inside a transaction block, so this state
 export function removeIndexRecipe(naive: { up: string; down: string }, index: RemovedIndex, options: RecipeOptions): MigrationPlan {
   const [drop, ...restUp] = splitStatements(naive.up);
   const [create, ...restDown] = splitStatements(naive.down);
-  const indexRef = `(?:"(?:[^"]|"")+"\\.)?${escape(quoteIdent(index.name))}`;
+  const indexRef = `(?:"(?:[^"]|"")+"\\.)?${quotedIdentPattern(index.name)}`;
   const dropText = drop && statementText(drop);
   if (!dropText || restUp.length || !new RegExp(`^DROP INDEX ${indexRef}$`).test(dropText)) throw new UnexpectedDiffError('remove-index', naive.up);
   const createText = create && statementText(create);
-  const createPattern = new RegExp(`^CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${escape(quoteIdent(index.name))} ON `);
+  const createPattern = new RegExp(`^CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quotedIdentPattern(index.name)} ON `);
   if (!createText || restDown.length || !createPattern.test(createText)) throw new UnexpectedDiffError('remove-index (reverse)', naive.down);
 
   const dropIndex = standaloneScript(
     `Remove ${index.unique ? 'unique ' : ''}index ${index.name} from ${index.table}`,
     `${dropText.replace(/^DROP INDEX /, 'DROP INDEX CONCURRENTLY IF EXISTS ')};`,
-    ALONE,
   );
   const rebuildIndex = standaloneScript(
     `Reverse of: remove index ${index.name} (rebuilt from the schema's definition)`,
-    `${createText.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY IF NOT EXISTS ')};`,
-    ALONE,
+    createIndexConcurrently(createText),
   );
   const migrations: PlannedMigration[] = [];
   if (index.unique) {
@@ -68,8 +64,4 @@ export function removeIndexRecipe(naive: { up: string; down: string }, index: Re
       ...index.notes,
     ],
   };
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

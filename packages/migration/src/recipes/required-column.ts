@@ -1,5 +1,7 @@
 import { quoteIdent } from '../sql/identifiers';
 import { fitIdentifier } from './backup-names';
+import type { PlannedMigration } from './plan';
+import { transactionalScript } from './scripts';
 
 /**
  * Making a column NOT NULL without scanning the table under an exclusive lock (PostgreSQL ≥ 12):
@@ -36,6 +38,36 @@ export function enforceNotNull(table: string, column: string): string[] {
 /** The exact state before step 2: nullable again, with the check back, not validated. */
 export function unenforceNotNull(table: string, column: string): string[] {
   return [`ALTER TABLE ${quoteIdent(table)} ALTER COLUMN ${quoteIdent(column)} DROP NOT NULL;`, addNotNullCheck(table, column)];
+}
+
+/**
+ * The migration of step 2 for `columns` of `table`: `enforceNotNull` each, then drop the fill
+ * triggers of `filled` (no longer needed once the column is NOT NULL). Its down is the exact state
+ * before: the triggers back, the columns nullable with their checks not validated.
+ */
+export function enforceNotNullMigration(step: {
+  name: string;
+  table: string;
+  columns: string[];
+  filled: { column: string; expression: string }[];
+  stamp: string;
+  titles: { up: string; down: string };
+  lockTimeout: string;
+}): PlannedMigration {
+  const { table, stamp } = step;
+  return {
+    name: step.name,
+    up: transactionalScript(
+      step.titles.up,
+      [...step.columns.flatMap((c) => enforceNotNull(table, c)), ...step.filled.flatMap((f) => dropFillTrigger(table, f.column, stamp))],
+      step.lockTimeout,
+    ),
+    down: transactionalScript(
+      step.titles.down,
+      [...step.filled.flatMap((f) => createFillTrigger(table, f.column, stamp, f.expression)), ...step.columns.flatMap((c) => unenforceNotNull(table, c))],
+      step.lockTimeout,
+    ),
+  };
 }
 
 /** `"_forge"."name"`: helper functions live outside the datasource schema, invisible to Prisma's diff. */

@@ -1,5 +1,5 @@
 import { oneOfSteps, step, type StepArbitrary } from './change';
-import { withModel, type ModelState } from './schema-state';
+import { isIndexable, withModel, type ModelState } from './schema-state';
 
 /** add-index: a plain index on one or two fields that no index covers in that order yet. */
 export const addIndex: StepArbitrary = (state) =>
@@ -26,8 +26,7 @@ export const removeIndex: StepArbitrary = (state) =>
   );
 
 function indexCandidates(model: ModelState): string[][] {
-  // Json has no default btree operator class; a unique field is indexed already.
-  const indexable = model.fields.filter((f) => f.type !== 'Json' && !f.unique).map((f) => f.name);
+  const indexable = model.fields.filter(isIndexable).map((f) => f.name);
   const pairs = indexable.flatMap((a) => indexable.filter((b) => b !== a).map((b) => [a, b]));
   return [...indexable.map((f) => [f]), ...pairs].filter((fields) => !model.indexes.some((index) => sameFields(index, fields)));
 }

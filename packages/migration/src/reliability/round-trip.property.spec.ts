@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ValidationReport } from '../runtime/validate/validate';
+import { renderValidation } from '../executors/migrate-validate/executor';
 import { query, useEmbeddedPostgres } from '../testing/database';
 import { proveGeneratedMigrations } from '../testing/round-trip';
 import { newMigrationFolders } from '../testing/sample-tree';
@@ -38,15 +38,10 @@ async function proveScenario({ schema, changes }: Scenario): Promise<void> {
   const url = await pg.freshDatabase();
   try {
     const { report } = await proveGeneratedMigrations(tree, url);
-    if (!report.ok) throw new Error(reportFailure(report));
+    if (!report.ok) throw new Error(`Round trip failed:\n${renderValidation(report)}`);
   } finally {
     await dropDatabase(url);
   }
-}
-
-function reportFailure(report: ValidationReport): string {
-  const verdicts = report.migrations.map((m) => `${m.verdict === 'pass' ? '✓' : '✗'} ${m.migration}${m.problems.map((p) => `\n    ${p}`).join('')}`);
-  return ['Round trip failed:', ...verdicts, ...(report.drift ? [`drift from schema.prisma after all migrations:\n${report.drift}`] : [])].join('\n');
 }
 
 /** 200 cases would otherwise leave 200 databases on the embedded server. */

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import { relationTo } from './relation-changes';
 import {
   DEFAULTS,
   FIELD_NAMES,
-  lowerFirst,
+  isIndexable,
   MODEL_NAMES,
   SCALAR_TYPES,
   UNIQUE_TYPES,
@@ -44,11 +45,9 @@ function model(name: string, idType: IdType, fieldNames: string[], earlier: { na
       indexed: fc.boolean(),
     })
     .chain(({ fields, reference, indexed }) => {
-      const relations = reference
-        ? [{ field: lowerFirst(reference.name), references: reference.name, fkField: `${lowerFirst(reference.name)}Id`, backField: `${lowerFirst(name)}s` }]
-        : [];
+      const relations = reference ? [relationTo(name, reference.name)] : [];
       const all: FieldState[] = reference ? [...fields, { name: relations[0].fkField, type: reference.idType, optional: true }] : fields;
-      const indexable = all.filter((f) => f.type !== 'Json' && !f.unique).map((f) => f.name);
+      const indexable = all.filter(isIndexable).map((f) => f.name);
       const index = indexed && indexable.length ? fc.constantFrom(...indexable).map((f) => [[f]]) : fc.constant<string[][]>([]);
       return index.map((indexes) => ({ name, idType, fields: all, indexes, relations }));
     });

@@ -76,6 +76,11 @@ export const BACKFILLS: Record<ScalarType, Literal[]> = {
 /** Types PostgreSQL can seed with many distinct values, so a unique column can hold 100 seeded rows. */
 export const UNIQUE_TYPES: readonly ScalarType[] = ['String', 'Int', 'BigInt'];
 
+/** Json has no default btree operator class; a unique field is indexed already. */
+export function isIndexable(field: FieldState): boolean {
+  return field.type !== 'Json' && !field.unique;
+}
+
 export function lowerFirst(name: string): string {
   return name[0].toLowerCase() + name.slice(1);
 }

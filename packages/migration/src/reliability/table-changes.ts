@@ -5,6 +5,7 @@ import {
   DEFAULTS,
   FIELD_NAMES,
   incomingRelations,
+  isIndexable,
   MODEL_NAMES,
   SCALAR_TYPES,
   UNIQUE_TYPES,
@@ -32,7 +33,7 @@ export const addTable: StepArbitrary = (state) => {
       indexFirst: fc.boolean(),
     })
     .map(({ fields, idType, reference, indexFirst }) => {
-      const indexes = indexFirst && fields[0].type !== 'Json' && !fields[0].unique ? [[fields[0].name]] : [];
+      const indexes = indexFirst && isIndexable(fields[0]) ? [[fields[0].name]] : [];
       const relation = reference ? relationTo(name, reference) : undefined;
       const options = {
         name,

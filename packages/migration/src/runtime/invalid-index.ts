@@ -24,7 +24,7 @@ export async function dropInvalidIndexLeftBy(target: ProjectTarget, script: stri
 }
 
 /** The index a script builds when it is one `CREATE [UNIQUE] INDEX CONCURRENTLY` statement. */
-export function concurrentIndexName(sql: string): string | undefined {
+function concurrentIndexName(sql: string): string | undefined {
   const statements = splitStatements(sql).map(statementText).filter((s) => !/^SET\s/i.test(s));
   if (statements.length !== 1) return undefined;
   return /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"((?:[^"]|"")+)"/i.exec(statements[0])?.[1]?.replace(/""/g, '"');

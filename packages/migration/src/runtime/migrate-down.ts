@@ -4,7 +4,7 @@ import { splitStatements } from '../sql/split-statements';
 import { withDeployLock } from './deploy-lock';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { retryOnLockTimeout } from './lock-retry';
-import { activeRecords, isApplied, readMigrationRecords } from './migration-records';
+import { appliedRecords, readMigrationRecords } from './migration-records';
 import { withClient } from './pg-client';
 import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
 
@@ -30,7 +30,7 @@ export async function migrateDown(target: ProjectTarget, count = 1): Promise<Mig
   rollbackCount(count);
   return withDeployLock(target.url, target.logger, async () => {
     const records = await withClient(target.url, readMigrationRecords);
-    const applied = [...activeRecords(records).values()].filter(isApplied).sort((a, b) => b.name.localeCompare(a.name));
+    const applied = appliedRecords(records).sort((a, b) => b.name.localeCompare(a.name));
     if (applied.length === 0) throw inputError('No applied migration to roll back.');
     const selected = applied.slice(0, count).map((record) => {
       const folder = target.directory.migrations.find((m) => m.name === record.name);

@@ -48,3 +48,8 @@ export function activeRecords(records: MigrationRecord[]): Map<string, Migration
   for (const record of records) if (record.rolledBackAt === null) active.set(record.name, record);
   return active;
 }
+
+/** The records of the migrations applied now (finished, not rolled back). */
+export function appliedRecords(records: MigrationRecord[]): MigrationRecord[] {
+  return [...activeRecords(records).values()].filter(isApplied);
+}

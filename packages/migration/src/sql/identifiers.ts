@@ -5,6 +5,11 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** `quoteIdent(name)` as a regular-expression source that matches exactly it. */
+export function quotedIdentPattern(name: string): string {
+  return quoteIdent(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

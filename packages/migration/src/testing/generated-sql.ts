@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { splitStatements, statementText } from '../sql/split-statements';
-import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA } from './sample-tree';
+import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, newMigrationFolders } from './sample-tree';
 
 /** Readers of what generators wrote into a sample tree, shared by the generators' specs. */
 
@@ -15,6 +15,21 @@ export function readScript(tree: Tree, folder: string, file: ScriptFile = 'migra
 /** The lines of a script that are SQL: comment and blank lines left out. */
 export function sqlLines(script: string): string[] {
   return script.split('\n').filter((line) => line.trim() && !line.startsWith('--'));
+}
+
+/** Each folder written after the baseline: its name without the timestamp, and the SQL lines of both scripts. */
+export function newMigrations(tree: Tree): { folder: string; name: string; up: string[]; down: string[] }[] {
+  return newMigrationFolders(tree).map((folder) => ({
+    folder,
+    name: folder.replace(/^\d{14}_/, ''),
+    up: sqlLines(readScript(tree, folder)),
+    down: sqlLines(readScript(tree, folder, 'down.sql')),
+  }));
+}
+
+/** The stamp in the parked names of a remove-table migration (`…__removed__{stamp}`). */
+export function parkedStamp(tree: Tree, folder: string): string {
+  return /RENAME TO "[^"]*__removed__(\d{14})"/.exec(readScript(tree, folder))![1];
 }
 
 /** A script's SQL lines, a DO block kept whole as one entry (its body spans lines). */

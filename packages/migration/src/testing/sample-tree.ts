@@ -50,3 +50,23 @@ export function newMigrationFolders(tree: Tree, migrationsDir = SAMPLE_MIGRATION
     .filter((name) => /^\d{14}_/.test(name) && !name.endsWith('_baseline'))
     .sort();
 }
+
+/**
+ * Turns the sample tree's schema into a multi-file one (prisma/schema/, pointed at by a
+ * prisma.config.ts): the text from `from` up to `to` (or the end) goes into `file`, the rest into
+ * schema.prisma. Returns both paths and what schema.prisma holds, to prove a generator left it alone.
+ */
+export function splitSampleSchema(tree: Tree, file: string, from: string, to?: string): { main: string; part: string; mainContent: string } {
+  const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
+  const start = schema.indexOf(from);
+  const end = to === undefined ? schema.length : schema.indexOf(to);
+  if (start < 0 || end < start) throw new Error(`splitSampleSchema: "${from}"${to === undefined ? '' : ` … "${to}"`} is not in the sample schema.`);
+  const main = `${SAMPLE_ROOT}/prisma/schema/schema.prisma`;
+  const part = `${SAMPLE_ROOT}/prisma/schema/${file}`;
+  const mainContent = schema.slice(0, start) + schema.slice(end);
+  tree.delete(SAMPLE_SCHEMA);
+  tree.write(main, mainContent);
+  tree.write(part, schema.slice(start, end));
+  tree.write(`${SAMPLE_ROOT}/prisma.config.ts`, "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+  return { main, part, mainContent };
+}

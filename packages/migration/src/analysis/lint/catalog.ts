@@ -1,5 +1,7 @@
+import { BACKUP_SCHEMA } from '../../runtime/forge-schema';
 import type { ParsedStatement } from '../parse';
 import {
+  columnConstraints,
   columnType,
   droppedNames,
   notNullCheckColumn,
@@ -17,9 +19,6 @@ import {
  * - `this`: an earlier statement of the linted script itself.
  */
 export type Origin = 'earlier' | 'reversed' | 'this';
-
-/** The schema in which backups are kept (src/runtime/forge-schema.ts): invisible to Prisma's diff. */
-export const BACKUP_SCHEMA = '_forge_backup';
 
 export interface CatalogColumn {
   name: string;
@@ -193,7 +192,7 @@ export class Catalog {
   }
 
   private addColumn(table: CatalogTable, def: Node, origin: Origin): void {
-    const constraints: Node[] = (def.constraints ?? []).map((c: Node) => c.Constraint).filter(Boolean);
+    const constraints = columnConstraints(def);
     table.columns.set(def.colname, {
       name: def.colname,
       type: columnType(def.typeName),

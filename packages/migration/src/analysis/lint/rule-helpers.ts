@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog';
-import { tableKey, tableOf } from './sql-facts';
+import { columnConstraints, tableKey, tableOf } from './sql-facts';
 import type { LintContext, LintScript, LintStatement } from './types';
 
 /** A libpg-query JSON AST node. */
@@ -39,17 +39,6 @@ export function transactionLocksTableExclusively(script: LintScript, table: stri
   return script.statements.some(
     (s) => s.index !== except && s.effect.locks.some((l) => tableKey(l.table) === table && l.lock === 'ACCESS EXCLUSIVE'),
   );
-}
-
-/** The column definition's constraints (NOT NULL, DEFAULT, CHECK, REFERENCES…). */
-export function columnConstraints(def: Node | undefined): Node[] {
-  return (def?.constraints ?? []).map((c: Node) => c.Constraint).filter(Boolean);
-}
-
-/** serial types fill every existing row from a sequence. */
-export function isSerialType(def: Node | undefined): boolean {
-  const names: Node[] = def?.typeName?.names ?? [];
-  return names.length === 1 && /^(small|big)?serial[248]?$/i.test(names[0].String?.sval ?? '');
 }
 
 /** Every `ADD COLUMN` on a table that existed before the migration, with the column's constraints. */

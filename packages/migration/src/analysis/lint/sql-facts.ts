@@ -1,4 +1,6 @@
+import { walk } from '../ast';
 import { relationName } from '../effects';
+import { normalize } from '../table-names';
 
 /** Small readers over libpg-query's JSON AST that the catalog and the rules share. */
 
@@ -6,7 +8,7 @@ type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** The schema migrations run in by default: `public.T` and `T` are the same table. */
 export function tableKey(name: string | undefined): string | undefined {
-  return name?.startsWith('public.') ? name.slice('public.'.length) : name;
+  return name === undefined ? undefined : normalize(name);
 }
 
 export function tableOf(range: Node | undefined): string | undefined {
@@ -85,6 +87,11 @@ export function selectedColumns(select: Node | undefined): { table: string; colu
   return { table, columns };
 }
 
+/** The column definition's constraints (NOT NULL, DEFAULT, CHECK, REFERENCES…). */
+export function columnConstraints(def: Node | undefined): Node[] {
+  return (def?.constraints ?? []).map((c: Node) => c.Constraint).filter(Boolean);
+}
+
 /** `CHECK (c IS NOT NULL)` → `c`; what lets SET NOT NULL skip its scan once validated. */
 export function notNullCheckColumn(constraint: Node | undefined): string | undefined {
   const test = constraint?.contype === 'CONSTR_CHECK' ? constraint.raw_expr?.NullTest : undefined;
@@ -120,30 +127,4 @@ export function writtenIdentifiers(sql: string): string[] {
   return scanSync(sql)
     .tokens.filter((token) => token.tokenName === 'IDENT')
     .map((token) => (token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase()));
-}
-
-function walk(node: unknown, visit: (key: string, value: Node) => void): void {
-  if (Array.isArray(node)) {
-    for (const item of node) walk(item, visit);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node as Node)) {
-    if (value && typeof value === 'object' && !Array.isArray(value)) visit(key, value as Node);
-    walk(value, visit);
-  }
-}
-
-/** Functions whose value differs per row (a column default calling one rewrites the table). */
-const VOLATILE_FUNCTIONS = /^(random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current|statement_timestamp|uuidv7)$/i;
-
-/** The first volatile function an expression calls anywhere inside it, or undefined. */
-export function volatileFunction(expr: Node | undefined): string | undefined {
-  let found: string | undefined;
-  walk(expr, (key, value) => {
-    if (found || key !== 'FuncCall') return;
-    const name: string | undefined = (value.funcname ?? []).map((n: Node) => n.String?.sval).pop();
-    if (name && VOLATILE_FUNCTIONS.test(name)) found = name;
-  });
-  return found;
 }

@@ -28,7 +28,7 @@ export default async function migrateLintExecutor(options: MigrateLintExecutorSc
 }
 
 /** Errors always fail; warnings only beyond --maxWarnings. */
-export function passes(report: LintReport, maxWarnings: number | undefined): boolean {
+function passes(report: LintReport, maxWarnings: number | undefined): boolean {
   return report.errors === 0 && (maxWarnings === undefined || report.warnings <= maxWarnings);
 }
 

@@ -16,7 +16,7 @@ export default async function migratePruneExecutor(options: MigratePruneExecutor
         retentionMs,
         dryRun: options.dryRun,
         force: options.force,
-        lockTimeout: options.lockTimeout === undefined ? undefined : String(options.lockTimeout),
+        lockTimeout: target.lockTimeout,
       });
       if (options.format === 'json') console.log(JSON.stringify(pruneJson(result, retentionMs, !!options.dryRun), null, 2));
       else project.logger.info(renderPrune(result, retentionMs, !!options.dryRun));
@@ -25,7 +25,7 @@ export default async function migratePruneExecutor(options: MigratePruneExecutor
   }, [options.databaseUrl]);
 }
 
-export function renderPrune(result: PruneResult, retentionMs: number, dryRun: boolean): string {
+function renderPrune(result: PruneResult, retentionMs: number, dryRun: boolean): string {
   if (!result.decisions.length) return `No backup in ${BACKUP_SCHEMA}.`;
   const failed = new Map(result.outcomes.filter((o) => o.error).flatMap((o) => o.tables.map((t) => [t, o.error!] as const)));
   const verdict = (table: string, action: string) => (action === 'keep' ? 'keep' : dryRun ? 'would drop' : failed.has(table) ? 'FAILED' : 'dropped');

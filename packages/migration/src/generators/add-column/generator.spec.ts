@@ -1,15 +1,8 @@
 import type { Tree } from '@nx/devkit';
-import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
-import { sqlLines } from '../../testing/generated-sql';
+import { SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, splitSampleSchema } from '../../testing/sample-tree';
+import { newMigrations, readScript, sqlLines } from '../../testing/generated-sql';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { addColumnGenerator } from './generator';
-
-function migrationFiles(tree: Tree): { folder: string; up: string[]; down: string[] }[] {
-  return newMigrationFolders(tree).map((folder) => ({
-    folder,
-    up: sqlLines(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'utf-8')!),
-    down: sqlLines(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/down.sql`, 'utf-8')!),
-  }));
-}
 
 const DATA_MIGRATIONS = `${SAMPLE_ROOT}/src/migrations`;
 
@@ -28,11 +21,11 @@ describe('add-column generator', () => {
 
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/^\d{14}_add_column_user_preferences$/);
-    expect(sqlLines(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'utf-8')!)).toEqual([
+    expect(sqlLines(readScript(tree, folder))).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "User" ADD COLUMN     "preferences" JSONB;',
     ]);
-    expect(sqlLines(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/down.sql`, 'utf-8')!)).toEqual([
+    expect(sqlLines(readScript(tree, folder, 'down.sql'))).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "User" DROP COLUMN "preferences";',
     ]);
@@ -58,7 +51,7 @@ describe('add-column generator', () => {
     expect(schema).toMatch(/addedAt +DateTime +@default\(now\(\)\)/);
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/_product_extras$/);
-    const up = tree.read(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'utf-8')!;
+    const up = readScript(tree, folder);
     expect(up).toContain("SET LOCAL lock_timeout = '2s';");
     expect(up).toContain('ADD COLUMN     "bar_code" VARCHAR(255)');
     expect(up).toContain('ADD COLUMN     "stock" INTEGER NOT NULL DEFAULT 0');
@@ -76,28 +69,23 @@ describe('add-column generator', () => {
   });
 
   it('works on a schema split over several files', async () => {
-    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
-    const auditStart = schema.indexOf('/// Append-only');
-    tree.delete(SAMPLE_SCHEMA);
-    tree.write('packages/prisma/prisma/schema/schema.prisma', schema.slice(0, auditStart));
-    tree.write('packages/prisma/prisma/schema/audit.prisma', schema.slice(auditStart));
-    tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
-    const main = tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8');
+    const { main, part, mainContent } = splitSampleSchema(tree, 'audit.prisma', '/// Append-only');
 
     await addColumnGenerator(tree, { targetTable: 'AuditLog', name: 'ip', type: 'String', optional: true });
-    expect(tree.read('packages/prisma/prisma/schema/audit.prisma', 'utf-8')).toMatch(/ip +String\?/);
-    expect(tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8')).toBe(main);
+    expect(tree.read(part, 'utf-8')).toMatch(/ip +String\?/);
+    expect(tree.read(main, 'utf-8')).toBe(mainContent);
     const [folder] = newMigrationFolders(tree);
-    expect(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'utf-8')).toContain('ALTER TABLE "AuditLog" ADD COLUMN     "ip" TEXT;');
+    expect(readScript(tree, folder)).toContain('ALTER TABLE "AuditLog" ADD COLUMN     "ip" TEXT;');
   });
 
   describe('required columns without a database default', () => {
     it('--backfillValue: one metadata-only migration, existing rows read the value, then the default goes', async () => {
       await addColumnGenerator(tree, { targetTable: 'User', name: 'age', type: 'Int', backfillValue: '18' });
       expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/\n  age +Int\n/);
-      expect(migrationFiles(tree)).toEqual([
+      expect(newMigrations(tree)).toEqual([
         {
-          folder: expect.stringMatching(/_add_column_user_age$/),
+          folder: expect.stringMatching(/^\d{14}_add_column_user_age$/),
+          name: 'add_column_user_age',
           up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "User" ADD COLUMN     "age" INTEGER NOT NULL DEFAULT 18;', 'ALTER TABLE "User" ALTER COLUMN "age" DROP DEFAULT;'],
           down: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "User" DROP COLUMN "age";'],
         },
@@ -116,7 +104,7 @@ describe('add-column generator', () => {
           { name: 'tier', type: 'Plan', backfillValue: 'FREE', default: 'PRO' },
         ],
       });
-      const [{ up }] = migrationFiles(tree);
+      const [{ up }] = newMigrations(tree);
       expect(up[1]).toBe(
         `ALTER TABLE "Tenant" ADD COLUMN     "motto" TEXT NOT NULL DEFAULT 'it''s fine',\n`.trimEnd(),
       );
@@ -132,8 +120,8 @@ describe('add-column generator', () => {
     it('a volatile default: add nullable + SET DEFAULT, batched backfill, CHECK NOT VALID, then VALIDATE + SET NOT NULL + DROP CHECK', async () => {
       await addColumnGenerator(tree, { targetTable: 'User', name: 'publicId', type: 'String', dbType: 'Uuid', default: 'dbgenerated("gen_random_uuid()")' });
       expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/publicId +String +@default\(dbgenerated\("gen_random_uuid\(\)"\)\) @db\.Uuid/);
-      const [add, check, enforce] = migrationFiles(tree);
-      expect(migrationFiles(tree)).toHaveLength(3);
+      const [add, check, enforce] = newMigrations(tree);
+      expect(newMigrations(tree)).toHaveLength(3);
       expect(add.folder).toMatch(/_add_column_user_public_id$/);
       expect(add.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
@@ -165,7 +153,7 @@ describe('add-column generator', () => {
 
     it('--backfillSql: a fill trigger covers rows inserted meanwhile; it goes with the NOT NULL step and comes back with its reverse', async () => {
       await addColumnGenerator(tree, { targetTable: 'User', name: 'handle', type: 'String', backfillSql: 'lower("email")', migrationName: 'user handle' });
-      const [add, , enforce] = migrationFiles(tree);
+      const [add, , enforce] = newMigrations(tree);
       const fill = expect.stringMatching(/^CREATE OR REPLACE FUNCTION "_forge"\."User__handle__\d{14}__fill"\(\) RETURNS trigger/);
       expect(add.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
@@ -200,7 +188,7 @@ describe('add-column generator', () => {
 
     it('an optional column with a volatile default is filled without the NOT NULL steps', async () => {
       await addColumnGenerator(tree, { targetTable: 'Product', name: 'salt', type: 'Float', optional: true, default: 'dbgenerated("random()")' });
-      const files = migrationFiles(tree);
+      const files = newMigrations(tree);
       expect(files).toHaveLength(1);
       expect(files[0].up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
@@ -219,8 +207,8 @@ describe('add-column generator', () => {
           { name: 'code', type: 'String', default: 'cuid()', unique: true, backfillSql: 'md5("email")' },
         ]),
       });
-      const files = migrationFiles(tree);
-      expect(files.map((f) => f.folder.replace(/^\d{14}_/, ''))).toEqual([
+      const files = newMigrations(tree);
+      expect(files.map((f) => f.name)).toEqual([
         'add_column_user_nick_age_code',
         'add_column_user_nick_age_code_check',
         'add_column_user_nick_age_code_not_null',
@@ -244,11 +232,11 @@ describe('add-column generator', () => {
     });
 
     it('--dry-run style failures leave nothing: a refusal after the schema edit writes no file', async () => {
-      const before = snapshotTree(tree);
-      await expect(addColumnGenerator(tree, { targetTable: 'User', columns: [{ name: 'ok', type: 'Int', optional: true }, { name: 'bad', type: 'Int' }] })).rejects.toThrow(
+      await expectRefusedUntouched(
+        tree,
+        () => addColumnGenerator(tree, { targetTable: 'User', columns: [{ name: 'ok', type: 'Int', optional: true }, { name: 'bad', type: 'Int' }] }),
         /Column bad is required/,
       );
-      expect(snapshotTree(tree)).toEqual(before);
     });
   });
 
@@ -277,10 +265,6 @@ describe('add-column generator', () => {
       ['missing --type', { targetTable: 'User', name: 'x' }, /Missing --type/],
       ['bad lock timeout', { targetTable: 'User', name: 'x', type: 'Json', optional: true, lockTimeout: '5 seconds' }, /Invalid --lockTimeout/],
     ];
-    it.each(cases)('%s', async (_label, options, message) => {
-      const before = snapshotTree(tree);
-      await expect(addColumnGenerator(tree, options)).rejects.toThrow(message);
-      expect(snapshotTree(tree)).toEqual(before);
-    });
+    it.each(cases)('%s', (_label, options, message) => expectRefusedUntouched(tree, () => addColumnGenerator(tree, options), message));
   });
 });

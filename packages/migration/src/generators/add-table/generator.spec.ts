@@ -1,12 +1,12 @@
 import type { Tree } from '@nx/devkit';
-import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
-import { LOCK_TIMEOUT_LINE, modelBlock } from '../../testing/generated-sql';
+import { SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, splitSampleSchema } from '../../testing/sample-tree';
+import { LOCK_TIMEOUT_LINE, modelBlock, readScript, type ScriptFile } from '../../testing/generated-sql';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { addTableGenerator } from './generator';
 
 /** Statements of a migration file, one entry each (multi-line CREATE TABLE kept whole), comments left out. */
-function statements(tree: Tree, folder: string, file = 'migration.sql'): string[] {
-  return tree
-    .read(`${SAMPLE_MIGRATIONS}/${folder}/${file}`, 'utf-8')!
+function statements(tree: Tree, folder: string, file: ScriptFile = 'migration.sql'): string[] {
+  return readScript(tree, folder, file)
     .split(/;\n/)
     .map((s) => s.split('\n').filter((l) => !l.startsWith('--') && l.trim()).join('\n'))
     .filter(Boolean)
@@ -150,20 +150,14 @@ describe('add-table generator', () => {
   });
 
   it('works on a multi-file schema: the model goes next to the model it references', async () => {
-    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
-    const at = schema.indexOf('model Product {');
-    const end = schema.indexOf('/// An order;');
-    tree.delete(SAMPLE_SCHEMA);
-    tree.write('packages/prisma/prisma/schema/schema.prisma', schema.slice(0, at) + schema.slice(end));
-    tree.write('packages/prisma/prisma/schema/product.prisma', schema.slice(at, end));
-    tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    const { main, part, mainContent } = splitSampleSchema(tree, 'product.prisma', 'model Product {', '/// An order;');
     await addTableGenerator(tree, { name: 'Price', fields: '[{"name":"cents","type":"Int"}]', relations: '[{"field":"product","references":"Product"}]' });
-    const products = tree.read('packages/prisma/prisma/schema/product.prisma', 'utf-8')!;
+    const products = tree.read(part, 'utf-8')!;
     expect(products).toContain('model Price {');
     expect(products).toContain('  prices     Price[]\n');
-    expect(tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8')).toBe(schema.slice(0, at) + schema.slice(end));
+    expect(tree.read(main, 'utf-8')).toBe(mainContent);
     await addTableGenerator(tree, { name: 'Setting', fields: '[{"name":"key","type":"String"}]' });
-    expect(tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8')).toContain('model Setting {');
+    expect(tree.read(main, 'utf-8')).toContain('model Setting {');
   });
 
   describe('rejects bad input and leaves the tree untouched', () => {
@@ -189,10 +183,6 @@ describe('add-table generator', () => {
       ['fields not an array of fields', { name: 'Bill', fields: '{"name":"x","type":"Int"}' }, /--fields must be a JSON array like/],
       ['relations without references', { name: 'Bill', relations: '[{"field":"order"}]' }, /--relations must be a JSON array like/],
     ];
-    it.each(cases)('%s', async (_label, options, message) => {
-      const before = snapshotTree(tree);
-      await expect(addTableGenerator(tree, options)).rejects.toThrow(message);
-      expect(snapshotTree(tree)).toEqual(before);
-    });
+    it.each(cases)('%s', (_label, options, message) => expectRefusedUntouched(tree, () => addTableGenerator(tree, options), message));
   });
 });

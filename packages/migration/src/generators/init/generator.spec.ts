@@ -1,6 +1,6 @@
 import { readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { snapshotTree } from '../../testing/sample-tree';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { initGenerator } from './generator';
 
 describe('init generator', () => {
@@ -32,9 +32,5 @@ describe('init generator', () => {
   it.each([
     [{ directory: '../outside' }, /inside the workspace/],
     [{ name: 'bad name!' }, /Invalid project --name/],
-  ])('rejects %j without touching the tree', async (options, message) => {
-    const before = snapshotTree(tree);
-    await expect(initGenerator(tree, options)).rejects.toThrow(message);
-    expect(snapshotTree(tree)).toEqual(before);
-  });
+  ])('rejects %j without touching the tree', (options, message) => expectRefusedUntouched(tree, () => initGenerator(tree, options), message));
 });

@@ -1,5 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { createSampleTree, snapshotTree } from '../../testing/sample-tree';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { loadChangeGenerator, type ChangeType } from './change-types';
 import { migrationGenerator } from './generator';
 
@@ -52,9 +53,7 @@ describe('migration generator (the seed interface)', () => {
     ];
     it.each(cases)('%s', async (_label, options, message) => {
       const tree = createSampleTree();
-      const before = snapshotTree(tree);
-      await expect(migrationGenerator(tree, { migrationName: 'x', ...options } as never)).rejects.toThrow(message);
-      expect(snapshotTree(tree)).toEqual(before);
+      await expectRefusedUntouched(tree, () => migrationGenerator(tree, { migrationName: 'x', ...options } as never), message);
     });
   });
 });

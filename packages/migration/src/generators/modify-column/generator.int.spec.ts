@@ -3,7 +3,8 @@ import { migrateDown } from '../../runtime/migrate-down';
 import { query, useEmbeddedPostgres } from '../../testing/database';
 import { proveGeneratedMigrations } from '../../testing/round-trip';
 import { seedSampleData } from '../../testing/sample-data';
-import { SAMPLE_MIGRATIONS, createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
+import { readScript, sqlLines } from '../../testing/generated-sql';
+import { createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
 import { modifyColumnGenerator } from './generator';
 
 const pg = useEmbeddedPostgres();
@@ -139,10 +140,7 @@ describe('modify-column on a real PostgreSQL', () => {
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' });
     const folders = newMigrationFolders(tree);
     expect(folders).toHaveLength(1);
-    const statements = tree
-      .read(`${SAMPLE_MIGRATIONS}/${folders[0]}/migration.sql`, 'utf-8')!
-      .split('\n')
-      .filter((l) => l.trim() && !l.startsWith('--') && !l.startsWith('SET LOCAL'));
+    const statements = sqlLines(readScript(tree, folders[0])).filter((l) => !l.startsWith('SET LOCAL'));
     expect(statements).toEqual(['ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);']);
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u, { products: 500, orders: 10, auditLogs: 10 }) });
     expect(report.ok).toBe(true);

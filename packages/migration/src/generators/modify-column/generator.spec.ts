@@ -1,19 +1,11 @@
 import type { Tree } from '@nx/devkit';
-import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import { SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, splitSampleSchema } from '../../testing/sample-tree';
+import { newMigrations, readScript } from '../../testing/generated-sql';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { modifyColumnGenerator } from './generator';
 
 const DATA_MIGRATIONS = `${SAMPLE_ROOT}/src/migrations`;
 const STATUS_MAP = '{"pending":"PENDING","paid":"PAID","shipped":"SHIPPED","cancelled":"CANCELLED"}';
-
-/** Each new migration: folder name without its timestamp, SQL lines without comments. */
-function migrations(tree: Tree): { name: string; folder: string; up: string[]; down: string[]; upText: string; downText: string }[] {
-  const lines = (text: string) => text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('--'));
-  return newMigrationFolders(tree).map((folder) => {
-    const upText = tree.read(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'utf-8')!;
-    const downText = tree.read(`${SAMPLE_MIGRATIONS}/${folder}/down.sql`, 'utf-8')!;
-    return { name: folder.replace(/^\d{14}_/, ''), folder, up: lines(upText), down: lines(downText), upText, downText };
-  });
-}
 
 describe('modify-column generator', () => {
   let tree: Tree;
@@ -34,14 +26,14 @@ describe('modify-column generator', () => {
     });
 
     it('writes expand (+ data migration), the NOT NULL check, and the swap', () => {
-      const [expand, check, swap] = migrations(tree);
-      expect(migrations(tree).map((m) => m.name)).toEqual(['modify_column_order_status', 'modify_column_order_status_check', 'modify_column_order_status_swap']);
+      const [expand, check, swap] = newMigrations(tree);
+      expect(newMigrations(tree).map((m) => m.name)).toEqual(['modify_column_order_status', 'modify_column_order_status_check', 'modify_column_order_status_swap']);
       const stamp = expand.folder.slice(0, 14);
       const fn = (suffix: string) => `"_forge"."Order__status__${stamp}__${suffix}"`;
       const backup = `"_forge_backup"."Order__status__${stamp}"`;
 
       // The seed hint comes first, so migrate-validate generates convertible rows.
-      expect(expand.upText.split('\n')[0]).toBe(`-- @forge-seed "Order"."status" IN ('pending', 'paid', 'shipped', 'cancelled')`);
+      expect(readScript(tree, expand.folder).split('\n')[0]).toBe(`-- @forge-seed "Order"."status" IN ('pending', 'paid', 'shipped', 'cancelled')`);
       expect(expand.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
         `CREATE TYPE "OrderStatus" AS ENUM ('PENDING', 'PAID', 'SHIPPED', 'CANCELLED');`,
@@ -121,7 +113,7 @@ describe('modify-column generator', () => {
     });
 
     it('registers a data migration that refuses unconvertible values, backs up, converts in batches and validates', () => {
-      const [expand] = migrations(tree);
+      const [expand] = newMigrations(tree);
       const stamp = expand.folder.slice(0, 14);
       const data = tree.read(`${DATA_MIGRATIONS}/modify_column_order_status.ts`, 'utf-8')!;
       expect(data).toContain(`Migration: ${expand.folder}`);
@@ -139,7 +131,7 @@ describe('modify-column generator', () => {
   it('a binary-coercible widening is Prisma’s single ALTER COLUMN TYPE under lock_timeout', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)', lockTimeout: '2s' });
     expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/sku +String +@unique @db\.VarChar\(64\)/);
-    expect(migrations(tree).map(({ name, up, down }) => ({ name, up, down }))).toEqual([
+    expect(newMigrations(tree).map(({ name, up, down }) => ({ name, up, down }))).toEqual([
       {
         name: 'modify_column_product_sku',
         up: ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);'],
@@ -154,7 +146,7 @@ describe('modify-column generator', () => {
     const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
     tree.write(SAMPLE_SCHEMA, schema.replace('priceCents Int', 'priceCents Decimal @db.Decimal(10, 2)'));
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'priceCents', dbType: 'Decimal(12, 2)', migrationName: 'wider price' });
-    expect(migrations(tree).map((m) => m.up[1])).toEqual([
+    expect(newMigrations(tree).map((m) => m.up[1])).toEqual([
       'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE TEXT;',
       'ALTER TABLE "Product" ALTER COLUMN "priceCents" SET DATA TYPE DECIMAL(12,2);',
     ]);
@@ -162,13 +154,13 @@ describe('modify-column generator', () => {
 
   it('narrowing is refused without --confirmDataLoss; confirmed, it converts expand/contract and lists what does not fit', async () => {
     const options = { targetTable: 'Tenant', column: 'name', dbType: 'VarChar(16)' };
-    const before = snapshotTree(tree);
-    await expect(modifyColumnGenerator(tree, options)).rejects.toThrow(
+    await expectRefusedUntouched(
+      tree,
+      () => modifyColumnGenerator(tree, options),
       /This change removes data: Tenant\.name: VARCHAR\(16\) holds less than TEXT.*_forge_backup\.Tenant__name__\d{14}.*--confirmDataLoss/,
     );
-    expect(snapshotTree(tree)).toEqual(before);
     await modifyColumnGenerator(tree, { ...options, confirmDataLoss: true });
-    const [expand, , swap] = migrations(tree);
+    const [expand, , swap] = newMigrations(tree);
     expect(expand.up).toContain('  forge_value VARCHAR(16);');
     expect(expand.up).toContain('  forge_value := "name"::VARCHAR;');
     expect(expand.up).toContain('EXCEPTION WHEN others THEN');
@@ -178,16 +170,16 @@ describe('modify-column generator', () => {
 
   it('Int → String: expand/contract with PostgreSQL’s casts both ways', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'totalCents', type: 'String' });
-    const [expand] = migrations(tree);
+    const [expand] = newMigrations(tree);
     expect(expand.up).toContain('  forge_value := "totalCents"::TEXT;');
     expect(expand.up).toContain('  forge_value := "totalCents"::INTEGER;');
-    expect(expand.upText).not.toContain('@forge-seed');
+    expect(readScript(tree, expand.folder)).not.toContain('@forge-seed');
   });
 
   it('String → Int with --cast: the cast runs trapped (failures are listed, not errors in writes); text gets a convertible seed hint only without a cast', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', type: 'Int', cast: `nullif(trim("note"), '')::integer` });
-    const [expand, swap] = migrations(tree);
-    expect(migrations(tree)).toHaveLength(2);
+    const [expand, swap] = newMigrations(tree);
+    expect(newMigrations(tree)).toHaveLength(2);
     expect(expand.up).toContain(`  forge_value := (nullif(trim("note"), '')::integer);`);
     expect(expand.up).toContain('  forge_value := "note"::TEXT;');
     expect(swap.up.join('\n')).toContain(`WHERE "note" IS NOT NULL AND "note__forge_new" IS NULL;`);
@@ -195,7 +187,7 @@ describe('modify-column generator', () => {
 
     const other = createSampleTree();
     await modifyColumnGenerator(other, { targetTable: 'Order', column: 'note', type: 'Int' });
-    expect(migrations(other)[0].upText.split('\n')[0]).toBe(`-- @forge-seed "Order"."note" IN ('0', '1', '42')`);
+    expect(readScript(other, newMigrations(other)[0].folder).split('\n')[0]).toBe(`-- @forge-seed "Order"."note" IN ('0', '1', '42')`);
   });
 
   it('enum → String, and a map merging values (confirmed): the reverse map takes the first key', async () => {
@@ -205,27 +197,27 @@ describe('modify-column generator', () => {
     await expect(modifyColumnGenerator(tree, merge)).rejects.toThrow(/--map sends several values to one \(PRO, TEAM → paid\).*--confirmDataLoss/);
     await modifyColumnGenerator(tree, { ...merge, confirmDataLoss: true });
     expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/plan +String +@default\("free"\)/);
-    const [expand] = migrations(tree);
+    const [expand] = newMigrations(tree);
     expect(expand.up).toContain(
       `  forge_value := CASE WHEN "plan" = 'free'::TEXT THEN 'FREE'::"Plan" WHEN "plan" = 'paid'::TEXT THEN 'PRO'::"Plan" ELSE "plan"::text::"Plan" END;`,
     );
-    expect(expand.upText).toContain(`-- @forge-seed "Tenant"."plan" IN ('FREE', 'PRO', 'TEAM')`);
+    expect(readScript(tree, expand.folder)).toContain(`-- @forge-seed "Tenant"."plan" IN ('FREE', 'PRO', 'TEAM')`);
   });
 
   it('a new enum from --enumValues converts by name', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'User', column: 'role', type: 'Role', enumValues: 'member,admin' });
     expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/role +Role +@default\(member\)[\s\S]*enum Role \{\n  member\n  admin\n\}/);
-    const [expand] = migrations(tree);
+    const [expand] = newMigrations(tree);
     expect(expand.up).toContain(`CREATE TYPE "Role" AS ENUM ('member', 'admin');`);
     expect(expand.up).toContain('  forge_value := "role"::text::"Role";');
-    expect(expand.upText).toContain(`-- @forge-seed "User"."role" IN ('member', 'admin')`);
+    expect(readScript(tree, expand.folder)).toContain(`-- @forge-seed "User"."role" IN ('member', 'admin')`);
   });
 
   describe('nullability and defaults: catalog only, NOT NULL through a validated CHECK', () => {
     it('required → optional: DROP NOT NULL; its reverse is SET NOT NULL', async () => {
       await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', optional: true });
       expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/status +String\? +@default\("pending"\)/);
-      expect(migrations(tree).map(({ up, down }) => ({ up, down }))).toEqual([
+      expect(newMigrations(tree).map(({ up, down }) => ({ up, down }))).toEqual([
         {
           up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" DROP NOT NULL;'],
           down: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;'],
@@ -236,7 +228,7 @@ describe('modify-column generator', () => {
     it('--default and --dropDefault: SET / DROP DEFAULT', async () => {
       await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', default: 'new' });
       await modifyColumnGenerator(tree, { targetTable: 'Tenant', column: 'plan', dropDefault: true, migrationName: 'no plan default' });
-      expect(migrations(tree).map(({ up, down }) => [up[1], down[1]])).toEqual([
+      expect(newMigrations(tree).map(({ up, down }) => [up[1], down[1]])).toEqual([
         [`ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'new';`, `ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'pending';`],
         ['ALTER TABLE "Tenant" ALTER COLUMN "plan" DROP DEFAULT;', `ALTER TABLE "Tenant" ALTER COLUMN "plan" SET DEFAULT 'free';`],
       ]);
@@ -244,8 +236,8 @@ describe('modify-column generator', () => {
 
     it('optional → required without --backfillValue: a guard refuses (listing NULL rows) before the CHECK; then VALIDATE + SET NOT NULL + DROP CHECK', async () => {
       await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true });
-      const [check, enforce] = migrations(tree);
-      expect(migrations(tree).map((m) => m.name)).toEqual(['modify_column_order_note', 'modify_column_order_note_not_null']);
+      const [check, enforce] = newMigrations(tree);
+      expect(newMigrations(tree).map((m) => m.name)).toEqual(['modify_column_order_note', 'modify_column_order_note_not_null']);
       expect(check.up.join('\n')).toMatch(
         /DO \$forge\$[\s\S]*SELECT count\(\*\) INTO null_rows FROM "Order" WHERE "note" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.note: % row\(s\) are NULL \(id %\), so it cannot become required\. Nothing was changed\.'[\s\S]*--backfillValue[\s\S]*END \$forge\$;\nALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK \("note" IS NOT NULL\) NOT VALID;$/,
       );
@@ -266,7 +258,7 @@ describe('modify-column generator', () => {
     it('optional → required with --backfillValue: fill (recording the NULL rows), CHECK NOT VALID, then SET NOT NULL', async () => {
       await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true, backfillValue: 'none' });
       expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/\n  note +String\n/);
-      const [fill, check, enforce] = migrations(tree);
+      const [fill, check, enforce] = newMigrations(tree);
       const stamp = fill.folder.slice(0, 14);
       expect(fill.up).toContain(`CREATE TABLE "_forge_backup"."Order__note__${stamp}" AS SELECT "id", "note" FROM "Order" WITH NO DATA;`);
       expect(fill.up).toContain(`    SELECT ('none') INTO NEW."note" FROM (SELECT NEW.*) AS "Order";`);
@@ -287,17 +279,11 @@ describe('modify-column generator', () => {
   });
 
   it('works on a schema split over several files: the new enum goes next to its model', async () => {
-    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
-    const orderStart = schema.indexOf('/// An order;');
-    tree.delete(SAMPLE_SCHEMA);
-    tree.write('packages/prisma/prisma/schema/schema.prisma', schema.slice(0, orderStart));
-    tree.write('packages/prisma/prisma/schema/orders.prisma', schema.slice(orderStart));
-    tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
-    const main = tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8');
+    const { main, part, mainContent } = splitSampleSchema(tree, 'orders.prisma', '/// An order;');
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: STATUS_MAP });
-    expect(tree.read('packages/prisma/prisma/schema/orders.prisma', 'utf-8')).toMatch(/status +OrderStatus +@default\(PENDING\)[\s\S]*enum OrderStatus \{/);
-    expect(tree.read('packages/prisma/prisma/schema/schema.prisma', 'utf-8')).toBe(main);
-    expect(migrations(tree)).toHaveLength(3);
+    expect(tree.read(part, 'utf-8')).toMatch(/status +OrderStatus +@default\(PENDING\)[\s\S]*enum OrderStatus \{/);
+    expect(tree.read(main, 'utf-8')).toBe(mainContent);
+    expect(newMigrations(tree)).toHaveLength(3);
   });
 
   describe('rejects bad input and leaves the tree untouched', () => {
@@ -338,10 +324,6 @@ describe('modify-column generator', () => {
       ['native type that does not fit', { targetTable: 'Order', column: 'totalCents', dbType: 'VarChar(10)' }, /VarChar.*(not compatible|Int)/],
       ['bad lock timeout', { targetTable: 'Order', column: 'note', required: true, lockTimeout: 'soon' }, /Invalid --lockTimeout/],
     ];
-    it.each(cases)('%s', async (_label, options, message) => {
-      const before = snapshotTree(tree);
-      await expect(modifyColumnGenerator(tree, options)).rejects.toThrow(message);
-      expect(snapshotTree(tree)).toEqual(before);
-    });
+    it.each(cases)('%s', (_label, options, message) => expectRefusedUntouched(tree, () => modifyColumnGenerator(tree, options), message));
   });
 });

@@ -1,6 +1,7 @@
 import { migrateDown } from '../../runtime/migrate-down';
 import { query, useEmbeddedPostgres } from '../../testing/database';
 import { extendSampleBaseline } from '../../testing/extend-baseline';
+import { readScript } from '../../testing/generated-sql';
 import { proveGeneratedMigrations } from '../../testing/round-trip';
 import { seedSampleData } from '../../testing/sample-data';
 import { createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
@@ -11,8 +12,7 @@ const pg = useEmbeddedPostgres();
 /** The backup table the generator wrote, read from its first migration. */
 function backupTable(tree: ReturnType<typeof createSampleTree>): string {
   const [first] = newMigrationFolders(tree);
-  const sql = tree.read(`packages/prisma/prisma/migrations/${first}/migration.sql`, 'utf-8')!;
-  return /CREATE TABLE ("_forge_backup"\."[^"]+")/.exec(sql)![1];
+  return /CREATE TABLE ("_forge_backup"\."[^"]+")/.exec(readScript(tree, first))![1];
 }
 
 describe('remove-column on a real PostgreSQL', () => {

@@ -1,7 +1,8 @@
 import type { Tree } from '@nx/devkit';
 import { extendSampleBaseline } from '../../testing/extend-baseline';
-import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
-import { scriptStatements } from '../../testing/generated-sql';
+import { SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, splitSampleSchema } from '../../testing/sample-tree';
+import { readScript, scriptStatements } from '../../testing/generated-sql';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { removeColumnGenerator } from './generator';
 
 function read(tree: Tree, path: string): string {
@@ -10,7 +11,7 @@ function read(tree: Tree, path: string): string {
 
 /** The stamp in the backup table's name (the change's generation time, which is also its first folder's timestamp but across a second boundary). */
 function stampOf(tree: Tree, folder: string): string {
-  return /CREATE TABLE "_forge_backup"\."[^"]*__(\d{14})"/.exec(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`))![1];
+  return /CREATE TABLE "_forge_backup"\."[^"]*__(\d{14})"/.exec(readScript(tree, folder))![1];
 }
 
 describe('remove-column generator', () => {
@@ -33,7 +34,7 @@ describe('remove-column generator', () => {
     const stamp = stampOf(tree, backup);
     const table = `"_forge_backup"."User__name__${stamp}"`;
 
-    expect(read(tree, `${SAMPLE_MIGRATIONS}/${backup}/migration.sql`)).toContain("SET LOCAL lock_timeout = '5s';");
+    expect(readScript(tree, backup)).toContain("SET LOCAL lock_timeout = '5s';");
     expect(scriptStatements(tree, backup, 'migration.sql')).toEqual([
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       `CREATE TABLE ${table} AS SELECT "id", "name" FROM "User" WITH NO DATA`,
@@ -80,7 +81,7 @@ describe('remove-column generator', () => {
       'ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL, ALTER COLUMN "role" SET NOT NULL',
       'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
     ]);
-    const script = read(tree, `${SAMPLE_MIGRATIONS}/${removal}/down.sql`);
+    const script = readScript(tree, removal, 'down.sql');
     expect(script).toContain("SET LOCAL lock_timeout = '2s';");
     expect(read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_email_role_backup.ts`)).toContain('batchSize: 1000,');
   });
@@ -126,16 +127,10 @@ describe('remove-column generator', () => {
   });
 
   it('works on a schema split over several files', async () => {
-    const schema = read(tree, SAMPLE_SCHEMA);
-    const auditStart = schema.indexOf('/// Append-only');
-    tree.delete(SAMPLE_SCHEMA);
-    tree.write(`${SAMPLE_ROOT}/prisma/schema/schema.prisma`, schema.slice(0, auditStart));
-    tree.write(`${SAMPLE_ROOT}/prisma/schema/audit.prisma`, schema.slice(auditStart));
-    tree.write(`${SAMPLE_ROOT}/prisma.config.ts`, "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
-    const main = read(tree, `${SAMPLE_ROOT}/prisma/schema/schema.prisma`);
+    const { main, part, mainContent } = splitSampleSchema(tree, 'audit.prisma', '/// Append-only');
     await removeColumnGenerator(tree, { targetTable: 'AuditLog', column: 'payload', confirmDataLoss: true });
-    expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/audit.prisma`)).not.toContain('payload');
-    expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/schema.prisma`)).toBe(main);
+    expect(read(tree, part)).not.toContain('payload');
+    expect(read(tree, main)).toBe(mainContent);
     const [, removal] = newMigrationFolders(tree);
     expect(scriptStatements(tree, removal, 'down.sql')[0]).toBe('ALTER TABLE "AuditLog" ADD COLUMN "payload" JSONB');
   });
@@ -154,11 +149,7 @@ describe('remove-column generator', () => {
       ['bad lock timeout', { targetTable: 'User', column: 'name', confirmDataLoss: true, lockTimeout: '5 seconds' }, /Invalid --lockTimeout/],
       ['bad batch size', { targetTable: 'User', column: 'name', confirmDataLoss: true, batchSize: 0 }, /Invalid --batchSize/],
     ];
-    it.each(cases)('%s', async (_label, options, message) => {
-      const before = snapshotTree(tree);
-      await expect(removeColumnGenerator(tree, options)).rejects.toThrow(message);
-      expect(snapshotTree(tree)).toEqual(before);
-    });
+    it.each(cases)('%s', (_label, options, message) => expectRefusedUntouched(tree, () => removeColumnGenerator(tree, options), message));
 
     it('a part of a composite primary key, a column another relation references, a model without primary key', async () => {
       tree.write(
@@ -170,13 +161,13 @@ describe('remove-column generator', () => {
             '\nmodel Setting {\n  key   String  @unique\n  value String?\n}\n',
           ),
       );
-      const before = snapshotTree(tree);
-      await expect(removeColumnGenerator(tree, { targetTable: 'Badge', column: 'label', confirmDataLoss: true })).rejects.toThrow(/Badge\.label is part of the primary key \(@@id\)/);
-      await expect(removeColumnGenerator(tree, { targetTable: 'User', column: 'email', confirmDataLoss: true })).rejects.toThrow(
+      await expectRefusedUntouched(tree, () => removeColumnGenerator(tree, { targetTable: 'Badge', column: 'label', confirmDataLoss: true }), /Badge\.label is part of the primary key \(@@id\)/);
+      await expectRefusedUntouched(
+        tree,
+        () => removeColumnGenerator(tree, { targetTable: 'User', column: 'email', confirmDataLoss: true }),
         /User\.email is referenced by the relation Badge\.user \(references: \[email\]\).*remove-relation --targetTable Badge --field user/,
       );
-      await expect(removeColumnGenerator(tree, { targetTable: 'Setting', column: 'value', confirmDataLoss: true })).rejects.toThrow(/Model Setting has no primary key/);
-      expect(snapshotTree(tree)).toEqual(before);
+      await expectRefusedUntouched(tree, () => removeColumnGenerator(tree, { targetTable: 'Setting', column: 'value', confirmDataLoss: true }), /Model Setting has no primary key/);
     });
   });
 });

@@ -2,6 +2,7 @@ import { migrateDown } from '../../runtime/migrate-down';
 import { query, useEmbeddedPostgres } from '../../testing/database';
 import { withCoupon } from '../../testing/coupon-schema';
 import { extendSampleBaseline } from '../../testing/extend-baseline';
+import { parkedStamp } from '../../testing/generated-sql';
 import { proveGeneratedMigrations } from '../../testing/round-trip';
 import { seedSampleData } from '../../testing/sample-data';
 import { diffSchemasBothWays } from '../../engine/operations';
@@ -12,11 +13,6 @@ import { createSampleTree, newMigrationFolders, SAMPLE_MIGRATIONS, SAMPLE_SCHEMA
 import { removeTableGenerator } from './generator';
 
 const pg = useEmbeddedPostgres();
-
-/** The stamp in the parked names of a remove-table migration. */
-function stampOf(tree: ReturnType<typeof createSampleTree>, folder: string): string {
-  return /RENAME TO "[^"]*__removed__(\d{14})"/.exec(tree.read(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'utf-8')!)![1];
-}
 
 async function seedCoupons(url: string, { ordersWithCoupons = true } = {}): Promise<void> {
   await seedSampleData(url, { users: 100, orders: 3000, auditLogs: 100 });
@@ -53,7 +49,7 @@ describe('remove-table on a real PostgreSQL', () => {
     expect(report.ok).toBe(true);
 
     const [folder] = newMigrationFolders(tree);
-    const stamp = stampOf(tree, folder);
+    const stamp = parkedStamp(tree, folder);
     // Migrated: nothing of Coupon is left in public; everything is parked, rows included.
     expect(await query(url, `SELECT to_regclass('"Coupon"') AS coupon, to_regtype('"CouponKind"') AS kind, to_regclass('"_CouponToTag"') AS links`)).toEqual([
       { coupon: null, kind: null, links: null },
@@ -95,7 +91,7 @@ describe('remove-table on a real PostgreSQL', () => {
       url,
       `SELECT c.relname AS name, c.relkind::text AS kind FROM pg_class c WHERE c.relnamespace = '_forge_backup'::regnamespace ORDER BY 1`,
     );
-    const [first, second] = folders.filter((f) => f.endsWith('_remove_table_coupon')).map((f) => stampOf(tree, f));
+    const [first, second] = folders.filter((f) => f.endsWith('_remove_table_coupon')).map((f) => parkedStamp(tree, f));
     for (const stamp of [first, second]) {
       expect(parked).toEqual(
         expect.arrayContaining([

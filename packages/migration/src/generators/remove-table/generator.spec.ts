@@ -1,16 +1,12 @@
 import type { Tree } from '@nx/devkit';
 import { withCoupon } from '../../testing/coupon-schema';
-import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
-import { scriptStatements } from '../../testing/generated-sql';
+import { SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, splitSampleSchema } from '../../testing/sample-tree';
+import { parkedStamp, readScript, scriptStatements } from '../../testing/generated-sql';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { removeTableGenerator } from './generator';
 
 function read(tree: Tree, path: string): string {
   return tree.read(path, 'utf-8')!;
-}
-
-/** The stamp in the parked names (the change's generation time; its folder's timestamp but across a second boundary). */
-function stampOf(tree: Tree, folder: string): string {
-  return /RENAME TO "[^"]*__removed__(\d{14})"/.exec(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`))![1];
 }
 
 describe('remove-table generator', () => {
@@ -30,8 +26,8 @@ describe('remove-table generator', () => {
 
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/^\d{14}_remove_table_coupon$/);
-    const stamp = stampOf(tree, folder);
-    expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`)).toContain("SET LOCAL lock_timeout = '5s';");
+    const stamp = parkedStamp(tree, folder);
+    expect(readScript(tree, folder)).toContain("SET LOCAL lock_timeout = '5s';");
     expect(scriptStatements(tree, folder, 'migration.sql')).toEqual([
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       'ALTER TABLE "Order" DROP CONSTRAINT "Order_couponId_fkey"',
@@ -50,10 +46,10 @@ describe('remove-table generator', () => {
       `ALTER TYPE "CouponKind" RENAME TO "CouponKind__removed__${stamp}"`,
       `ALTER TYPE "CouponKind__removed__${stamp}" SET SCHEMA "_forge_backup"`,
     ]);
-    const up = read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`);
+    const up = readScript(tree, folder);
     // Foreign keys among moved tables (the join table's key to Coupon, Coupon's self-relation) move along untouched.
     expect(up).not.toMatch(/DROP TABLE|DROP TYPE|_CouponToTag_A_fkey|Coupon_parentId_fkey/);
-    expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/down.sql`)).not.toMatch(/_CouponToTag_A_fkey|Coupon_parentId_fkey/);
+    expect(readScript(tree, folder, 'down.sql')).not.toMatch(/_CouponToTag_A_fkey|Coupon_parentId_fkey/);
 
     const down = scriptStatements(tree, folder, 'down.sql');
     expect(down[0]).toBe(
@@ -100,8 +96,8 @@ describe('remove-table generator', () => {
     expect(schema).not.toMatch(/AuditLog|auditLogs|Append-only/);
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/_drop_audit$/);
-    const stamp = stampOf(tree, folder);
-    expect(read(tree, `${SAMPLE_MIGRATIONS}/${folder}/migration.sql`)).toContain("SET LOCAL lock_timeout = '3s';");
+    const stamp = parkedStamp(tree, folder);
+    expect(readScript(tree, folder)).toContain("SET LOCAL lock_timeout = '3s';");
     expect(scriptStatements(tree, folder, 'migration.sql')).toEqual([
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       'ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_tenantId_fkey"',
@@ -135,21 +131,16 @@ describe('remove-table generator', () => {
     const names = up.flatMap((s) => [...s.matchAll(/RENAME TO "([^"]+)"/g)].map((m) => m[1]));
     expect(names.length).toBeGreaterThan(4);
     for (const name of names) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(63);
-    expect(names[0]).toBe(`${long.slice(0, 63 - 25)}__removed__${stampOf(tree, folder)}`);
+    expect(names[0]).toBe(`${long.slice(0, 63 - 25)}__removed__${parkedStamp(tree, folder)}`);
     expect(new Set(names).size).toBe(names.length);
   });
 
   it('edits every file of a multi-file schema that refers to the model', async () => {
-    const full = withCoupon(read(tree, SAMPLE_SCHEMA));
-    const start = full.indexOf('enum CouponKind');
-    const end = full.indexOf('model Tag');
-    tree.delete(SAMPLE_SCHEMA);
-    tree.write(`${SAMPLE_ROOT}/prisma/schema/schema.prisma`, full.slice(0, start) + full.slice(end));
-    tree.write(`${SAMPLE_ROOT}/prisma/schema/coupon.prisma`, full.slice(start, end));
-    tree.write(`${SAMPLE_ROOT}/prisma.config.ts`, "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    tree.write(SAMPLE_SCHEMA, withCoupon(read(tree, SAMPLE_SCHEMA)));
+    const { main, part } = splitSampleSchema(tree, 'coupon.prisma', 'enum CouponKind', 'model Tag');
     await removeTableGenerator(tree, { targetTable: 'Coupon', confirmDataLoss: true });
-    expect(tree.exists(`${SAMPLE_ROOT}/prisma/schema/coupon.prisma`)).toBe(false);
-    expect(read(tree, `${SAMPLE_ROOT}/prisma/schema/schema.prisma`)).not.toContain('Coupon');
+    expect(tree.exists(part)).toBe(false);
+    expect(read(tree, main)).not.toContain('Coupon');
     expect(newMigrationFolders(tree)).toHaveLength(1);
   });
 
@@ -165,17 +156,15 @@ describe('remove-table generator', () => {
       ['bad lock timeout', { targetTable: 'AuditLog', confirmDataLoss: true, lockTimeout: 'soon' }, /Invalid --lockTimeout/],
       ['bad migration name', { targetTable: 'AuditLog', confirmDataLoss: true, migrationName: '---' }, /Invalid --migrationName/],
     ];
-    it.each(cases)('%s', async (_label, options, message) => {
-      const before = snapshotTree(tree);
-      await expect(removeTableGenerator(tree, options)).rejects.toThrow(message);
-      expect(snapshotTree(tree)).toEqual(before);
-    });
+    it.each(cases)('%s', (_label, options, message) => expectRefusedUntouched(tree, () => removeTableGenerator(tree, options), message));
 
     it('names the many-to-many links in the data-loss refusal', async () => {
       tree.write(SAMPLE_SCHEMA, withCoupon(read(tree, SAMPLE_SCHEMA)));
-      const before = snapshotTree(tree);
-      await expect(removeTableGenerator(tree, { targetTable: 'Coupon' })).rejects.toThrow(/every row of Coupon \(table "Coupon"\) and every link of its many-to-many relation with Tag/);
-      expect(snapshotTree(tree)).toEqual(before);
+      await expectRefusedUntouched(
+        tree,
+        () => removeTableGenerator(tree, { targetTable: 'Coupon' }),
+        /every row of Coupon \(table "Coupon"\) and every link of its many-to-many relation with Tag/,
+      );
     });
   });
 });

@@ -1,8 +1,8 @@
-import { diffSchemasBothWays } from '../../engine/operations';
 import { query, useEmbeddedPostgres } from '../../testing/database';
+import { extendSampleBaseline } from '../../testing/extend-baseline';
 import { proveGeneratedMigrations } from '../../testing/round-trip';
 import { seedSampleData } from '../../testing/sample-data';
-import { createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
+import { SAMPLE_MIGRATIONS, SAMPLE_SCHEMA, createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
 import { serialSequenceName } from '../../prisma-schema/rename-derived-names';
 import { renameGenerator } from './generator';
 
@@ -62,7 +62,7 @@ describe('rename on a real PostgreSQL', () => {
     expect(first.report).toMatchObject({ migrations: [], drift: '', ok: true });
 
     await renameGenerator(tree, { targetTable: 'User', field: 'displayName', to: 'fullName', map: 'full_name' });
-    expect(tree.read('packages/prisma/prisma/schema.prisma', 'utf-8')).toMatch(/\n  fullName +String\? +@map\("full_name"\)\n/);
+    expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/\n  fullName +String\? +@map\("full_name"\)\n/);
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u) });
     expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual([['pass', []]]);
     expect(report.ok).toBe(true);
@@ -73,9 +73,8 @@ describe('rename on a real PostgreSQL', () => {
     const tree = createSampleTree();
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
     const [folder] = newMigrationFolders(tree);
-    const dir = `packages/prisma/prisma/migrations/${folder}`;
-    tree.write(`${dir}/migration.sql`, 'ALTER TABLE "Product" RENAME TO "Item";\n');
-    tree.write(`${dir}/down.sql`, 'ALTER TABLE "Item" RENAME TO "Product";\n');
+    tree.write(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'ALTER TABLE "Product" RENAME TO "Item";\n');
+    tree.write(`${SAMPLE_MIGRATIONS}/${folder}/down.sql`, 'ALTER TABLE "Item" RENAME TO "Product";\n');
     const { report } = await proveGeneratedMigrations(tree, await pg.freshDatabase());
     expect(report.migrations.map((m) => m.verdict)).toEqual(['pass']);
     expect(report.ok).toBe(false);
@@ -102,17 +101,13 @@ describe('rename on a real PostgreSQL', () => {
 
   it('renames a model with a named implicit many-to-many relation: the join rows stay linked', async () => {
     const tree = createSampleTree();
-    const path = 'packages/prisma/prisma/schema.prisma';
-    const before = tree.read(path, 'utf-8')!;
-    const after =
-      before.replace('  items      OrderItem[]\n}', '  items      OrderItem[]\n  tags       Tag[]       @relation("ProductTags")\n}') +
-      '\nmodel Tag {\n  id       Int       @id @default(autoincrement())\n  products Product[] @relation("ProductTags")\n}\n';
     // The baseline gets the relation's tables, from Prisma's own SQL.
-    const naive = await diffSchemasBothWays([{ path, content: before }], [{ path, content: after }]);
-    const baseline = 'packages/prisma/prisma/migrations/20250101000000_baseline';
-    tree.write(path, after);
-    tree.write(`${baseline}/migration.sql`, `${tree.read(`${baseline}/migration.sql`, 'utf-8')}\n${naive.up}`);
-    tree.write(`${baseline}/down.sql`, `${naive.down}\n${tree.read(`${baseline}/down.sql`, 'utf-8')}`);
+    await extendSampleBaseline(
+      tree,
+      (schema) =>
+        schema.replace('  items      OrderItem[]\n}', '  items      OrderItem[]\n  tags       Tag[]       @relation("ProductTags")\n}') +
+        '\nmodel Tag {\n  id       Int       @id @default(autoincrement())\n  products Product[] @relation("ProductTags")\n}\n',
+    );
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
 
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {

@@ -1,19 +1,9 @@
-import { logger, type Tree } from '@nx/devkit';
-import { SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, snapshotTree } from '../../testing/sample-tree';
+import type { Tree } from '@nx/devkit';
+import { SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, splitSampleSchema } from '../../testing/sample-tree';
 import { modelBlock, scriptLines } from '../../testing/generated-sql';
+import { printedBy } from '../../testing/printed';
+import { expectRefusedUntouched } from '../../testing/refusal';
 import { renameGenerator } from './generator';
-
-/** Runs the generator and returns what it printed. */
-async function printed(run: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(logger, 'info').mockImplementation((m: unknown) => void lines.push(String(m)));
-  try {
-    await run();
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('\n');
-}
 
 describe('rename generator', () => {
   let tree: Tree;
@@ -39,7 +29,7 @@ describe('rename generator', () => {
   });
 
   it('renames a model with its primary key, unique index and sequence; relation fields follow', async () => {
-    const output = await printed(() => renameGenerator(tree, { targetTable: 'Product', to: 'Item' }));
+    const { printed: output } = await printedBy(() => renameGenerator(tree, { targetTable: 'Product', to: 'Item' }));
     expect(output).toContain('model Product → Item\nBEFORE\n  model Product {');
     expect(output).toContain('AFTER\n  model Item {');
     expect(output).toContain('Relation fields now typed Item: OrderItem.product.');
@@ -95,7 +85,7 @@ describe('rename generator', () => {
   });
 
   it('renames a referenced key column: references in other models follow, the sequence too', async () => {
-    const output = await printed(() => renameGenerator(tree, { targetTable: 'Product', field: 'id', to: 'productId' }));
+    const { printed: output } = await printedBy(() => renameGenerator(tree, { targetTable: 'Product', field: 'id', to: 'productId' }));
     expect(output).toContain('Relations now reference Product.productId: OrderItem.product.');
     expect(modelBlock(tree, 'OrderItem')).toMatch(/product +Product +@relation\(fields: \[productId\], references: \[productId\]\)/);
     const [folder] = newMigrationFolders(tree);
@@ -107,7 +97,7 @@ describe('rename generator', () => {
   });
 
   it('--mapOnly renames in Prisma only: @map keeps the column, no migration folder', async () => {
-    const output = await printed(() => renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true }));
+    const { printed: output } = await printedBy(() => renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true }));
     expect(modelBlock(tree, 'User')).toMatch(/\n  displayName String\? +@map\("name"\)\n/);
     expect(newMigrationFolders(tree)).toEqual([]);
     expect(output).toContain('No migration folder: the database does not change. User.name → User.displayName is renamed in Prisma only.');
@@ -193,23 +183,17 @@ describe('rename generator', () => {
 
   it('shortens derived names over 63 bytes exactly as Prisma does, and says so', async () => {
     const long = 'L' + 'x'.repeat(49);
-    const output = await printed(() => renameGenerator(tree, { targetTable: 'OrderItem', to: long }));
+    const { printed: output } = await printedBy(() => renameGenerator(tree, { targetTable: 'OrderItem', to: long }));
     const [folder] = newMigrationFolders(tree);
     expect(scriptLines(tree, folder, 'migration.sql')).toContain(`ALTER TABLE "${long}" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "${long}_product_fkey";`);
     expect(output).toContain(`Shortened to PostgreSQL's 63 bytes, exactly as Prisma name them, so Prisma sees no drift: OrderItem_productId_fkey → ${long}_product_fkey`);
   });
 
   it('works on a multi-file schema: the model and the relations to it are edited where they are', async () => {
-    const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
-    const at = schema.indexOf('model Product {');
-    const end = schema.indexOf('/// An order;');
-    tree.delete(SAMPLE_SCHEMA);
-    tree.write('packages/prisma/prisma/schema/schema.prisma', schema.slice(0, at) + schema.slice(end));
-    tree.write('packages/prisma/prisma/schema/product.prisma', schema.slice(at, end));
-    tree.write('packages/prisma/prisma.config.ts', "export default { schema: 'prisma/schema', migrations: { path: 'prisma/migrations' } };\n");
+    const { main, part } = splitSampleSchema(tree, 'product.prisma', 'model Product {', '/// An order;');
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
-    expect(modelBlock(tree, 'Item', 'packages/prisma/prisma/schema/product.prisma')).toMatch(/^model Item \{/);
-    expect(modelBlock(tree, 'OrderItem', 'packages/prisma/prisma/schema/schema.prisma')).toMatch(/product +Item +@relation/);
+    expect(modelBlock(tree, 'Item', part)).toMatch(/^model Item \{/);
+    expect(modelBlock(tree, 'OrderItem', main)).toMatch(/product +Item +@relation/);
     expect(newMigrationFolders(tree)).toHaveLength(1);
   });
 
@@ -226,12 +210,12 @@ describe('rename generator', () => {
 
     it('refuses a relation named after the models', async () => {
       withTags();
-      const before = snapshotTree(tree);
-      await expect(renameGenerator(tree, { targetTable: 'Product', to: 'Item' })).rejects.toThrow(
+      await expectRefusedUntouched(
+        tree,
+        () => renameGenerator(tree, { targetTable: 'Product', to: 'Item' }),
         /implicit many-to-many relation with Tag \(field tags\), whose join table "_ProductToTag".*@relation\("ProductToTag"\)/,
       );
-      await expect(renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true })).rejects.toThrow(/"_ProductToTag"/);
-      expect(snapshotTree(tree)).toEqual(before);
+      await expectRefusedUntouched(tree, () => renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true }), /"_ProductToTag"/);
     });
 
     it('renames when the relation is named and the A/B order stays', async () => {
@@ -244,9 +228,7 @@ describe('rename generator', () => {
 
     it('refuses when the A/B order would flip', async () => {
       withTags('ProductToTag');
-      const before = snapshotTree(tree);
-      await expect(renameGenerator(tree, { targetTable: 'Product', to: 'Zebra' })).rejects.toThrow(/alphabetical order against Tag.*"_ProductToTag"/);
-      expect(snapshotTree(tree)).toEqual(before);
+      await expectRefusedUntouched(tree, () => renameGenerator(tree, { targetTable: 'Product', to: 'Zebra' }), /alphabetical order against Tag.*"_ProductToTag"/);
     });
   });
 
@@ -271,26 +253,20 @@ describe('rename generator', () => {
       ['derived names colliding', { targetTable: 'OrderItem', to: 'L' + 'x'.repeat(57) }, /foreign key OrderItem_orderId_fkey and the foreign key OrderItem_productId_fkey would both be named Lx+_fkey/],
       ['bad lock timeout', { targetTable: 'User', field: 'name', to: 'displayName', lockTimeout: 'soon' }, /Invalid --lockTimeout "soon"/],
     ];
-    it.each(cases)('%s', async (_label, options, message) => {
-      const before = snapshotTree(tree);
-      await expect(renameGenerator(tree, options)).rejects.toThrow(message);
-      expect(snapshotTree(tree)).toEqual(before);
-    });
+    it.each(cases)('%s', (_label, options, message) => expectRefusedUntouched(tree, () => renameGenerator(tree, options), message));
 
     it('a mapped field without --map or --mapOnly', async () => {
       await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', mapOnly: true });
-      const before = snapshotTree(tree);
-      await expect(renameGenerator(tree, { targetTable: 'User', field: 'displayName', to: 'label' })).rejects.toThrow(
+      await expectRefusedUntouched(
+        tree,
+        () => renameGenerator(tree, { targetTable: 'User', field: 'displayName', to: 'label' }),
         /User\.displayName is mapped to the column "name" \(@map\)\. Say what the database name becomes: --map <new name> renames it, --mapOnly keeps "name"/,
       );
-      expect(snapshotTree(tree)).toEqual(before);
     });
 
     it('a mapped model without --map or --mapOnly', async () => {
       await renameGenerator(tree, { targetTable: 'Product', to: 'Item', mapOnly: true });
-      const before = snapshotTree(tree);
-      await expect(renameGenerator(tree, { targetTable: 'Item', to: 'Article' })).rejects.toThrow(/Model Item is mapped to the table "Product" \(@@map\)/);
-      expect(snapshotTree(tree)).toEqual(before);
+      await expectRefusedUntouched(tree, () => renameGenerator(tree, { targetTable: 'Item', to: 'Article' }), /Model Item is mapped to the table "Product" \(@@map\)/);
     });
   });
 });

@@ -5,6 +5,7 @@ import { columnName, tableName } from '../constraint-names';
 import type { PrismaSchemaDocument } from '../document';
 import type { Datamodel, DatamodelField, DatamodelModel } from '../prisma-fmt';
 import { blockAttributesUsing, describeBlockAttribute, removeFieldWithDocs } from '../schema-removal';
+import { primaryKeyFields } from './foreign-key';
 
 export interface RemovedColumn {
   field: string;
@@ -54,11 +55,6 @@ export function removeColumns(document: PrismaSchemaDocument, datamodel: Datamod
     columns: removed,
     removedIndexes: indexes.map(describeBlockAttribute),
   };
-}
-
-function primaryKeyFields(model: DatamodelModel): string[] {
-  if (model.primaryKey?.fields.length) return model.primaryKey.fields;
-  return model.fields.filter((f) => f.isId).map((f) => f.name);
 }
 
 function checkRemovable(datamodel: Datamodel, model: DatamodelModel, name: string, key: string[]): RemovedColumn {

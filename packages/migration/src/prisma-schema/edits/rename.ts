@@ -8,6 +8,7 @@ import { modelIndexes } from '../model-indexes';
 import { assertDatabaseName, assertPrismaName } from '../names';
 import type { Datamodel, DatamodelField, DatamodelModel } from '../prisma-fmt';
 import { derivedRenames, type DerivedRename } from '../rename-derived-names';
+import { lowerFirst } from './relation-naming';
 
 export interface RenameSpec {
   model: string;
@@ -307,8 +308,4 @@ function forEachModel<T>(document: PrismaSchemaDocument, find: (model: Model) =>
     all.push(...found);
   }
   return all;
-}
-
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
 }

@@ -1,9 +1,9 @@
-import type { MigrationsDirectory } from '../../engine/migrations';
+import type { MigrationFolder, MigrationsDirectory } from '../../engine/migrations';
 import { quoteIdent } from '../../sql/identifiers';
 import { withDeployLock } from '../deploy-lock';
 import { BACKUP_SCHEMA, FORGE_SCHEMA } from '../forge-schema';
 import type { RuntimeLogger } from '../logger';
-import { activeRecords, isApplied, readMigrationRecords } from '../migration-records';
+import { appliedRecords, readMigrationRecords } from '../migration-records';
 import { withClient, type Queryable } from '../pg-client';
 import { listBackups, type MigrationScript } from './registry';
 import { dropGroups, planPrune, type AppliedMigration, type PruneDecision } from './retention';
@@ -34,19 +34,22 @@ export interface PruneResult {
   outcomes: PruneOutcome[];
 }
 
-/** Applied migrations with their scripts, as the registry and the retention rule need them. */
-export async function appliedMigrations(db: Queryable, directory: MigrationsDirectory): Promise<{ applied: AppliedMigration[]; scripts: MigrationScript[] }> {
-  const records = [...activeRecords(await readMigrationRecords(db)).values()].filter(isApplied);
-  const folders = new Map(directory.migrations.map((m) => [m.name, m]));
-  const applied = records.map((r) => ({ name: r.name, appliedAt: r.finishedAt!, downSql: folders.get(r.name)?.downSql ?? null }));
-  const scripts = records.filter((r) => folders.has(r.name)).map((r) => ({ name: r.name, sql: folders.get(r.name)!.sql }));
-  return { applied, scripts };
+/** Applied migrations (with their folder, null when not on disk) as the registry and the retention rule need them. */
+export function appliedScripts(
+  applied: { name: string; appliedAt: Date; folder: Pick<MigrationFolder, 'sql' | 'downSql'> | null }[],
+): { applied: AppliedMigration[]; scripts: MigrationScript[] } {
+  return {
+    applied: applied.map((m) => ({ name: m.name, appliedAt: m.appliedAt, downSql: m.folder?.downSql ?? null })),
+    scripts: applied.flatMap((m) => (m.folder ? [{ name: m.name, sql: m.folder.sql }] : [])),
+  };
 }
 
 /** The plan alone: every backup with keep/drop and why. Registers unseen backups (first seen now). */
-export async function planBackupPrune(db: Queryable, directory: MigrationsDirectory, options: PruneOptions): Promise<PruneDecision[]> {
+async function planBackupPrune(db: Queryable, directory: MigrationsDirectory, options: PruneOptions): Promise<PruneDecision[]> {
   const now = options.now ?? new Date();
-  const { applied, scripts } = await appliedMigrations(db, directory);
+  const folders = new Map(directory.migrations.map((m) => [m.name, m]));
+  const records = appliedRecords(await readMigrationRecords(db));
+  const { applied, scripts } = appliedScripts(records.map((r) => ({ name: r.name, appliedAt: r.finishedAt!, folder: folders.get(r.name) ?? null })));
   const backups = await listBackups(db, { applied: scripts, now });
   return planPrune(backups, applied, { retentionMs: options.retentionMs, now, force: options.force });
 }

@@ -46,7 +46,7 @@ const BACKUP_TABLES = `SELECT c.relname AS name FROM pg_class c WHERE c.relnames
  * names (a table parked again after a rollback keeps its name; its clock starts again), is
  * registered to it, now. Returns the tables registered.
  */
-export async function registerBackupsOf(db: Queryable, migration: MigrationScript): Promise<string[]> {
+async function registerBackupsOf(db: Queryable, migration: MigrationScript): Promise<string[]> {
   if (!(await backupSchemaExists(db))) return [];
   await ensureForgeSchema(db);
   await forgetVanished(db);
@@ -82,10 +82,11 @@ export async function registerBackupsAfterMigration(url: string, migration: Migr
 /**
  * Brings the registry in line with `_forge_backup`: rows of tables that are gone (a rollback moved
  * or dropped them) are forgotten; tables nobody registered are registered now, "first seen", to
- * the newest of `applied` whose script names them when there is one.
+ * the newest of `applied` whose script names them when there is one. False when there is no
+ * registry (and no backup schema, so none is needed).
  */
-export async function syncBackupRegistry(db: Queryable, applied: MigrationScript[] = []): Promise<void> {
-  if (!(await backupSchemaExists(db)) && !(await registryExists(db))) return;
+async function syncBackupRegistry(db: Queryable, applied: MigrationScript[] = []): Promise<boolean> {
+  if (!(await backupSchemaExists(db)) && !(await registryExists(db))) return false;
   await ensureForgeSchema(db);
   await forgetVanished(db);
   const { rows } = await db.query<{ name: string }>(`${BACKUP_TABLES} AND NOT EXISTS (SELECT 1 FROM ${REGISTRY} r WHERE r.table_name = c.relname)`);
@@ -93,12 +94,12 @@ export async function syncBackupRegistry(db: Queryable, applied: MigrationScript
     const migration = [...applied].reverse().find((m) => mentionsName(m.sql, name))?.name ?? null;
     await db.query(`INSERT INTO ${REGISTRY} (table_name, migration_name, created_at, source) VALUES ($1, $2, now(), 'first seen') ON CONFLICT DO NOTHING`, [name, migration]);
   }
+  return true;
 }
 
 /** Every backup table, registered first (see syncBackupRegistry), oldest first. */
 export async function listBackups(db: Queryable, options: { applied?: MigrationScript[]; now?: Date } = {}): Promise<BackupInfo[]> {
-  await syncBackupRegistry(db, options.applied);
-  if (!(await registryExists(db))) return [];
+  if (!(await syncBackupRegistry(db, options.applied))) return [];
   const now = options.now ?? new Date();
   const { rows } = await db.query<{
     table_name: string;

@@ -7,7 +7,7 @@ import { defineItem, type ChecklistItem, type ChecklistState } from './types';
 export const committedItem = defineItem('committed', 'Schema changes reviewed (committed)', 'before', true);
 
 /** The files a schema change consists of: the schema, the SQL migrations, the data migrations, prisma.config.ts. */
-export function schemaChangePaths(layout: PrismaProjectLayout, workspaceRoot: string): string[] {
+function schemaChangePaths(layout: PrismaProjectLayout, workspaceRoot: string): string[] {
   const schemaDir = layout.schemaPath.endsWith('.prisma') ? posix.dirname(layout.schemaPath) : layout.schemaPath;
   const paths = [schemaDir, layout.migrationsDir, layout.dataMigrationsDir, layout.configFile].filter((p): p is string => !!p);
   return [...new Set(paths)].filter((p) => existsSync(join(workspaceRoot, p)));

@@ -16,10 +16,10 @@ export const maintenanceWindowItem = defineItem('maintenance-window', 'Maintenan
  */
 export async function checkMaintenanceWindow(state: ChecklistState): Promise<ChecklistItem> {
   if (!state.pending.length) return maintenanceWindowItem.result('skip', 'no migration pending on the target database');
-  const stats = await withClient(state.input.url, async (db) => readTableStats(db, await touchedTables(db, state.pending)));
-  const largest = [...stats.values()].sort((a, b) => b.rows - a.rows)[0];
-  const impact = impactOf(largest?.rows ?? 0);
-  const sizes = [...stats.values()].sort((a, b) => b.rows - a.rows).map(describeTable).join(', ') || 'only new tables';
+  const stats = await withClient(state.input.url, async (db) => readTableStats(db, await lockedTables(db, state.pending)));
+  const largestFirst = [...stats.values()].sort((a, b) => b.rows - a.rows);
+  const impact = impactOf(largestFirst[0]?.rows ?? 0);
+  const sizes = largestFirst.map(describeTable).join(', ') || 'only new tables';
   const row = `impact row ${impact.rows} rows → ${impact.approach}, expected lock ${impact.expectedLock}`;
   const summary = `tables touched: ${sizes}; ${row}`;
   if (!impact.needsWindow) return maintenanceWindowItem.result('pass', `not needed: ${summary}`);
@@ -32,7 +32,7 @@ export async function checkMaintenanceWindow(state: ChecklistState): Promise<Che
  * Tables of the current schema the pending migrations lock; an index's table is looked up, since
  * DROP INDEX does not name it. The tool's own schemas do not count (users never query them).
  */
-export async function touchedTables(db: Queryable, migrations: MigrationFolder[]): Promise<string[]> {
+async function lockedTables(db: Queryable, migrations: MigrationFolder[]): Promise<string[]> {
   const tables = new Set<string>();
   for (const migration of migrations) {
     for (const statement of await parseMigration(migration.sql)) {

@@ -1,6 +1,6 @@
 import { backupsNamedIn } from '../backups/backup-references';
 import { formatDuration } from '../backups/duration';
-import { appliedMigrations } from '../backups/prune';
+import { appliedScripts } from '../backups/prune';
 import { existingBackupObjects, listBackups } from '../backups/registry';
 import { planPrune } from '../backups/retention';
 import { BACKUP_SCHEMA } from '../forge-schema';
@@ -20,8 +20,8 @@ export async function checkRollbackReady(state: ChecklistState): Promise<Checkli
   const retentionMs = state.input.retentionMs ?? DEFAULT_RETENTION_MS;
   const lines: string[] = [];
   let ok = true;
+  const { applied, scripts } = appliedScripts(state.applied);
   await withClient(state.input.url, async (db) => {
-    const { applied, scripts } = await appliedMigrations(db, state.input.directory);
     const backups = await listBackups(db, { applied: scripts, now: state.now });
     for (const migration of state.recent) {
       if (!migration.folder?.downSql) {

@@ -1,4 +1,4 @@
-import { activeRecords, isApplied, readMigrationRecords } from '../migration-records';
+import { appliedRecords, readMigrationRecords } from '../migration-records';
 import { withClient } from '../pg-client';
 import { backupItem, checkBackup } from './backup';
 import { checkCommitted, committedItem } from './committed';
@@ -74,14 +74,11 @@ export async function runChecklist(input: ChecklistInput): Promise<ChecklistRepo
 
 async function readState(input: ChecklistInput): Promise<ChecklistState> {
   const now = input.now ?? new Date();
-  const records = activeRecords(await withClient(input.url, readMigrationRecords));
+  const records = appliedRecords(await withClient(input.url, readMigrationRecords));
+  const appliedNames = new Set(records.map((r) => r.name));
   const folders = new Map(input.directory.migrations.map((m) => [m.name, m]));
-  const pending = input.directory.migrations.filter((m) => {
-    const record = records.get(m.name);
-    return !record || !isApplied(record);
-  });
-  const applied = [...records.values()]
-    .filter(isApplied)
+  const pending = input.directory.migrations.filter((m) => !appliedNames.has(m.name));
+  const applied = records
     .map((r) => ({ name: r.name, appliedAt: r.finishedAt!, folder: folders.get(r.name) ?? null }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const recent = applied.filter((m) => now.getTime() - m.appliedAt.getTime() < ROLLBACK_READY_MS);

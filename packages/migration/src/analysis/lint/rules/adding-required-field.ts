@@ -1,4 +1,5 @@
-import { columnsAddedToExistingTables, isSerialType, q } from '../rule-helpers';
+import { isSerialType } from '../../ast';
+import { columnsAddedToExistingTables, q } from '../rule-helpers';
 import type { LintRule, RuleFinding } from '../types';
 
 /** `ADD COLUMN … NOT NULL` without a default fails on a table that has rows (each would be NULL). */

@@ -1,4 +1,4 @@
-import { BACKUP_SCHEMA } from '../catalog';
+import { BACKUP_SCHEMA } from '../../../runtime/forge-schema';
 import { alterTableCommands, q } from '../rule-helpers';
 import type { LintRule, RuleFinding } from '../types';
 

@@ -1,9 +1,8 @@
+import { truncateBytes } from '../../../recipes/backup-names';
+import { MAX_IDENTIFIER_BYTES } from '../../../sql/identifiers';
 import { q } from '../rule-helpers';
 import { writtenIdentifiers } from '../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
-
-/** PostgreSQL keeps 63 bytes of an identifier (NAMEDATALEN - 1) and silently drops the rest. */
-export const MAX_IDENTIFIER_BYTES = 63;
 
 /**
  * A longer name is truncated without an error: the object gets another name than the one written
@@ -19,7 +18,7 @@ export const identifierTooLong: LintRule = {
     for (const statement of context.script.statements) {
       const long = [...new Set(writtenIdentifiers(statement.statement.text))].filter((name) => Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES);
       for (const name of long) {
-        const kept = Buffer.from(name).subarray(0, MAX_IDENTIFIER_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+        const kept = truncateBytes(name, MAX_IDENTIFIER_BYTES);
         findings.push({
           statement,
           message: `${q(name)} is ${Buffer.byteLength(name)} bytes: PostgreSQL silently truncates it to ${q(kept)}, so the object does not get the name written here.`,

@@ -1,5 +1,5 @@
-import { columnsAddedToExistingTables, isSerialType, q } from '../rule-helpers';
-import { volatileFunction } from '../sql-facts';
+import { isSerialType, volatileFunction } from '../../ast';
+import { columnsAddedToExistingTables, q } from '../rule-helpers';
 import type { LintRule, RuleFinding } from '../types';
 
 /**
