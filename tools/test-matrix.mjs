@@ -62,7 +62,9 @@ function runMajor(major) {
   const specs = [...new Set(Object.values(COLUMNS).flat())];
   const report = join(OUT, `pg${major}.json`);
   const log = join(OUT, `pg${major}.log`);
-  const args = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(ROOT, 'node_modules/jest/bin/jest.js'), '--json', `--outputFile=${report}`, ...specs];
+  // A generous per-test timeout: the matrix is about versions, not speed, and runs on busy machines.
+  const jest = [join(ROOT, 'node_modules/jest/bin/jest.js'), '--json', `--outputFile=${report}`, '--testTimeout=600000', ...specs];
+  const args = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', ...jest];
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: PACKAGE, env: { ...process.env, FORGE_PG_VERSION: String(major) }, stdio: ['ignore', 'pipe', 'pipe'] });

