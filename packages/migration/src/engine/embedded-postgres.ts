@@ -74,8 +74,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 }
 
 /** Runs `fn` with a throwaway PostgreSQL that is stopped and removed afterwards, also on failure. */
-export async function withEmbeddedPostgres<T>(fn: (db: EmbeddedDatabase) => Promise<T>, options: Pick<EmbeddedPostgresOptions, 'pgVersion' | 'onNotice'> = {}): Promise<T> {
-  const db = await startEmbeddedPostgres(options);
+export async function withEmbeddedPostgres<T>(fn: (db: EmbeddedDatabase) => Promise<T>): Promise<T> {
+  const db = await startEmbeddedPostgres();
   try {
     return await fn(db);
   } finally {

@@ -12,8 +12,9 @@ describe('the version feature table', () => {
   });
 
   it('lists what tells two majors apart, in either order', () => {
-    expect(featuresBetween(15, 18).map((f) => f.id)).toEqual(['not-null-not-valid', 'uuidv7']);
-    expect(featuresBetween(18, 16).map((f) => f.id)).toEqual(['not-null-not-valid', 'uuidv7']);
+    const new18 = ['not-null-not-valid', 'named-not-null-constraints', 'uuidv7'];
+    expect(featuresBetween(15, 18).map((f) => f.id)).toEqual(new18);
+    expect(featuresBetween(18, 16).map((f) => f.id)).toEqual(new18);
     expect(featuresBetween(14, 17)).toEqual([]);
     expect(featuresBetween(18, 18)).toEqual([]);
   });

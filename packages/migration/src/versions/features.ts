@@ -45,6 +45,21 @@ export const VERSION_FEATURES: readonly VersionFeature[] = [
     },
   },
   {
+    // Found by `npm run test:matrix`: on 18 the rename round trip leaves "Product_sku_not_null" on table "Item".
+    id: 'named-not-null-constraints',
+    since: 18,
+    name: 'NOT NULL constraints in pg_constraint, named <table>_<column>_not_null (ALTER TABLE … RENAME CONSTRAINT works on them)',
+    recipes:
+      'rename (model or field): the names derived from the old ones include each NOT NULL constraint; renamed with the rest, ' +
+      'or a fresh database built from the schema names them differently (Prisma does not compare them)',
+    usedBy: /\bRENAME\s+CONSTRAINT\s+"?[^"\s]*_not_null"?\s+TO\b/i,
+    probe: {
+      setup: 'CREATE TABLE forge_probe (c integer NOT NULL)',
+      sql: 'ALTER TABLE forge_probe RENAME CONSTRAINT forge_probe_c_not_null TO forge_probe_c_required',
+      missing: '42704',
+    },
+  },
+  {
     id: 'uuidv7',
     since: 18,
     name: 'uuidv7() (time-ordered UUIDs, built in)',
