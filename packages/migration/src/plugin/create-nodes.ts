@@ -11,6 +11,11 @@ import {
 export interface ForgeMigrationPluginOptions {
   /** Prefix of the inferred target names (default "migrate": migrate, migrate-down, …). */
   targetPrefix?: string;
+  /**
+   * The PostgreSQL major production runs (14–18, default 15): the generators write migrations for
+   * it, and the targets that start an embedded server run this major.
+   */
+  pgVersion?: number;
 }
 
 /** `prisma/schema.prisma`, or the main file of a multi-file schema in `prisma/schema/`. */
@@ -33,17 +38,19 @@ function createNodesForSchema(schemaFile: string, options: ForgeMigrationPluginO
   const projectRoot = schemaFile.slice(0, schemaFile.lastIndexOf('prisma/')).replace(/\/$/, '') || '.';
   const isProject = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, projectRoot, f)));
   if (!isProject) return {};
-  return { projects: { [projectRoot]: { targets: inferTargets(options.targetPrefix ?? 'migrate') } } };
+  return { projects: { [projectRoot]: { targets: inferTargets(options.targetPrefix ?? 'migrate', options.pgVersion) } } };
 }
 
-function inferTargets(prefix: string): Record<string, TargetConfiguration> {
+function inferTargets(prefix: string, pgVersion: number | undefined): Record<string, TargetConfiguration> {
   // The plugin's version is part of the hash (a new version may judge differently). A runtime input
   // rather than externalDependencies: that one fails the target where the plugin is not in a lockfile.
   const pluginVersion = { runtime: `node -p "require('@forge/migration/package.json').version"` };
   const migrationInputs = ['{projectRoot}/prisma/**/*', '{projectRoot}/prisma.config.ts', '{projectRoot}/src/migrations/**/*', pluginVersion];
+  // Validated where it is used (executors, generators), with a message naming the setting.
+  const serverOptions = pgVersion === undefined ? {} : { pgVersion };
   const target = (executor: string, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
     executor: `@forge/migration:${executor}`,
-    options: {},
+    options: { ...serverOptions },
     metadata: { technologies: ['prisma', 'postgresql'], description },
     ...extra,
   });
@@ -57,6 +64,8 @@ function inferTargets(prefix: string): Record<string, TargetConfiguration> {
     ),
     [`${prefix}-status`]: target('migrate-status', 'Applied, pending, failed and edited migrations, data migrations, and drift'),
     [`${prefix}-lint`]: target('migrate-lint', 'Lint every migration folder (migration.sql and down.sql): locks, rewrites, data loss — no database needed', {
+      // No server to start. Once lint knows version-specific facts, pgVersion goes here too.
+      options: {},
       cache: true,
       inputs: ['{projectRoot}/prisma/**/*', '{projectRoot}/prisma.config.ts', pluginVersion],
       outputs: [],

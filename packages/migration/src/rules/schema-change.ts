@@ -1,9 +1,12 @@
+import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { diffSchemasBothWays } from '../engine/operations';
+import type { PgMajor } from '../engine/postgres-releases';
 import { loadSchemaEngineRuntime, type SchemaFile } from '../engine/schema-engine';
 import { PrismaSchemaDocument } from '../prisma-schema/document';
 import { toEngineSchema } from '../prisma-schema/engine-view';
 import { readDatamodel, type Datamodel } from '../prisma-schema/prisma-fmt';
+import { configuredPgVersion } from '../versions/configured-version';
 import { treeView } from '../workspace/file-view';
 import { readSchemaFiles } from '../workspace/prisma-project';
 import { resolvePrismaProject, type PrismaProject } from './prisma-project';
@@ -26,6 +29,8 @@ export interface SchemaChange<Summary> {
   changedFiles: SchemaFile[];
   /** When the change was planned: its migration folders' timestamps and its backup names derive from it. */
   now: Date;
+  /** The PostgreSQL major the migrations are generated for (nx.json plugin option pgVersion, default 15). */
+  pgVersion: PgMajor;
 }
 
 export interface EditContext {
@@ -47,6 +52,7 @@ export async function planSchemaChange<Summary>(
   const engineReady = loadSchemaEngineRuntime();
   engineReady.catch(() => undefined);
   const project = resolvePrismaProject(tree, projectName);
+  const pgVersion = configuredPgVersion(tree, tree.isFile(project.schemaPath) ? project.schemaPath : posix.join(project.schemaPath, 'schema.prisma'));
   const files = readSchemaFiles(treeView(tree), project);
   const before: SchemaState = { files, datamodel: readDatamodel(toEngineSchema(files)) };
   const document = new PrismaSchemaDocument(files);
@@ -56,5 +62,5 @@ export async function planSchemaChange<Summary>(
   await engineReady;
   const naive = await diffSchemasBothWays(toEngineSchema(before.files), toEngineSchema(after.files));
   const changedFiles = afterFiles.filter((f, i) => f.content !== files[i].content);
-  return { project, before, after, summary, naive, changedFiles, now };
+  return { project, before, after, summary, naive, changedFiles, now, pgVersion };
 }

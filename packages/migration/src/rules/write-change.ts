@@ -5,6 +5,7 @@ import { withStats, type StatsOptions } from '../analysis/stats-source';
 import { tableName } from '../prisma-schema/constraint-names';
 import { blockExcerpt } from '../prisma-schema/excerpt';
 import type { MigrationPlan, PlannedDataMigration } from '../recipes/plan';
+import { stampTargetVersion } from '../versions/migration-target';
 import { writeDataMigration } from './data-migration';
 import { writeMigrationFolders } from './migration-folders';
 import type { SchemaChange } from './schema-change';
@@ -41,7 +42,8 @@ export interface WriteChangeOptions {
  * migrations and a report.md beside each migration. The analysis comes first: when it fails
  * (an unreachable --databaseUrl), nothing is written.
  */
-export async function writeChange(tree: Tree, change: SchemaChange<unknown>, plan: MigrationPlan, options: WriteChangeOptions): Promise<WrittenChange> {
+export async function writeChange(tree: Tree, change: SchemaChange<unknown>, planned: MigrationPlan, options: WriteChangeOptions): Promise<WrittenChange> {
+  const plan = forTargetVersion(planned, change.pgVersion);
   const analysis = await withStats(options.stats ?? {}, (message) => logger.warn(message), (stats) =>
     analyzeChange({ migrations: plan.migrations.map((m) => migrationInput(change, m)), stats }),
   );
@@ -75,7 +77,8 @@ export async function writeChange(tree: Tree, change: SchemaChange<unknown>, pla
 }
 
 /** Prints what a generator did: BEFORE/AFTER of each touched block, each migration's SQL, then the compact safety summary. */
-export function printChange(change: SchemaChange<unknown>, plan: MigrationPlan, written: WrittenChange, touched: TouchedBlocks): void {
+export function printChange(change: SchemaChange<unknown>, planned: MigrationPlan, written: WrittenChange, touched: TouchedBlocks): void {
+  const plan = forTargetVersion(planned, change.pgVersion);
   for (const e of schemaExcerpts(change, touched)) {
     logger.info(`\n${e.kind} ${e.name}`);
     logger.info(`BEFORE\n${indent(e.before || '(does not exist)')}`);
@@ -92,6 +95,12 @@ export function printChange(change: SchemaChange<unknown>, plan: MigrationPlan, 
   });
   for (const note of plan.notes) logger.info(`• ${note}`);
   logger.info(`\n${compactSummary({ folders: written.folders, analysis: written.analysis }).join('\n')}`);
+}
+
+/** The plan with the target PostgreSQL major in every script's generated-by line. */
+function forTargetVersion(plan: MigrationPlan, major: number): MigrationPlan {
+  const migrations = plan.migrations.map((m) => ({ ...m, up: stampTargetVersion(m.up, major), down: stampTargetVersion(m.down, major) }));
+  return { ...plan, migrations };
 }
 
 /** The plan's migration as the analysis takes it, its data migration reduced to its batched passes. */

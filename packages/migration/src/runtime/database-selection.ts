@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { maskDatabaseUrl, parseDatabaseUrl, withDatabase } from '../engine/connection';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
 import { reachableByOthers } from '../engine/postgres-binaries';
+import { DEFAULT_PG_MAJOR, type PgMajor } from '../engine/postgres-releases';
 import type { SchemaFile } from '../engine/schema-engine';
 import { datasourceUrlEnv } from '../prisma-schema/engine-view';
 import { acquireFileLock, type FileLock } from './file-lock';
@@ -33,6 +34,8 @@ export interface SelectDatabaseOptions {
    * workspace between runs (migrate, then status, agree); `throwaway` = a fresh one, removed after.
    */
   embedded: 'workspace' | 'throwaway';
+  /** The embedded server's major version (default 15); ignored for a configured database. */
+  pgVersion?: PgMajor;
   logger: RuntimeLogger;
 }
 
@@ -43,7 +46,7 @@ export async function selectDatabase(options: SelectDatabaseOptions): Promise<Se
     parseDatabaseUrl(configured.url); // fail early on a malformed URL, with a masked message
     return { ...configured, label: `${maskDatabaseUrl(configured.url)} (${configured.from})`, release: async () => undefined };
   }
-  return options.embedded === 'throwaway' ? throwawayDatabase() : workspaceDatabase(options);
+  return options.embedded === 'throwaway' ? throwawayDatabase(options) : workspaceDatabase(options);
 }
 
 /** The database the user configured, if any (option, DATABASE_URL, prisma.config.ts, schema env()). */
@@ -73,9 +76,9 @@ export function urlFromPrismaConfig(source: string): { url: string; from: string
   return value ? { url: value, from: `env ${variable}` } : undefined;
 }
 
-async function throwawayDatabase(): Promise<SelectedDatabase> {
-  const server = await startEmbeddedPostgres();
-  return { url: server.url, label: 'embedded PostgreSQL (throwaway)', source: 'embedded', release: () => server.stop() };
+async function throwawayDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {
+  const server = await startEmbeddedPostgres({ pgVersion: options.pgVersion, onNotice: (m) => options.logger.info(m) });
+  return { url: server.url, label: `embedded PostgreSQL ${server.major} (throwaway)`, source: 'embedded', release: () => server.stop() };
 }
 
 /**
@@ -83,14 +86,15 @@ async function throwawayDatabase(): Promise<SelectedDatabase> {
  * starting the same cluster: the second waits until the first has stopped it.
  */
 async function workspaceDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {
-  const dataDir = embeddedDataDir(options.workspaceRoot);
+  const major = options.pgVersion ?? DEFAULT_PG_MAJOR;
+  const dataDir = embeddedDataDir(options.workspaceRoot, major);
   mkdirSync(dirname(dataDir), { recursive: true });
   const lock: FileLock = await acquireFileLock(`${dataDir}.lock`, {
     onWait: (pid) => options.logger.info(`Waiting for another command using the embedded database (process ${pid})…`),
   });
   let server: EmbeddedDatabase | undefined;
   try {
-    server = await startEmbeddedPostgres({ dataDir });
+    server = await startEmbeddedPostgres({ dataDir, pgVersion: major, onNotice: (m) => options.logger.info(m) });
     const database = `forge_${options.projectName.replace(/[^a-zA-Z0-9_]/g, '_')}`.slice(0, 63);
     await withClient(server.url, async (client) => {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -99,7 +103,7 @@ async function workspaceDatabase(options: SelectDatabaseOptions): Promise<Select
     const running = server;
     return {
       url: withDatabase(server.url, database),
-      label: `embedded PostgreSQL (${dataDir}, database ${database})`,
+      label: `embedded PostgreSQL ${major} (${dataDir}, database ${database})`,
       source: 'embedded',
       release: async () => {
         try {
@@ -117,15 +121,18 @@ async function workspaceDatabase(options: SelectDatabaseOptions): Promise<Select
 }
 
 /**
- * `<workspace>/.forge/postgres`, or FORGE_EMBEDDED_PG_DIR. As root the server runs as `postgres`,
- * who may not be able to enter the workspace: then a directory under the system temp dir,
- * named after the workspace so that it persists between runs all the same.
+ * `<workspace>/.forge/postgres` for the default major, `.forge/postgres-<major>` for another one
+ * (a data directory belongs to one major, so switching pgVersion keeps both), or
+ * FORGE_EMBEDDED_PG_DIR. As root the server runs as `postgres`, who may not be able to enter the
+ * workspace: then a directory under the system temp dir, named after the workspace so that it
+ * persists between runs all the same.
  */
-export function embeddedDataDir(workspaceRoot: string): string {
+export function embeddedDataDir(workspaceRoot: string, major: PgMajor = DEFAULT_PG_MAJOR): string {
   if (process.env.FORGE_EMBEDDED_PG_DIR) return process.env.FORGE_EMBEDDED_PG_DIR;
-  const local = join(workspaceRoot, '.forge', 'postgres');
+  const suffix = major === DEFAULT_PG_MAJOR ? '' : `-${major}`;
+  const local = join(workspaceRoot, '.forge', `postgres${suffix}`);
   // The data directory itself belongs to the server user (0700); its parents must be enterable.
   if (userInfo().uid !== 0 || reachableByOthers(dirname(local))) return local;
   const key = createHash('sha1').update(workspaceRoot).digest('hex').slice(0, 12);
-  return join(tmpdir(), `forge-postgres-${key}`);
+  return join(tmpdir(), `forge-postgres-${key}${suffix}`);
 }

@@ -7,6 +7,7 @@ import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, isApplied, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
 import { withClient } from './pg-client';
 import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+import { warnOnVersionMismatch } from './version-check';
 
 /** One step of a run: a SQL migration or the data migration that follows it. Results are data. */
 export interface StepResult {
@@ -47,6 +48,11 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
     const migrations = target.directory.migrations;
     const last = options.to ? migrations.findIndex((m) => m.name === options.to) : migrations.length - 1;
     if (last < 0) throw new Error(`No migration folder named ${options.to} in ${target.directory.path}.`);
+    const pendingSql = migrations.slice(0, last + 1).filter((m) => {
+      const record = active.get(m.name);
+      return !record || !isApplied(record);
+    });
+    await warnOnVersionMismatch(target.url, pendingSql, target.logger);
     for (let i = 0; i <= last; i++) {
       const migration = migrations[i];
       const record = active.get(migration.name);

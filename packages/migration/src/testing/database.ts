@@ -2,6 +2,16 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { withDatabase } from '../engine/connection';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
+import { DEFAULT_PG_MAJOR, type PgMajor } from '../engine/postgres-releases';
+import { parsePgVersion } from '../versions/pg-version';
+
+/**
+ * The PostgreSQL major the integration specs run on: FORGE_PG_VERSION (e.g. 18, as
+ * `npm run test:matrix` sets it), else the bundled default.
+ */
+export function testPgVersion(): PgMajor {
+  return parsePgVersion(process.env.FORGE_PG_VERSION, 'FORGE_PG_VERSION') ?? DEFAULT_PG_MAJOR;
+}
 
 /**
  * One real PostgreSQL per test file (embedded, started in beforeAll, always stopped and removed
@@ -10,13 +20,18 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded
 export function useEmbeddedPostgres() {
   let server: EmbeddedDatabase | undefined;
   beforeAll(async () => {
-    server = await startEmbeddedPostgres();
-  }, 60_000);
+    server = await startEmbeddedPostgres({ pgVersion: testPgVersion() });
+  }, 180_000);
   afterAll(async () => {
     await server?.stop();
   }, 60_000);
 
   return {
+    /** The major version of the running server. */
+    get major(): PgMajor {
+      if (!server) throw new Error('The embedded PostgreSQL is not running (beforeAll failed?)');
+      return server.major;
+    },
     get serverUrl(): string {
       if (!server) throw new Error('The embedded PostgreSQL is not running (beforeAll failed?)');
       return server.url;

@@ -3,28 +3,32 @@ import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { withDatabase } from '../../engine/connection';
 import { startEmbeddedPostgres } from '../../engine/embedded-postgres';
+import type { PgMajor } from '../../engine/postgres-releases';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
 import { configuredDatabaseUrl, embeddedDataDir } from '../../runtime/database-selection';
+import type { RuntimeLogger } from '../../runtime/logger';
 import { activeRecords, isApplied, readMigrationRecords } from '../../runtime/migration-records';
 import { withClient } from '../../runtime/pg-client';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { formatMs, textTable } from '../../runtime/text-table';
 import { validateMigrations, type ValidationReport } from '../../runtime/validate/validate';
 import { validationRecordPath, writeValidationRecord } from '../../runtime/validate/validation-record';
-import { readProjectContext, runExecutor, withProjectTarget, type ProjectContext } from '../shared/project-context';
+import { parsePgVersion } from '../../versions/pg-version';
+import { PG_VERSION_OPTION, readProjectContext, runExecutor, withProjectTarget, type ProjectContext } from '../shared/project-context';
 import type { MigrateValidateExecutorSchema } from './schema';
 
 /** `nx run prisma:migrate-validate`: the CI gate. Proves pending migrations on a throwaway database. */
 export default async function migrateValidateExecutor(options: MigrateValidateExecutorSchema, context: ExecutorContext) {
   return runExecutor(async () => {
     const project = readProjectContext(context);
-    const toProve = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options);
+    const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
+    const toProve = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
     project.logger.info(
       toProve.length
         ? `Proving ${toProve.length} migration(s): ${toProve.join(', ')}`
         : 'No migration pending on the target database; checking that the migrations produce schema.prisma.',
     );
-    const report = await withThrowawayDatabase(options.shadowDatabaseUrl, async (url) => {
+    const report = await withThrowawayDatabase(options.shadowDatabaseUrl, pgVersion, project.logger, async (url) => {
       const target: ProjectTarget = {
         url,
         directory: project.directory,
@@ -47,14 +51,14 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
  * Migrations not applied on the target database. Without a configured database and before the
  * embedded one was ever created, everything is pending (a fresh CI machine).
  */
-async function pendingMigrations(project: ProjectContext, options: MigrateValidateExecutorSchema): Promise<string[]> {
+async function pendingMigrations(project: ProjectContext, options: MigrateValidateExecutorSchema, pgVersion: PgMajor | undefined): Promise<string[]> {
   const all = project.directory.migrations.map((m) => m.name);
   const configured = configuredDatabaseUrl({
     databaseUrl: options.databaseUrl,
     configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
     schemaFiles: project.schemaFiles,
   });
-  if (!configured && !existsSync(join(embeddedDataDir(project.workspaceRoot), 'PG_VERSION'))) return all;
+  if (!configured && !existsSync(join(embeddedDataDir(project.workspaceRoot, pgVersion), 'PG_VERSION'))) return all;
   return withProjectTarget(project, options, 'workspace', async (target) => {
     const applied = activeRecords(await withClient(target.url, readMigrationRecords));
     return all.filter((name) => {
@@ -64,10 +68,16 @@ async function pendingMigrations(project: ProjectContext, options: MigrateValida
   });
 }
 
-/** A fresh database: on the given server (created, then dropped), else on a throwaway embedded PostgreSQL. */
-async function withThrowawayDatabase<T>(serverUrl: string | undefined, fn: (url: string) => Promise<T>): Promise<T> {
+/** A fresh database: on the given server (created, then dropped), else on a throwaway embedded PostgreSQL of `pgVersion`. */
+async function withThrowawayDatabase<T>(
+  serverUrl: string | undefined,
+  pgVersion: PgMajor | undefined,
+  logger: RuntimeLogger,
+  fn: (url: string) => Promise<T>,
+): Promise<T> {
   if (!serverUrl) {
-    const server = await startEmbeddedPostgres();
+    const server = await startEmbeddedPostgres({ pgVersion, onNotice: (m) => logger.info(m) });
+    logger.info(`Proving on a throwaway embedded PostgreSQL ${server.major}.`);
     try {
       return await fn(server.url);
     } finally {

@@ -9,4 +9,6 @@ export interface MigrateValidateExecutorSchema {
   seedRows?: number;
   /** Longest acceptable rollback, in seconds (default 300). */
   maxRollbackSeconds?: number;
+  /** PostgreSQL major of the embedded servers (default 15; nx.json plugin option pgVersion). */
+  pgVersion?: number | string;
 }

@@ -9,6 +9,7 @@ import { selectDatabase, type SelectedDatabase } from '../../runtime/database-se
 import type { RuntimeLogger } from '../../runtime/logger';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
 import type { ProjectTarget } from '../../runtime/project-target';
+import { parsePgVersion } from '../../versions/pg-version';
 import { diskView } from '../../workspace/file-view';
 import { readMigrationsDirectory } from '../../workspace/migrations-directory';
 import { locatePrismaProject, readSchemaFiles, type PrismaProjectLayout } from '../../workspace/prisma-project';
@@ -18,6 +19,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   lockTimeout?: string;
   lockRetries?: number;
+  /** The embedded server's PostgreSQL major (nx.json plugin option or --pgVersion; default 15). */
+  pgVersion?: number | string;
 }
 
 export interface ProjectContext {
@@ -57,6 +60,7 @@ export async function withProjectTarget<T>(
 ): Promise<T> {
   // Checked before connecting: PostgreSQL would reject it only when the first migration runs.
   const lockTimeout = options.lockTimeout === undefined ? undefined : assertDuration(String(options.lockTimeout));
+  const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
   const database = await selectDatabase({
     databaseUrl: options.databaseUrl,
     workspaceRoot: project.workspaceRoot,
@@ -64,6 +68,7 @@ export async function withProjectTarget<T>(
     configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
     schemaFiles: project.schemaFiles,
     embedded,
+    pgVersion,
     logger: project.logger,
   });
   try {
@@ -81,6 +86,9 @@ export async function withProjectTarget<T>(
     await database.release();
   }
 }
+
+/** How the pgVersion option is named in errors: it comes from nx.json or the command line. */
+export const PG_VERSION_OPTION = 'pgVersion (nx.json plugin option or --pgVersion)';
 
 /**
  * Runs an executor body: input errors print as one clear message, anything else with its message;

@@ -1,0 +1,151 @@
+// npm run test:matrix [-- --versions 14,18]: the round-trip specs of the ten change types and the
+// version facts, run on every PostgreSQL major the plugin supports (FORGE_PG_VERSION makes the
+// specs' embedded server that major; a major other than the bundled 15 is installed on first use).
+// Prints versions × change types, then every failure with its error; writes the same as Markdown
+// to tmp/test-matrix/results.md. Not part of `npm test`. Exits non-zero when anything failed.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PACKAGE = join(ROOT, 'packages/migration');
+const OUT = join(ROOT, 'tmp/test-matrix');
+const MAJORS = [14, 15, 16, 17, 18];
+
+/** The specs that prove each change type round-trips (up → validate → down → diff empty → up) on the sample. */
+const ROUND_TRIPS = {
+  'add-column': ['src/generators/add-column/generator.int.spec.ts'],
+  'remove-column': ['src/generators/remove-column/generator.int.spec.ts'],
+  'modify-column': ['src/generators/modify-column/generator.int.spec.ts'],
+  'add-index': ['src/testing/round-trip.int.spec.ts', 'src/integration/add-column-and-index.int.spec.ts'],
+  'remove-index': ['src/generators/remove-index/generator.int.spec.ts'],
+  'add-table': ['src/generators/add-table/generator.int.spec.ts'],
+  'remove-table': ['src/generators/remove-table/generator.int.spec.ts'],
+  'add-relation': ['src/generators/add-relation/generator.int.spec.ts'],
+  'remove-relation': ['src/generators/remove-relation/generator.int.spec.ts'],
+  rename: ['src/generators/rename/generator.int.spec.ts'],
+};
+
+/**
+ * Facts that differ by version, each checked against the server: the version table
+ * (versions/features.ts), and — the hook for the analysis — every `*.version-facts.int.spec.ts`
+ * (lint facts per version: what rewrites, which lock), picked up by name.
+ */
+const FACTS = {
+  'version facts': ['src/versions/features.int.spec.ts'],
+  'lint facts': findSpecs(join(PACKAGE, 'src'), /\.version-facts\.int\.spec\.ts$/),
+};
+
+const COLUMNS = { ...ROUND_TRIPS, ...FACTS };
+
+function findSpecs(dir, pattern) {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((file) => pattern.test(file))
+    .map((file) => relative(PACKAGE, join(dir, file)));
+}
+
+function parseArgs(argv) {
+  const at = argv.indexOf('--versions');
+  if (at < 0) return MAJORS;
+  const majors = String(argv[at + 1] ?? '').split(',').map(Number);
+  if (!majors.length || majors.some((m) => !MAJORS.includes(m))) {
+    console.error(`--versions takes a comma-separated list of ${MAJORS.join(', ')}`);
+    process.exit(2);
+  }
+  return majors;
+}
+
+/** Runs every spec of the matrix on one major, Jest's JSON report kept; its output goes to a log. */
+function runMajor(major) {
+  const specs = [...new Set(Object.values(COLUMNS).flat())];
+  const report = join(OUT, `pg${major}.json`);
+  const log = join(OUT, `pg${major}.log`);
+  // A generous per-test timeout: the matrix is about versions, not speed, and runs on busy machines.
+  const jest = [join(ROOT, 'node_modules/jest/bin/jest.js'), '--json', `--outputFile=${report}`, '--testTimeout=600000', ...specs];
+  const args = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', ...jest];
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: PACKAGE, env: { ...process.env, FORGE_PG_VERSION: String(major) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const file = createWriteStream(log);
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+    child.on('close', () => {
+      const seconds = (performance.now() - started) / 1000;
+      resolve({ major, seconds, log, results: existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')).testResults : [] });
+    });
+  });
+}
+
+/** Per column: tests passed of tests run, and the failures with their first error lines. */
+function summarise(run) {
+  const cells = {};
+  const failures = [];
+  for (const [column, specs] of Object.entries(COLUMNS)) {
+    if (!specs.length) {
+      cells[column] = '—';
+      continue;
+    }
+    const files = specs.map((spec) => ({ spec, result: run.results.find((r) => r.name.endsWith(spec)) }));
+    const tests = files.flatMap(({ spec, result }) => (result?.assertionResults ?? []).map((a) => ({ ...a, spec })));
+    const passed = tests.filter((t) => t.status === 'passed').length;
+    for (const t of tests.filter((t) => t.status === 'failed')) failures.push({ column, file: t.spec, test: t.fullName, error: firstLines(t.failureMessages.join('\n')) });
+    // A file that did not load, or whose beforeAll failed, has no passing tests to show for it.
+    for (const { spec, result } of files.filter(({ result }) => !result || (!result.assertionResults.length && result.message))) {
+      failures.push({ column, file: spec, test: '(the whole file)', error: result ? firstLines(result.message) : `no result: see ${relative(ROOT, run.log)}` });
+    }
+    const ok = passed === tests.length && tests.length > 0 && !failures.some((f) => f.column === column);
+    cells[column] = `${ok ? '✓' : '✗'} ${passed}/${tests.length}`;
+  }
+  return { cells, failures };
+}
+
+function firstLines(text, count = 4) {
+  return String(text ?? '')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() && !/^\s+at /.test(l))
+    .slice(0, count)
+    .join('\n');
+}
+
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function markdownTable(header, rows) {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+const majors = parseArgs(process.argv.slice(2));
+mkdirSync(OUT, { recursive: true });
+const header = ['PostgreSQL', ...Object.keys(COLUMNS), 'time'];
+const rows = [];
+const failures = [];
+for (const major of majors) {
+  process.stdout.write(`PostgreSQL ${major}: running ${Object.values(COLUMNS).flat().length} spec files… `);
+  const run = await runMajor(major);
+  const summary = summarise(run);
+  const failed = summary.failures.length;
+  console.log(`${failed ? `${failed} failure(s)` : 'all passed'} in ${Math.round(run.seconds)} s (log: ${relative(ROOT, run.log)})`);
+  rows.push([String(major), ...Object.keys(COLUMNS).map((c) => summary.cells[c]), `${Math.round(run.seconds)} s`]);
+  failures.push(...summary.failures.map((f) => ({ major, ...f })));
+}
+
+console.log(`\n${table(header, rows)}\n`);
+console.log('Cells: tests passed / run per change type (its round-trip specs), "—": no spec yet.');
+for (const f of failures) console.log(`\n✗ PostgreSQL ${f.major} · ${f.column} · ${f.file}\n  ${f.test}\n${f.error.replace(/^/gm, '    ')}`);
+const markdown = [
+  `# Test matrix (${new Date().toISOString().slice(0, 10)})`,
+  '',
+  markdownTable(header, rows),
+  '',
+  ...failures.map((f) => `- PostgreSQL ${f.major}, ${f.column} (\`${f.file}\`): ${f.test}\n\n  \`\`\`\n${f.error.replace(/^/gm, '  ')}\n  \`\`\``),
+].join('\n');
+writeFileSync(join(OUT, 'results.md'), `${markdown}\n`);
+console.log(`\nMarkdown: ${relative(ROOT, join(OUT, 'results.md'))}`);
+process.exit(failures.length ? 1 : 0);
