@@ -69,7 +69,8 @@ const COMMANDS: Record<string, (project: ProjectContext, values: Values) => Prom
   },
   status: (project, values) => {
     const { migrateStatusCommand } = require('../executors/migrate-status/command') as typeof import('../executors/migrate-status/command');
-    return migrateStatusCommand(project, { ...databaseOptions(values), format: values.format === 'json' ? 'json' : 'table' });
+    if (values.format !== undefined && values.format !== 'json' && values.format !== 'table') throw new Error(`--format must be json or table (got ${JSON.stringify(values.format)}).`);
+    return migrateStatusCommand(project, { ...databaseOptions(values), format: values.format });
   },
   down: (project, values) => {
     const { migrateDownCommand } = require('../executors/migrate-down/command') as typeof import('../executors/migrate-down/command');
