@@ -1,9 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existingWorkspaceFiles, MODULE_VARIANTS, pushedProject } from './existing-project';
 import { InstalledWorkspace } from './installed-workspace';
+import { repoRoot } from './workspace';
 import { cleanEnv } from './workspace-commands';
+
+const { startEmbeddedPostgres } = require(join(repoRoot, 'packages/migration/dist/engine/embedded-postgres.js'));
 
 const TEST_TOOLS = { typescript: '6.0.3', '@types/node': '20.19.43', tslib: '2.8.1' };
 const DB = 'packages/db';
@@ -73,6 +77,28 @@ describe('adopting an existing Prisma project (Nx ts preset, npm workspaces, Pri
     expect(ws.nxOk(['run', '@ws/db:migrate-status'])).toMatch(/5 applied, 0 pending, 0 failed[\s\S]*No drift/);
     expect(ws.nxOk(['run', '@ws/db:migrate-down', '--count', '3'])).toMatch(/Rolled back 3 migration\(s\); `nx run @ws\/db:migrate` applies them again/);
     ws.commitAll('handle');
+  });
+
+  it('deploys the same project from an image without the workspace: the project folder, the packed plugin, forge-migrate', async () => {
+    const image = mkdtempSync(join(tmpdir(), 'forge-image-'));
+    const server = await startEmbeddedPostgres();
+    try {
+      for (const dir of ['prisma', 'src/migrations']) cpSync(join(ws.root, DB, dir), join(image, 'db', dir), { recursive: true });
+      writeFileSync(join(image, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+      const tarball = readdirSync(join(ws.root, '.pack')).find((f) => f.endsWith('.tgz'))!;
+      execFileSync('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', join(ws.root, '.pack', tarball)], { cwd: image, stdio: 'pipe', env: cleanEnv() });
+      const forgeMigrate = (...args: string[]) =>
+        spawnSync(join(image, 'node_modules/.bin/forge-migrate'), args, { cwd: image, encoding: 'utf8', env: { ...cleanEnv(), DATABASE_URL: server.url } });
+
+      const migrated = forgeMigrate('migrate', '--project-dir', 'db');
+      expect({ code: migrated.status, stderr: migrated.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(migrated.stdout).toMatch(/_add_column_user_handle +data +applied/);
+      expect(migrated.stdout).toMatch(/Applied 5 migration\(s\); 0 were already applied\./);
+      expect(forgeMigrate('status', '--project-dir', 'db').stdout).toMatch(/5 applied, 0 pending, 0 failed[\s\S]*No drift/);
+    } finally {
+      await server.stop();
+      rmSync(image, { recursive: true, force: true });
+    }
   });
 
   it('asks what a change needs when the migration generator runs in a terminal', () => {
