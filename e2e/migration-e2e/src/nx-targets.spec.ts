@@ -19,7 +19,7 @@ describe('inferred targets and executors through real Nx', () => {
     }
     expect(project.targets['migrate-validate'].cache).toBe(true);
     expect(project.targets['migrate-validate'].inputs).toEqual(
-      expect.arrayContaining(['{projectRoot}/prisma/**/*', '{projectRoot}/src/migrations/**/*']),
+      expect.arrayContaining(['{projectRoot}/prisma/schema.prisma', '{projectRoot}/prisma/migrations/**/*', '{projectRoot}/src/migrations/**/*']),
     );
     expect(project.targets.migrate.cache).toBeFalsy();
   });
