@@ -1,5 +1,6 @@
 // Builds packages/migration in place: TypeScript → dist/, then the files tsc does not copy
-// (generator schema.json and template folders) beside the compiled generators.
+// (generator schema.json and template folders) beside the compiled generators, and the
+// repository's README and LICENSE into the package (npm pack takes them from there).
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,4 +27,5 @@ function copyAssets(dir) {
   }
 }
 copyAssets(src);
+for (const file of ['README.md', 'LICENSE']) cpSync(join(projectDir, '../..', file), join(projectDir, file));
 console.log(`Built ${relative(dirname(projectDir), projectDir)} → dist/`);

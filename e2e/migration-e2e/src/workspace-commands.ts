@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface NxResult {
   code: number;
@@ -55,6 +56,12 @@ export abstract class WorkspaceCommands {
   /** `nx affected -t <target>` over the last commit. */
   affectedByLastCommit(target: string): string {
     return this.nxOk(['affected', '-t', target, '--base=HEAD~1', '--head=HEAD', '--outputStyle=static']);
+  }
+
+  /** Writes a file of the workspace (path relative to its root). */
+  write(path: string, content: string): void {
+    mkdirSync(dirname(join(this.root, path)), { recursive: true });
+    writeFileSync(join(this.root, path), content);
   }
 
   remove(): void {

@@ -34,11 +34,11 @@ export async function analyzeMigrationFolders(view: FileView, input: MigrationFo
   return analyzeChange({ migrations, stats: input.stats });
 }
 
-/** `src/migrations/index.ts`: folder → data migration file name (`'{folder}': () => import('./{name}')`). */
+/** `src/migrations/index.ts`: folder → data migration file name (`'{folder}': () => import('./{name}.js')`, or without `.js`). */
 function readRegistry(view: FileView, projectRoot: string): Map<string, string> {
   const index = posix.join(projectRoot, DATA_MIGRATIONS_DIR, 'index.ts');
   if (!view.isFile(index)) return new Map();
-  const entries = view.read(index).matchAll(/['"](\d{14}_[\w-]+)['"]\s*:\s*\(\)\s*=>\s*import\(\s*['"]\.\/([\w.-]+?)(?:\.ts)?['"]\s*\)/g);
+  const entries = view.read(index).matchAll(/['"](\d{14}_[\w-]+)['"]\s*:\s*\(\)\s*=>\s*import\(\s*['"]\.\/([\w.-]+?)(?:\.[cm]?[jt]s)?['"]\s*\)/g);
   return new Map([...entries].map((m) => [m[1], m[2]]));
 }
 

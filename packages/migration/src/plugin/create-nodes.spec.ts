@@ -1,36 +1,81 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CreateNodesContextV2, CreateNodesResult } from '@nx/devkit';
+import { dirname, join } from 'node:path';
+import type { CreateNodesResultV2 } from '@nx/devkit';
+import { globWithWorkspaceContext } from 'nx/src/utils/workspace-context';
 import { createNodesV2, type ForgeMigrationPluginOptions } from './create-nodes';
 
-const SCHEMA = 'packages/db/prisma/schema.prisma';
-let workspaceRoot: string;
+const SCHEMA = 'datasource db {\n  provider = "postgresql"\n}\n\nmodel User {\n  id Int @id\n}\n';
 
-beforeAll(() => {
-  workspaceRoot = mkdtempSync(join(tmpdir(), 'forge-nodes-'));
-  mkdirSync(join(workspaceRoot, 'packages/db/prisma'), { recursive: true });
-  writeFileSync(join(workspaceRoot, 'packages/db/project.json'), '{"name":"db"}');
-  writeFileSync(join(workspaceRoot, SCHEMA), 'datasource db {\n  provider = "postgresql"\n}\n');
-});
-afterAll(() => rmSync(workspaceRoot, { recursive: true, force: true }));
+/** Runs the plugin as Nx does: its glob over a real workspace directory, then its function on the matches. */
+type InferredTargets = Record<string, { inputs?: unknown[]; options?: unknown }>;
 
-async function inferredTargets(options?: ForgeMigrationPluginOptions) {
-  const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration: {} };
-  const [[, result]] = (await createNodesV2[1]([SCHEMA], options, context)) as [string, CreateNodesResult][];
-  return result.projects!['packages/db'].targets!;
+async function inferredProjects(root: string, options: ForgeMigrationPluginOptions = {}): Promise<Record<string, InferredTargets>> {
+  const [glob, createNodes] = createNodesV2;
+  const files = await globWithWorkspaceContext(root, [glob]);
+  const results: CreateNodesResultV2 = await createNodes(files, options, { workspaceRoot: root, nxJsonConfiguration: {} });
+  const projects: Record<string, InferredTargets> = {};
+  for (const [, result] of results) {
+    for (const [projectRoot, project] of Object.entries(result.projects ?? {})) {
+      if (projects[projectRoot]) throw new Error(`${projectRoot} was inferred twice`);
+      projects[projectRoot] = project.targets as InferredTargets;
+    }
+  }
+  return projects;
 }
 
-describe('inferred targets and pgVersion', () => {
-  it('pass the plugin option pgVersion to every target that starts a server; lint starts none', async () => {
-    const targets = await inferredTargets({ pgVersion: 18 });
+describe('createNodesV2: targets on every project with a Prisma schema, wherever Prisma finds it', () => {
+  let root: string;
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'forge-nodes-'));
+    write('nx.json', '{}');
+    write('package.json', JSON.stringify({ name: '@ws/source', private: true, workspaces: ['packages/*'] }));
+    write('packages/db/package.json', JSON.stringify({ name: '@ws/db' }));
+    write('packages/db/prisma/schema.prisma', SCHEMA);
+    write('packages/db/prisma/migrations/20240101000000_init/migration.sql', 'SELECT 1;\n');
+    write('packages/db/prisma.config.ts', "export default { schema: 'prisma/schema.prisma' };\n");
+    write('packages/multi/project.json', JSON.stringify({ name: 'multi' }));
+    write('packages/multi/prisma/schema/main.prisma', SCHEMA);
+    write('packages/multi/prisma/schema/audit.prisma', 'model Audit {\n  id Int @id\n}\n');
+    write('packages/configured/package.json', JSON.stringify({ name: '@ws/configured' }));
+    write('packages/configured/prisma.config.ts', "export default { schema: 'database/main.prisma', migrations: { path: 'database/migrations' } };\n");
+    write('packages/configured/database/main.prisma', SCHEMA);
+    write('packages/legacy/package.json', JSON.stringify({ name: '@ws/legacy', prisma: { schema: 'db/schema.prisma' } }));
+    write('packages/legacy/db/schema.prisma', SCHEMA);
+    write('packages/ui/package.json', JSON.stringify({ name: '@ws/ui' }));
+    write('tools/prisma/schema.prisma', SCHEMA); // not a project: no project.json or package.json
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('infers the targets once per project, and on no folder that is not a Prisma project', async () => {
+    const projects = await inferredProjects(root);
+    expect(Object.keys(projects).sort()).toEqual(['packages/configured', 'packages/db', 'packages/legacy', 'packages/multi']);
+    for (const targets of Object.values(projects)) expect(Object.keys(targets)).toContain('migrate-validate');
+  });
+
+  it('makes the schema and migrations where they are the cache inputs', async () => {
+    const projects = await inferredProjects(root);
+    const inputs = (project: string) => projects[project]['migrate-validate'].inputs!.filter((i) => typeof i === 'string');
+    expect(inputs('packages/db')).toEqual(['{projectRoot}/prisma/schema.prisma', '{projectRoot}/prisma/migrations/**/*', '{projectRoot}/prisma.config.ts', '{projectRoot}/src/migrations/**/*']);
+    expect(inputs('packages/multi')).toEqual(expect.arrayContaining(['{projectRoot}/prisma/schema/**/*', '{projectRoot}/prisma/schema/migrations/**/*']));
+    expect(inputs('packages/configured')).toEqual(expect.arrayContaining(['{projectRoot}/database/main.prisma', '{projectRoot}/database/migrations/**/*']));
+    expect(inputs('packages/legacy')).toEqual(expect.arrayContaining(['{projectRoot}/db/schema.prisma', '{projectRoot}/db/migrations/**/*']));
+  });
+
+  it('passes the plugin option pgVersion to every target that starts a server; lint starts none', async () => {
+    const targets = (await inferredProjects(root, { pgVersion: 18 }))['packages/db'];
     const withServer = ['migrate', 'migrate-down', 'migrate-validate', 'migrate-status', 'migrate-checklist', 'migrate-prune'];
     expect(Object.fromEntries(withServer.map((name) => [name, targets[name].options]))).toEqual(Object.fromEntries(withServer.map((name) => [name, { pgVersion: 18 }])));
     expect(targets['migrate-lint'].options).toEqual({});
   });
 
-  it('leave the options empty without it (the executors default to 15)', async () => {
-    const targets = await inferredTargets();
+  it('leaves the options empty without it (the executors default to 15)', async () => {
+    const targets = (await inferredProjects(root))['packages/db'];
     expect(Object.values(targets).map((t) => t.options)).toEqual(Object.values(targets).map(() => ({})));
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import {
   createNodesFromFiles,
   type CreateNodesContextV2,
@@ -7,6 +7,8 @@ import {
   type CreateNodesV2,
   type TargetConfiguration,
 } from '@nx/devkit';
+import { diskView } from '../workspace/file-view';
+import { findPrismaProject, type PrismaProjectLayout } from '../workspace/prisma-project';
 
 export interface ForgeMigrationPluginOptions {
   /** Prefix of the inferred target names (default "migrate": migrate, migrate-down, …). */
@@ -18,34 +20,59 @@ export interface ForgeMigrationPluginOptions {
   pgVersion?: number;
 }
 
-/** `prisma/schema.prisma`, or the main file of a multi-file schema in `prisma/schema/`. */
-const SCHEMA_GLOB = '**/prisma/{schema.prisma,schema/schema.prisma}';
+/**
+ * Files that may mark a Prisma project: the default schema places, and the two files that can
+ * point elsewhere (prisma.config.ts's `schema`, package.json's `prisma.schema`).
+ */
+const PRISMA_FILES_GLOB = '**/{prisma/schema.prisma,prisma/schema/*.prisma,prisma.config.ts,package.json}';
 
 /**
  * Infers migrate, migrate-down, migrate-validate, migrate-status, migrate-lint, migrate-checklist and
- * migrate-prune on every Nx project that has a Prisma schema. migrate-validate and migrate-lint are
- * cacheable: their inputs are the schema and the migrations, so `nx affected -t migrate-validate`
- * runs only where they changed.
+ * migrate-prune on every Nx project that has a Prisma schema, wherever Prisma itself finds it.
+ * migrate-validate and migrate-lint are cacheable: their inputs are the schema and the migrations,
+ * so `nx affected -t migrate-validate` runs only where they changed.
  */
 export const createNodesV2: CreateNodesV2<ForgeMigrationPluginOptions> = [
-  SCHEMA_GLOB,
-  (schemaFiles, options, context) => createNodesFromFiles((file, opts, ctx) => createNodesForSchema(file, opts ?? {}, ctx), schemaFiles, options, context),
+  PRISMA_FILES_GLOB,
+  (files, options, context) =>
+    createNodesFromFiles((root, opts, ctx) => createNodesForRoot(root, opts ?? {}, ctx), candidateRoots(files), options, context),
 ];
 
 export const createNodes = createNodesV2;
 
-function createNodesForSchema(schemaFile: string, options: ForgeMigrationPluginOptions, context: CreateNodesContextV2): CreateNodesResult {
-  const projectRoot = schemaFile.slice(0, schemaFile.lastIndexOf('prisma/')).replace(/\/$/, '') || '.';
-  const isProject = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, projectRoot, f)));
-  if (!isProject) return {};
-  return { projects: { [projectRoot]: { targets: inferTargets(options.targetPrefix ?? 'migrate', options.pgVersion) } } };
+/** The project roots the matched files may belong to, each once. */
+function candidateRoots(files: readonly string[]): string[] {
+  const roots = files.map((file) => {
+    const schemaAt = file.search(/(^|\/)prisma\/schema(\.prisma|\/[^/]+\.prisma)$/);
+    return (schemaAt >= 0 ? file.slice(0, schemaAt) : posix.dirname(file)).replace(/^\.$/, '');
+  });
+  return [...new Set(roots)];
 }
 
-function inferTargets(prefix: string, pgVersion: number | undefined): Record<string, TargetConfiguration> {
+function createNodesForRoot(root: string, options: ForgeMigrationPluginOptions, context: CreateNodesContextV2): CreateNodesResult {
+  const isProject = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, root, f)));
+  if (!isProject) return {};
+  const layout = findPrismaProject(diskView(context.workspaceRoot), root);
+  if (!layout) return {};
+  return { projects: { [root || '.']: { targets: inferTargets(options.targetPrefix ?? 'migrate', layout, options.pgVersion) } } };
+}
+
+/** Cache inputs: the schema, the migrations, prisma.config.ts and the data migrations, wherever they are. */
+function projectInputs(layout: PrismaProjectLayout): { prisma: string[]; data: string } {
+  const input = (path: string) => {
+    const relative = posix.relative(layout.root, path);
+    return relative.startsWith('..') ? `{workspaceRoot}/${path}` : `{projectRoot}/${relative}`;
+  };
+  const schema = layout.schemaPath.endsWith('.prisma') ? input(layout.schemaPath) : `${input(layout.schemaPath)}/**/*`;
+  const prisma = [...new Set([schema, `${input(layout.migrationsDir)}/**/*`, input(posix.join(layout.root, 'prisma.config.ts'))])];
+  return { prisma, data: `${input(layout.dataMigrationsDir)}/**/*` };
+}
+
+function inferTargets(prefix: string, layout: PrismaProjectLayout, pgVersion: number | undefined): Record<string, TargetConfiguration> {
   // The plugin's version is part of the hash (a new version may judge differently). A runtime input
   // rather than externalDependencies: that one fails the target where the plugin is not in a lockfile.
   const pluginVersion = { runtime: `node -p "require('@forge/migration/package.json').version"` };
-  const migrationInputs = ['{projectRoot}/prisma/**/*', '{projectRoot}/prisma.config.ts', '{projectRoot}/src/migrations/**/*', pluginVersion];
+  const inputs = projectInputs(layout);
   // Validated where it is used (executors, generators), with a message naming the setting.
   const serverOptions = pgVersion === undefined ? {} : { pgVersion };
   const target = (executor: string, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
@@ -60,14 +87,14 @@ function inferTargets(prefix: string, pgVersion: number | undefined): Record<str
     [`${prefix}-validate`]: target(
       'migrate-validate',
       'Prove every pending migration on a throwaway PostgreSQL: up, validate(), down (schema and rows restored), up again',
-      { cache: true, inputs: migrationInputs, outputs: ['{workspaceRoot}/.forge/validation/{projectName}.json'] },
+      { cache: true, inputs: [...inputs.prisma, inputs.data, pluginVersion], outputs: ['{workspaceRoot}/.forge/validation/{projectName}.json'] },
     ),
     [`${prefix}-status`]: target('migrate-status', 'Applied, pending, failed and edited migrations, data migrations, and drift'),
     [`${prefix}-lint`]: target('migrate-lint', 'Lint every migration folder (migration.sql and down.sql): locks, rewrites, data loss — no database needed', {
       // No server to start. Once lint knows version-specific facts, pgVersion goes here too.
       options: {},
       cache: true,
-      inputs: ['{projectRoot}/prisma/**/*', '{projectRoot}/prisma.config.ts', pluginVersion],
+      inputs: [...inputs.prisma, pluginVersion],
       outputs: [],
     }),
     [`${prefix}-checklist`]: target(

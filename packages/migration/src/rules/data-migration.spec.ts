@@ -9,11 +9,33 @@ import { EMPTY_REGISTRY, writeDataMigration, type DataMigrationFile } from './da
 const FOLDER = '20250101120000_add_user_locale';
 const INDEX = `${SAMPLE_ROOT}/src/migrations/index.ts`;
 
+const parsed = new Map<string, ts.SourceFile | undefined>();
+
+/** A compiler host that parses each file once per test file: the standard library dominates a program's cost. */
+function cachingHost(): ts.CompilerHost {
+  const host = ts.createCompilerHost({});
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, ...rest) => {
+    const key = `${fileName}\0${JSON.stringify(languageVersion)}`;
+    if (!parsed.has(key)) parsed.set(key, getSourceFile(fileName, languageVersion, ...rest));
+    return parsed.get(key);
+  };
+  return host;
+}
+
+/** How Nx's `ts` preset and the other common setups compile a library (module / moduleResolution). */
+const MODULE_SETTINGS: Record<string, ts.CompilerOptions> = {
+  bundler: { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler },
+  nodenext: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
+  node16: { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 },
+  commonjs: { module: ts.ModuleKind.CommonJS },
+};
+
 /**
  * Type-checks sets of files (strict), each in its own folder, against the real runtime types that
  * '@forge/migration/runtime' exports. One program for all sets: the standard library is parsed once.
  */
-function typeErrors(sets: Record<string, Record<string, string | null>>): Record<string, string[]> {
+function typeErrors(sets: Record<string, Record<string, string | null>>, moduleSetting: ts.CompilerOptions = MODULE_SETTINGS.bundler): Record<string, string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'forge-typecheck-'));
   try {
     const roots = Object.entries(sets).flatMap(([set, files]) =>
@@ -23,15 +45,20 @@ function typeErrors(sets: Record<string, Record<string, string | null>>): Record
         return join(dir, set, name);
       }),
     );
-    const program = ts.createProgram(roots, {
+    const program = ts.createProgram({ rootNames: roots.filter((file) => file.endsWith('.ts')), host: cachingHost(), options: {
+      // Nx's `ts` preset (tsconfig.base.json) checks these besides strict.
       strict: true,
+      noUnusedLocals: true,
+      noImplicitReturns: true,
+      noImplicitOverride: true,
+      noFallthroughCasesInSwitch: true,
+      isolatedModules: true,
       noEmit: true,
       target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.Preserve,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      ...moduleSetting,
       types: [],
       paths: { '@forge/migration/runtime': [join(__dirname, '../runtime/data-migrations/types.ts')] },
-    });
+    } });
     const errors: Record<string, string[]> = Object.fromEntries(Object.keys(sets).map((set) => [set, []]));
     for (const d of ts.getPreEmitDiagnostics(program)) {
       const set = d.file ? relative(dir, d.file.fileName).split(sep)[0] : '';
@@ -92,7 +119,7 @@ import type { DataMigrationContext } from '@forge/migration/runtime';`);
 
     const index = tree.read(INDEX, 'utf-8')!;
     expect(index).toContain(`import type { DataMigrationRegistry } from '@forge/migration/runtime';`);
-    expect(index).toMatch(/export const dataMigrations: DataMigrationRegistry = \{\n {2}'20250101120000_add_user_locale': \(\) => import\('\.\/add_user_locale'\),?\n\};/);
+    expect(index).toMatch(/export const dataMigrations: DataMigrationRegistry = \{\n {2}'20250101120000_add_user_locale': \(\) => import\('\.\/add_user_locale\.js'\),?\n\};/);
   });
 
   it('writes TypeScript that type-checks (strict) against the runtime types', () => {
@@ -108,18 +135,33 @@ import type { DataMigrationContext } from '@forge/migration/runtime';`);
     expect(errors.broken.join('\n')).toContain("Property 'validate' is missing");
   });
 
+  it.each([
+    ['nodenext in an ES module package (Nx ts preset)', 'nodenext', 'module'],
+    ['node16 in an ES module package', 'node16', 'module'],
+    ['bundler', 'bundler', undefined],
+    ['commonjs', 'commonjs', undefined],
+  ])('writes a registry that type-checks under module %s', (_label, setting, packageType) => {
+    writeDataMigration(tree, options());
+    const files = {
+      'package.json': JSON.stringify({ name: 'db', ...(packageType ? { type: packageType } : {}) }),
+      'index.ts': tree.read(INDEX, 'utf-8'),
+      'add_user_locale.ts': tree.read(`${SAMPLE_ROOT}/src/migrations/add_user_locale.ts`, 'utf-8'),
+    };
+    expect(typeErrors({ project: files }, { ...MODULE_SETTINGS[setting], ignoreDeprecations: '6.0' }).project).toEqual([]);
+  });
+
   it('appends to an existing registry, keeping its comments and entries', () => {
     writeDataMigration(tree, options());
     tree.write(INDEX, tree.read(INDEX, 'utf-8')!.replace(`  '${FOLDER}'`, `  // the first one\n  '${FOLDER}'`));
     writeDataMigration(tree, options({ migrationFolder: '20250102120000_order_status', name: 'order_status', model: 'Order' }));
     const index = tree.read(INDEX, 'utf-8')!;
-    expect(index).toContain(`  // the first one\n  '${FOLDER}': () => import('./add_user_locale'),\n  '20250102120000_order_status': () => import('./order_status')`);
+    expect(index).toContain(`  // the first one\n  '${FOLDER}': () => import('./add_user_locale.js'),\n  '20250102120000_order_status': () => import('./order_status.js')`);
   });
 
   it('creates index.ts when the project has none', () => {
     tree.delete(INDEX);
     writeDataMigration(tree, options());
-    expect(tree.read(INDEX, 'utf-8')).toBe(EMPTY_REGISTRY.replace('= {};', `= {\n  '${FOLDER}': () => import('./add_user_locale')\n};`));
+    expect(tree.read(INDEX, 'utf-8')).toBe(EMPTY_REGISTRY.replace('= {};', `= {\n  '${FOLDER}': () => import('./add_user_locale.js')\n};`));
   });
 
   it('keeps the header a valid comment whatever the description says', () => {
@@ -132,7 +174,7 @@ import type { DataMigrationContext } from '@forge/migration/runtime';`);
     ['a second data migration for the same SQL migration', () => {
       writeDataMigration(tree, options());
       return options({ name: 'other_name' });
-    }, `${FOLDER} already has a data migration in ${INDEX} ('${FOLDER}': () => import('./add_user_locale')).`],
+    }, `${FOLDER} already has a data migration in ${INDEX} ('${FOLDER}': () => import('./add_user_locale.js')).`],
     ['an existing file', () => {
       tree.write(`${SAMPLE_ROOT}/src/migrations/add_user_locale.ts`, '// mine');
       return options();

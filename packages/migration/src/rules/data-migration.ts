@@ -84,8 +84,10 @@ export function writeDataMigration(tree: Tree, options: DataMigrationFile): Writ
 }
 
 /**
- * The registry with `'{folder}': () => import('./{name}')` added to its `dataMigrations` object,
+ * The registry with `'{folder}': () => import('./{name}.js')` added to its `dataMigrations` object,
  * edited through the TypeScript AST so comments, order and the rest of the file stay as they are.
+ * The `.js` specifier is what TypeScript requires under module node16/nodenext (and accepts under
+ * bundler and commonjs) for `./{name}.ts`; the runtime's loader maps it back to the source.
  */
 function registerInIndex(source: string, indexFile: string, folder: string, name: string): string {
   const { Node, Project, QuoteKind, IndentationText } = loadTsMorph();
@@ -116,7 +118,7 @@ function registerInIndex(source: string, indexFile: string, folder: string, name
       );
     }
   }
-  registry.addPropertyAssignment({ name: `'${folder}'`, initializer: `() => import('./${name}')` });
+  registry.addPropertyAssignment({ name: `'${folder}'`, initializer: `() => import('./${name}.js')` });
   return index.getFullText();
 }
 

@@ -17,23 +17,27 @@ export const CONFIG_FILE = 'prisma.config.ts';
 
 /**
  * Finds the schema the way Prisma does: the `schema` of prisma.config.ts when it names one, else
- * `prisma/schema.prisma`, else the multi-file folder `prisma/schema/`. Migrations sit beside the
- * schema file (inside a schema folder) unless prisma.config.ts sets `migrations.path`.
+ * package.json's `prisma.schema` (Prisma 6), else `prisma/schema.prisma`, else the multi-file
+ * folder `prisma/schema/`. Migrations sit beside the schema file (inside a schema folder) unless
+ * prisma.config.ts sets `migrations.path`.
  */
 export function locatePrismaProject(view: FileView, root: string): PrismaProjectLayout {
-  const configPath = posix.join(root, CONFIG_FILE);
-  const config = view.isFile(configPath) ? view.read(configPath) : null;
-  const configured = config && stringProperty(config, 'schema');
-  const candidates = configured
-    ? [posix.join(root, configured)]
-    : [posix.join(root, 'prisma/schema.prisma'), posix.join(root, 'prisma/schema')];
-  const schemaPath = candidates.find((c) => view.isFile(c) || view.isDirectory(c));
-  if (!schemaPath) {
+  const layout = findPrismaProject(view, root);
+  if (!layout) {
     throw inputError(
-      `No Prisma schema in ${root || '.'}: looked for ${candidates.join(' and ')}. ` +
+      `No Prisma schema in ${root || '.'}: looked for ${schemaCandidates(view, root).join(' and ')}. ` +
         'Fix: run `nx g @forge/migration:init`, or pass --project with the name of the project that has the schema.',
     );
   }
+  return layout;
+}
+
+/** The project's layout, or null when `root` holds no Prisma schema. */
+export function findPrismaProject(view: FileView, root: string): PrismaProjectLayout | null {
+  const configPath = posix.join(root, CONFIG_FILE);
+  const config = view.isFile(configPath) ? view.read(configPath) : null;
+  const schemaPath = schemaCandidates(view, root).find((c) => view.isFile(c) || view.isDirectory(c));
+  if (!schemaPath) return null;
   const migrationsPath = config && /migrations\s*:\s*\{[^}]*?\bpath\s*:\s*['"]([^'"]+)['"]/s.exec(config)?.[1];
   const schemaDir = view.isDirectory(schemaPath) ? schemaPath : posix.dirname(schemaPath);
   return {
@@ -43,6 +47,27 @@ export function locatePrismaProject(view: FileView, root: string): PrismaProject
     dataMigrationsDir: posix.join(root, 'src/migrations'),
     configFile: config === null ? null : configPath,
   };
+}
+
+/** Where the schema may be, in Prisma's order: configured paths replace the default ones. */
+function schemaCandidates(view: FileView, root: string): string[] {
+  const configPath = posix.join(root, CONFIG_FILE);
+  const configured = (view.isFile(configPath) && stringProperty(view.read(configPath), 'schema')) || packageJsonSchema(view, root);
+  return configured
+    ? [posix.join(root, configured)]
+    : [posix.join(root, 'prisma/schema.prisma'), posix.join(root, 'prisma/schema')];
+}
+
+/** `"prisma": { "schema": "…" }` in the project's package.json (Prisma 6; Prisma 7 reads prisma.config.ts). */
+function packageJsonSchema(view: FileView, root: string): string | undefined {
+  const file = posix.join(root, 'package.json');
+  if (!view.isFile(file)) return undefined;
+  try {
+    const schema = (JSON.parse(view.read(file)) as { prisma?: { schema?: unknown } }).prisma?.schema;
+    return typeof schema === 'string' ? schema : undefined;
+  } catch {
+    return undefined; // not ours to judge: Nx reports a broken package.json itself
+  }
 }
 
 /** Every `.prisma` file of the schema (one, or all of a schema folder), in a stable order. */

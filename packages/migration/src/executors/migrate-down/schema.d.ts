@@ -1,4 +1,4 @@
-import type { DatabaseOptions } from '../shared/project-context';
+import type { DatabaseOptions } from '../shared/project';
 
 export interface MigrateDownExecutorSchema extends DatabaseOptions {
   /** How many of the last applied migrations to roll back (default 1). */

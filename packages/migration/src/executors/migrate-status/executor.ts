@@ -1,36 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { migrationStatus, type StatusReport } from '../../runtime/status';
-import { textTable } from '../../runtime/text-table';
-import { readProjectContext, runExecutor, withProjectTarget } from '../shared/project-context';
+import { readProjectContext, runExecutor } from '../shared/project-context';
+import { migrateStatusCommand } from './command';
 import type { MigrateStatusExecutorSchema } from './schema';
+
+export { renderStatus } from './command';
 
 /** `nx run prisma:migrate-status`: exits non-zero on a failed migration or drift, for pipelines. */
 export default async function migrateStatusExecutor(options: MigrateStatusExecutorSchema, context: ExecutorContext) {
-  return runExecutor(async () => {
-    const project = readProjectContext(context);
-    return withProjectTarget(project, options, 'workspace', async (target) => {
-      const report = await migrationStatus(target, project.schemaFiles);
-      if (options.format === 'json') console.log(JSON.stringify(report, null, 2));
-      else project.logger.info(renderStatus(report));
-      return !report.unhealthy;
-    });
-  }, [options.databaseUrl]);
-}
-
-export function renderStatus(report: StatusReport): string {
-  const table = textTable(
-    ['migration', 'state', 'applied at', 'down.sql', 'data migration'],
-    report.rows.map((r) => [r.name, r.state, r.appliedAt?.toISOString() ?? '', r.hasDown ? 'yes' : 'MISSING', r.data ?? '']),
-  );
-  const counts = ['applied', 'pending', 'failed', 'edited after apply'].map((state) => `${report.rows.filter((r) => r.state === state).length} ${state}`);
-  const drift = report.drift.checked
-    ? report.drift.sql
-      ? `DRIFT: the database differs from schema.prisma; to match it, it would need:\n${report.drift.sql}`
-      : 'No drift: the database matches schema.prisma.'
-    : `Drift not checked: ${report.drift.reason}.`;
-  const unknown = report.unknownApplied.length ? `\nApplied in the database but missing on disk: ${report.unknownApplied.join(', ')}` : '';
-  const unfinished = report.unfinishedData.length
-    ? `\nApplied without their data migration completing: ${report.unfinishedData.join(', ')}. Run migrate to finish (it resumes from the last checkpoint).`
-    : '';
-  return `\n${table}\n\n${counts.join(', ')}${unknown}${unfinished}\n${drift}`;
+  return runExecutor(() => migrateStatusCommand(readProjectContext(context), options), [options.databaseUrl]);
 }

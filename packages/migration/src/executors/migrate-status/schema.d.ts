@@ -1,4 +1,4 @@
-import type { DatabaseOptions } from '../shared/project-context';
+import type { DatabaseOptions } from '../shared/project';
 
 export interface MigrateStatusExecutorSchema extends DatabaseOptions {
   /** table (default) or json */

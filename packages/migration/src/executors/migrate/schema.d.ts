@@ -1,4 +1,4 @@
-import type { DatabaseOptions } from '../shared/project-context';
+import type { DatabaseOptions } from '../shared/project';
 
 export interface MigrateExecutorSchema extends DatabaseOptions {
   /** Stop after this migration folder (inclusive). */

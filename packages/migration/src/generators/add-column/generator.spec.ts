@@ -148,7 +148,7 @@ describe('add-column generator', () => {
       expect(data).toContain(`Migration: ${add.folder}`);
       expect(data).toContain('await ctx.batchUpdate({ table: "User", key: "id", set: "\\"publicId\\" = (gen_random_uuid())", where: "\\"publicId\\" IS NULL", name: "publicId" });');
       expect(data).toContain('return (await ctx.count("User", "\\"publicId\\" IS NULL")) === 0;');
-      expect(tree.read(`${DATA_MIGRATIONS}/index.ts`, 'utf-8')).toContain(`'${add.folder}': () => import('./add_column_user_public_id')`);
+      expect(tree.read(`${DATA_MIGRATIONS}/index.ts`, 'utf-8')).toContain(`'${add.folder}': () => import('./add_column_user_public_id.js')`);
     });
 
     it('--backfillSql: a fill trigger covers rows inserted meanwhile; it goes with the NOT NULL step and comes back with its reverse', async () => {

@@ -1,8 +1,8 @@
 export interface InitGeneratorSchema {
-  /** Nx project name of the Prisma project. */
+  /** An existing Prisma project to adopt, or the new project's name (scoped names work). */
   name?: string;
-  /** Directory of the project, relative to the workspace root. */
+  /** Directory of the project to adopt or create, relative to the workspace root. */
   directory?: string;
-  /** Do not add prisma to package.json. */
+  /** When creating a project: do not add prisma to package.json. */
   skipPackageJson?: boolean;
 }

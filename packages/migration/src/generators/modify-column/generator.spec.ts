@@ -124,7 +124,7 @@ describe('modify-column generator', () => {
       expect(data).toMatch(/export async function validate[\s\S]*return \(await ctx\.count\("Order", "\\"status__forge_new\\" IS DISTINCT FROM/);
       expect(data.indexOf('ctx.query')).toBeLessThan(data.indexOf('ctx.batchCopy'));
       expect(data.indexOf('ctx.batchCopy')).toBeLessThan(data.indexOf('ctx.batchUpdate'));
-      expect(tree.read(`${DATA_MIGRATIONS}/index.ts`, 'utf-8')).toContain(`'${expand.folder}': () => import('./modify_column_order_status')`);
+      expect(tree.read(`${DATA_MIGRATIONS}/index.ts`, 'utf-8')).toContain(`'${expand.folder}': () => import('./modify_column_order_status.js')`);
     });
   });
 

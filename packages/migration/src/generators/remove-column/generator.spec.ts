@@ -58,7 +58,7 @@ describe('remove-column generator', () => {
     );
     expect(dataMigration).toContain('t.\\"name\\"::text IS DISTINCT FROM b.\\"name\\"::text');
     expect(dataMigration).toMatch(/export async function down\(ctx: DataMigrationContext\): Promise<void> \{\n  \/\/ Nothing to restore/);
-    expect(read(tree, `${SAMPLE_ROOT}/src/migrations/index.ts`)).toContain(`'${backup}': () => import('./remove_column_user_name_backup')`);
+    expect(read(tree, `${SAMPLE_ROOT}/src/migrations/index.ts`)).toContain(`'${backup}': () => import('./remove_column_user_name_backup.js')`);
   });
 
   it('removes a unique NOT NULL column and a NOT NULL column with a default: values back first, then NOT NULL, then the unique index', async () => {

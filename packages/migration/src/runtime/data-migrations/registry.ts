@@ -26,7 +26,7 @@ export function loadDataMigrations(dataMigrationsDir: string): Map<string, Check
   const loaders = new Map<string, CheckedLoader>();
   for (const [folder, loader] of Object.entries(registry)) {
     if (typeof loader !== 'function') {
-      throw new Error(`${indexFile}: the entry ${JSON.stringify(folder)} must be a loader, e.g. () => import('./my_migration').`);
+      throw new Error(`${indexFile}: the entry ${JSON.stringify(folder)} must be a loader, e.g. () => import('./my_migration.js').`);
     }
     loaders.set(folder, async () => checkModule(await (loader as () => Promise<unknown>)(), folder, indexFile));
   }

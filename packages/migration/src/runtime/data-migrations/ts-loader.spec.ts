@@ -48,11 +48,11 @@ export async function validate(ctx: DataMigrationContext): Promise<boolean> {
 }
 `;
 
-const INDEX = (entries: Record<string, string>) => `import type { DataMigrationRegistry } from '@forge/migration/runtime';
+const INDEX = (entries: Record<string, string>, extension = '') => `import type { DataMigrationRegistry } from '@forge/migration/runtime';
 
 export const dataMigrations: DataMigrationRegistry = {
 ${Object.entries(entries)
-  .map(([folder, file]) => `  '${folder}': () => import('./${file}'),`)
+  .map(([folder, file]) => `  '${folder}': () => import('./${file}${extension}'),`)
   .join('\n')}
 };
 `;
@@ -88,6 +88,25 @@ describe('ts-loader and the registry in a plain node process', () => {
       { locale: 'en', n: 30 },
       { locale: 'fr', n: 10 },
     ]);
+  });
+
+  it('takes `./name.js` for `./name.ts`, as TypeScript requires under module nodenext/node16 (a real .js file still wins)', () => {
+    write({
+      'src/migrations/index.ts': INDEX({ '20250101120000_a': 'a', '20250101120000_b': 'b' }, '.js'),
+      'src/migrations/a.ts': USER_MIGRATION,
+      'src/migrations/b.ts': `export const from = 'ts';\n`,
+      'src/migrations/b.js': `exports.from = 'js'; exports.up = exports.down = exports.validate = async () => true;\n`,
+    });
+    const { status, stdout, stderr } = runNode(
+      `import { loadDataMigrations } from ${JSON.stringify(join(RUNTIME, 'registry'))};
+       const loaders = loadDataMigrations('src/migrations');
+       Promise.all([loaders.get('20250101120000_a')!(), loaders.get('20250101120000_b')!()]).then(([a, b]) =>
+         console.log(JSON.stringify({ a: typeof a.up, b: (b as unknown as { from: string }).from })),
+       );`,
+    );
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ a: 'function', b: 'js' });
   });
 
   it('names the file and the export when a registered module lacks up, down or validate', () => {
@@ -137,7 +156,7 @@ describe('ts-loader and the registry in a plain node process', () => {
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
       `${join(dir, 'a/index.ts')} must export the registry: export const dataMigrations: DataMigrationRegistry = { … };`,
-      `${join(dir, 'b/index.ts')}: the entry "20250101120000_x" must be a loader, e.g. () => import('./my_migration').`,
+      `${join(dir, 'b/index.ts')}: the entry "20250101120000_x" must be a loader, e.g. () => import('./my_migration.js').`,
     ]);
   });
 });

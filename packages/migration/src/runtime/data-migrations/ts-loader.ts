@@ -9,8 +9,12 @@ import type * as TypeScript from 'typescript';
 
 type TypeScriptApi = typeof TypeScript;
 type CompileHook = ((module: { _compile(code: string, filename: string): void }, filename: string) => void) & { [OURS]?: true };
+type ParentModule = { filename?: string | null } | undefined;
+type ResolveFilename = ((request: string, parent: ParentModule, ...rest: unknown[]) => string) & { [OURS]?: true };
 
 const OURS = Symbol.for('@forge/migration:ts-loader');
+/** The source file TypeScript maps a `.js`-style specifier to (module node16/nodenext need `./x.js` for `./x.ts`). */
+const TS_SOURCE_OF: Record<string, string> = { '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts' };
 
 /**
  * Registers the `.ts` hook once per process. Returns false when a hook was already there: ours, or
@@ -24,7 +28,31 @@ export function registerTsLoader(): boolean {
   const hook: CompileHook = (module, filename) => module._compile(compileTypeScript(readFileSync(filename, 'utf8'), filename), filename);
   hook[OURS] = true;
   extensions['.ts'] = hook;
+  resolveTsSourcesOfJsSpecifiers();
   return true;
+}
+
+/**
+ * `import('./backfill.js')` in a `.ts` file means `./backfill.ts` when no `.js` file exists: the
+ * rule TypeScript applies under module node16/nodenext/bundler, where the extension is required.
+ * Without it the same registry could typecheck or run, never both.
+ */
+function resolveTsSourcesOfJsSpecifiers(): void {
+  const Module = require('node:module') as { _resolveFilename: ResolveFilename };
+  const resolve = Module._resolveFilename;
+  if (resolve[OURS]) return;
+  const withTsSources: ResolveFilename = function (this: unknown, request, parent, ...rest) {
+    try {
+      return resolve.call(this, request, parent, ...rest);
+    } catch (error) {
+      const extension = /\.[cm]?js$/.exec(request)?.[0];
+      const fromTypeScript = /\.[cm]?ts$/.test(parent?.filename ?? '');
+      if (!extension || !fromTypeScript || !request.startsWith('.') || (error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+      return resolve.call(this, request.slice(0, -extension.length) + TS_SOURCE_OF[extension], parent, ...rest);
+    }
+  };
+  withTsSources[OURS] = true;
+  Module._resolveFilename = withTsSources;
 }
 
 /** TypeScript source → CommonJS JavaScript; a syntax error names the file, line and column. */

@@ -89,7 +89,7 @@ export interface DataMigrationModule {
   validate(ctx: DataMigrationContext): Promise<boolean> | boolean;
 }
 
-/** Loads one data migration module: `() => import('./add_user_locale')`. */
+/** Loads one data migration module: `() => import('./add_user_locale.js')`. */
 export type DataMigrationLoader = () => Promise<DataMigrationModule>;
 
 /** `src/migrations/index.ts`: SQL migration folder name → the data migration that runs right after it. */

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import type { MigrationsDirectory } from '../../engine/migrations';
+import type { SchemaFile } from '../../engine/schema-engine';
+import { maskSecrets } from '../../engine/connection';
+import { assertDuration } from '../../recipes/scripts';
+import { selectDatabase, type SelectedDatabase } from '../../runtime/database-selection';
+import type { RuntimeLogger } from '../../runtime/logger';
+import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
+import type { ProjectTarget } from '../../runtime/project-target';
+import { parsePgVersion } from '../../versions/pg-version';
+import { diskView } from '../../workspace/file-view';
+import { readMigrationsDirectory } from '../../workspace/migrations-directory';
+import { locatePrismaProject, readSchemaFiles, type PrismaProjectLayout } from '../../workspace/prisma-project';
+
+// What the Nx executors and the forge-migrate command share: nothing here loads Nx, so that a deploy
+// image without the Nx workspace (or nx installed) runs the same code.
+
+/** Options every runtime command takes. */
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  lockTimeout?: string;
+  lockRetries?: number;
+  /** The embedded server's PostgreSQL major (nx.json plugin option or --pgVersion; default 15). */
+  pgVersion?: number | string;
+}
+
+/** How the pgVersion option is named in errors: it comes from nx.json or the command line. */
+export const PG_VERSION_OPTION = 'pgVersion (nx.json plugin option or --pgVersion)';
+
+export interface ProjectContext {
+  projectName: string;
+  workspaceRoot: string;
+  layout: PrismaProjectLayout;
+  directory: MigrationsDirectory;
+  schemaFiles: SchemaFile[];
+  logger: RuntimeLogger;
+  /** The command line that runs `target` (migrate, migrate-status, …) the way this run was started. */
+  command(target: string): string;
+}
+
+export interface ProjectLocation {
+  workspaceRoot: string;
+  /** The project's root, relative to the workspace root ('' = the workspace root itself). */
+  projectRoot: string;
+  projectName: string;
+  logger: RuntimeLogger;
+  command(target: string): string;
+}
+
+/** The Prisma project a command runs for, read from disk. */
+export function readProject(location: ProjectLocation): ProjectContext {
+  const view = diskView(location.workspaceRoot);
+  const layout = locatePrismaProject(view, location.projectRoot);
+  return {
+    projectName: location.projectName,
+    workspaceRoot: location.workspaceRoot,
+    layout,
+    directory: readMigrationsDirectory(view, layout.migrationsDir),
+    schemaFiles: readSchemaFiles(view, layout),
+    logger: location.logger,
+    command: location.command,
+  };
+}
+
+/** Selects the database (option, env, config, else the embedded one), builds the target, always releases. */
+export async function withProjectTarget<T>(
+  project: ProjectContext,
+  options: DatabaseOptions,
+  embedded: 'workspace' | 'throwaway',
+  fn: (target: ProjectTarget, database: SelectedDatabase) => Promise<T>,
+): Promise<T> {
+  // Checked before connecting: PostgreSQL would reject it only when the first migration runs.
+  const lockTimeout = options.lockTimeout === undefined ? undefined : assertDuration(String(options.lockTimeout));
+  const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
+  const database = await selectDatabase({
+    databaseUrl: options.databaseUrl,
+    workspaceRoot: project.workspaceRoot,
+    projectName: project.projectName,
+    configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
+    schemaFiles: project.schemaFiles,
+    embedded,
+    pgVersion,
+    logger: project.logger,
+  });
+  try {
+    project.logger.info(`Database: ${database.label}`);
+    const target: ProjectTarget = {
+      url: database.url,
+      directory: project.directory,
+      dataMigrations: createDataMigrationRunner(database.url, join(project.workspaceRoot, project.layout.dataMigrationsDir), project.logger),
+      logger: project.logger,
+      lockTimeout,
+      lockRetries: options.lockRetries,
+    };
+    return await fn(target, database);
+  } finally {
+    await database.release();
+  }
+}
+
+/** An error as one line for the user, database passwords masked (DATABASE_URL's and the given URLs'). */
+export function failureMessage(error: unknown, secretsFrom: (string | undefined)[] = []): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return [process.env.DATABASE_URL, ...secretsFrom].reduce<string>((text, url) => maskSecrets(text, url), message);
+}
