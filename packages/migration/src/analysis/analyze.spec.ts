@@ -6,11 +6,11 @@ const ADD_INDEX = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_AuditLog_tenantI
 const DROP_INDEX = 'DROP INDEX CONCURRENTLY IF EXISTS "idx_AuditLog_tenantId";';
 
 describe('analyzeMigration', () => {
-  it('without statistics: size unknown, the conservative impact row, no duration', async () => {
+  it('without statistics: size unknown, no row of the impact table, no duration; an online recipe needs no window', async () => {
     const analysis = await analyzeMigration({ sql: ADD_INDEX, downSql: DROP_INDEX });
-    expect(analysis.impact).toBe(impactOf(null));
-    expect(analysis.impact.approach).toBe('online migration');
-    expect(analysis.impactReason).toBe('size of AuditLog unknown → the conservative row');
+    expect(analysis.impact).toEqual(impactOf(null, false));
+    expect(analysis.impact).toMatchObject({ row: null, approach: 'online migration', needsWindow: false });
+    expect(analysis.impactReason).toBe('size of AuditLog unknown; writes go on: its write-blocking locks cover catalog changes only');
     expect(analysis.estimateMs).toBeNull();
     expect(analysis.up.unknownPerMillionRowsMs).toBeGreaterThan(0);
     expect(analysis.dependencies).toBeNull();
@@ -19,16 +19,33 @@ describe('analyzeMigration', () => {
   });
 
   it.each([
-    [0, 'direct migration'],
-    [9_999, 'direct migration'],
-    [50_000, 'migration window'],
-    [500_000, 'maintenance window'],
-    [2_000_000, 'online migration'],
-  ])('--rows %d gives the row of the impact table for that size (%s)', async (rows, approach) => {
+    [0, '< 10K', 'direct migration'],
+    [9_999, '< 10K', 'direct migration'],
+    [50_000, '10K – 100K', 'online migration'],
+    [500_000, '100K – 1M', 'online migration'],
+    [2_000_000, '> 1M', 'online migration'],
+  ])('--rows %d: the row of the impact table for that size (%s); CONCURRENTLY is online: %s, no window', async (rows, row, approach) => {
     const analysis = await analyzeMigration({ sql: ADD_INDEX, downSql: DROP_INDEX, stats: rowsStats(rows) });
-    expect(analysis.impact.approach).toBe(approach);
+    expect(analysis.impact).toMatchObject({ row: { rows: row }, approach, needsWindow: false, blocking: false });
     expect(analysis.largest).toEqual({ table: 'AuditLog', rows });
     expect(analysis.estimateMs).not.toBeNull();
+  });
+
+  it.each([
+    [50_000, 'migration window'],
+    [500_000, 'maintenance window'],
+    [2_000_000, 'maintenance window'],
+    [null, 'maintenance window'],
+  ])('a plain CREATE INDEX on %p rows blocks writes for the build: %s', async (rows, approach) => {
+    const sql = 'SET LOCAL lock_timeout = \'5s\';\nCREATE INDEX "i" ON "AuditLog"("tenantId");';
+    const analysis = await analyzeMigration({ sql, downSql: null, ...(rows === null ? {} : { stats: rowsStats(rows) }) });
+    expect(analysis.impact).toMatchObject({ approach, needsWindow: true, blocking: true });
+    expect(analysis.impactReason).toMatch(/; blocks writes: SHARE on AuditLog during the scan \+ index build of AuditLog$/);
+  });
+
+  it('a plain CREATE INDEX on an empty table blocks nothing for long: a direct migration', async () => {
+    const analysis = await analyzeMigration({ sql: 'CREATE INDEX "i" ON "AuditLog"("tenantId");', downSql: null, stats: rowsStats(0) });
+    expect(analysis.impact).toMatchObject({ approach: 'direct migration', needsWindow: false, blocking: false });
   });
 
   it('names the statement, its lock on the table, and whether it blocks reads or writes', async () => {
@@ -43,7 +60,7 @@ describe('analyzeMigration', () => {
       table: { name: 'AuditLog', rows: 1000 },
     });
     // DROP INDEX names only the index: the CREATE INDEX of the other script says which table.
-    expect(analysis.down!.statements[0].locks).toEqual([{ table: 'AuditLog', lock: 'SHARE UPDATE EXCLUSIVE', object: 'table', onNewTable: false }]);
+    expect(analysis.down!.statements[0].locks).toEqual([{ table: 'AuditLog', lock: 'SHARE UPDATE EXCLUSIVE', object: 'table', conditional: false, onNewTable: false }]);
   });
 
   it('a table the change creates holds no rows: it does not make the impact unknown', async () => {
@@ -96,9 +113,10 @@ describe('analyzeChange', () => {
     expect(first.dataMigration!.up[0]).toMatchObject({ kind: 'batch-copy', table: 'Order', rows: 50_000 });
     expect(second.up.statements[0].work[0]).toMatchObject({ kind: 'copy', table: 'Order', rows: 50_000 });
     expect(second.down!.statements[1].work[0]).toMatchObject({ kind: 'update', table: 'Order', rows: 50_000 });
-    expect(first.impact.approach).toBe('migration window');
-    expect(first.impactReason).toBe('Order: 50,000 rows');
-    expect(change.impact.approach).toBe('migration window');
+    // Batched copy, then a DROP COLUMN that touches the catalog only: online, at any size.
+    expect(first.impact).toMatchObject({ approach: 'online migration', needsWindow: false });
+    expect(first.impactReason).toBe('Order: 50,000 rows; writes go on: its write-blocking locks cover catalog changes only');
+    expect(change.impact).toMatchObject({ approach: 'online migration', needsWindow: false });
     expect(change.estimateMs).toBeCloseTo(first.estimateMs! + second.estimateMs!, 6);
     expect(change.rollbackEstimateMs).toBeCloseTo(first.rollbackEstimateMs! + second.rollbackEstimateMs!, 6);
     expect(first.estimateMs!).toBeGreaterThan(first.up.estimateMs!); // the data migration counts
@@ -108,7 +126,7 @@ describe('analyzeChange', () => {
     const change = await analyzeChange({
       migrations: [{ name: 'rename', sql: 'ALTER TABLE "Product" RENAME TO "Item";\nALTER INDEX "Product_sku_key" RENAME TO "Item_sku_key";', downSql: 'ALTER TABLE "Item" RENAME TO "Product";' }],
     });
-    expect(change.impactReason).toBe('size of Product unknown → the conservative row');
+    expect(change.impactReason).toBe('size of Product unknown; writes go on: its write-blocking locks cover catalog changes only');
     expect(change.migrations[0].up.statements[1].locks[0]).toMatchObject({ object: 'index', table: 'Product_sku_key' });
   });
 });

@@ -65,12 +65,15 @@ export async function diffSchemas(from: SchemaFile[] | null, to: SchemaFile[] | 
   });
 }
 
-/** Both directions of a change with one engine start: `up` goes before → after, `down` back. */
-export async function diffSchemasBothWays(before: SchemaFile[], after: SchemaFile[]): Promise<{ up: string; down: string }> {
+/**
+ * Both directions of a change with one engine start: `up` goes before → after, `down` back; with
+ * `created`, also the SQL that creates the schema before from an empty database.
+ */
+export async function diffSchemasBothWays(before: SchemaFile[], after: SchemaFile[], options: { created?: boolean } = {}): Promise<{ up: string; down: string; created?: string }> {
   return withSchemaEngine(new OfflineAdapterFactory(), after, async (engine) => {
-    const diff = async (from: SchemaFile[], to: SchemaFile[]) =>
+    const diff = async (from: SchemaFile[] | null, to: SchemaFile[]) =>
       normalizeScript((await engine.diff({ from: datamodel(from), to: datamodel(to), script: true, exitCode: null, filters: NO_FILTERS })).stdout);
-    return { up: await diff(before, after), down: await diff(after, before) };
+    return { up: await diff(before, after), down: await diff(after, before), ...(options.created ? { created: await diff(null, before) } : {}) };
   });
 }
 
