@@ -389,7 +389,7 @@ function runPasses(passes: BatchPass[], state: TableState): WorkEstimate[] {
 
 /**
  * Where a script blocks writes while it works through rows: a statement that holds a write-blocking
- * lock on a table that existed before the change (until its own end, or until the commit in a
+ * lock on an application table that existed before the change (not the tool's own backups and bookkeeping) (until its own end, or until the commit in a
  * transactional script) while it or a later statement of the transaction scans, rewrites, builds
  * or copies a table that is not empty. Null when every blocking lock covers catalog changes only.
  */
@@ -397,7 +397,7 @@ function blockingSpan(statements: StatementAnalysis[]): { lock: string; work: st
   const oneTransaction = statements.every((s) => s.transactional);
   let held: string | null = null;
   for (const s of statements) {
-    const blocking = s.locks.find((l) => l.object === 'table' && blocksWrites(l.lock) && !l.onNewTable && !isBackup(l.table));
+    const blocking = s.locks.find((l) => l.object === 'table' && blocksWrites(l.lock) && !l.onNewTable && !isBackup(l.table) && !isBookkeeping(l.table));
     const lock = blocking ? `${blocking.lock} on ${blocking.table}` : null;
     held = oneTransaction ? (held ?? lock) : lock;
     const work = s.work.find((w) => w.kind !== 'catalog' && w.table && w.rows !== 0);

@@ -1,6 +1,7 @@
 import { classifyTypeChange } from '../recipes/modify-column-types';
 import coefficientsJson from './cost-coefficients.json';
 import { relationName, type StatementEffect } from './effects';
+import { isSystemCatalog } from './sql-facts';
 import { sqlTypeOf } from './statement-names';
 
 export { sqlTypeOf };
@@ -208,7 +209,7 @@ function selectSources(select: Node | undefined): string[] {
   const out: string[] = [];
   const visit = (item: Node | undefined) => {
     if (!item) return;
-    if (item.RangeVar) out.push(relationName(item.RangeVar)!);
+    if (item.RangeVar && !isSystemCatalog(item.RangeVar)) out.push(relationName(item.RangeVar)!);
     if (item.JoinExpr) {
       visit(item.JoinExpr.larg);
       visit(item.JoinExpr.rarg);

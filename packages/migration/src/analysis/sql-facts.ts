@@ -155,7 +155,7 @@ export function readTables(node: unknown): string[] {
 }
 
 /** pg_catalog and information_schema relations (pg_catalog comes first in every search path). */
-function isSystemCatalog(range: Node): boolean {
+export function isSystemCatalog(range: Node): boolean {
   if (range.schemaname) return range.schemaname === 'pg_catalog' || range.schemaname === 'information_schema';
   return /^pg_/.test(range.relname);
 }
