@@ -1,5 +1,6 @@
 import { analyzeChange, analyzeMigration, batchPassesOf } from './analyze';
 import { impactOf } from './impact';
+import { schemaFactsFromSql } from './schema-facts';
 import { parseRowsOption, rowsStats, UNKNOWN_STATS, withStats } from './stats-source';
 
 const ADD_INDEX = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_AuditLog_tenantId" ON "AuditLog"("tenantId");';
@@ -128,6 +129,35 @@ describe('analyzeChange', () => {
     });
     expect(change.impactReason).toBe('size of Product unknown; writes go on: its write-blocking locks cover catalog changes only');
     expect(change.migrations[0].up.statements[1].locks[0]).toMatchObject({ object: 'index', table: 'Product_sku_key' });
+  });
+});
+
+describe('tables through a change with foreign keys', () => {
+  const schema = async () =>
+    schemaFactsFromSql('CREATE TABLE "User" ("id" int PRIMARY KEY, "name" text);\nCREATE TABLE "Log" ("id" int PRIMARY KEY, "userId" int REFERENCES "User"("id"));');
+
+  it('DROP TABLE locks the table its key references, but only the dropped table is gone', async () => {
+    const analysis = await analyzeMigration({ sql: `DROP TABLE "Log";\nUPDATE "User" SET "name" = 'x';`, downSql: null, stats: rowsStats(1000), schema: await schema() });
+    expect(analysis.up.statements[0].locks.map((l) => [l.table, l.lock])).toEqual([
+      ['Log', 'ACCESS EXCLUSIVE'],
+      ['User', 'ACCESS EXCLUSIVE'],
+    ]);
+    expect(analysis.up.statements[1].work[0]).toMatchObject({ kind: 'update', table: 'User', rows: 1000 });
+  });
+
+  it('a table a DO block moves back from the backup schema keeps its size', async () => {
+    const analysis = await analyzeChange({
+      migrations: [
+        {
+          name: 'park',
+          sql: 'CREATE SCHEMA IF NOT EXISTS "_forge_backup";\nALTER TABLE "Log" RENAME TO "Log__removed__1";\nALTER TABLE "Log__removed__1" SET SCHEMA "_forge_backup";',
+          downSql: `DO $$ BEGIN EXECUTE format('ALTER TABLE %I.%I SET SCHEMA %I', '_forge_backup', 'Log__removed__1', current_schema()); END $$;\nALTER TABLE "Log__removed__1" RENAME TO "Log";\nALTER TABLE "Log" ADD CONSTRAINT "c" CHECK ("id" > 0);`,
+        },
+      ],
+      stats: { ...UNKNOWN_STATS, tableSizes: async (tables) => new Map(tables.filter((t) => t === 'Log').map((t) => [t, { rows: 7000 }])) },
+      schema: await schema(),
+    });
+    expect(analysis.migrations[0].down!.statements[2].work[0]).toMatchObject({ kind: 'check-validate', table: 'Log', rows: 7000 });
   });
 });
 

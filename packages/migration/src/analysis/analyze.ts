@@ -371,7 +371,12 @@ function applyToState(effect: StatementEffect, state: TableState, work: WorkEsti
       if (node.objectType === 'OBJECT_TABLE') state.move(relationName(node.relation)!, `${node.newschema}.${node.relation.relname}`);
       return;
     case 'DropStmt':
-      if (node.removeType === 'OBJECT_TABLE') for (const l of effect.locks) state.drop(l.table);
+      // The tables it names: the ones its foreign keys lock stay.
+      if (node.removeType === 'OBJECT_TABLE') for (const table of effect.targets) state.drop(table);
+      return;
+    case 'DoStmt':
+      // What the block runs on every path (the rollback of remove-table moves its table back with EXECUTE).
+      for (const inner of effect.inner ?? []) if (!inner.conditional) applyToState(inner.effect, state, []);
       return;
   }
 }
