@@ -161,6 +161,28 @@ describe('tables through a change with foreign keys', () => {
   });
 });
 
+describe('transactions: a script is one, a down.sql in steps one per step', () => {
+  const add = 'ALTER TABLE "Order" ADD CONSTRAINT "k" FOREIGN KEY ("userId") REFERENCES "User"("id") NOT VALID;';
+  const validate = 'ALTER TABLE "Order" VALIDATE CONSTRAINT "k";';
+  const rollback = (downSql: string) => analyzeMigration({ sql: 'SELECT 1;', downSql, stats: rowsStats(1_000_000) });
+
+  it('in one transaction, VALIDATE keeps the ADD\'s SHARE ROW EXCLUSIVE for its whole scan', async () => {
+    const { down } = await rollback(`${add}\n${validate}`);
+    expect(down!.statements.map((s) => s.transaction)).toEqual([0, 0]);
+    expect(down!.longestLock).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', statement: 0, heldToCommit: true });
+    expect(down!.longestLock!.estimateMs).toBeGreaterThan(10);
+    expect(down!.statements[1].notes.join('\n')).toMatch(/\nVALIDATE CONSTRAINT "k" runs in the transaction that added it: the ADD's SHARE ROW EXCLUSIVE on Order and SHARE ROW EXCLUSIVE on User stay held/);
+  });
+
+  it('in steps, the ADD commits first: its lock is brief and VALIDATE scans under SHARE UPDATE EXCLUSIVE', async () => {
+    const { down } = await rollback(`-- forge:step 1 of 2: the key back\n${add}\n-- forge:data-step restore\n-- forge:step 2 of 2: validate\n${validate}`);
+    expect(down!.statements.map((s) => s.transaction)).toEqual([1, 3]);
+    expect(down!.longestLock).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', statement: 0 });
+    expect(down!.longestLock!.estimateMs).toBeLessThan(1);
+    expect(down!.statements[1].notes.join(' ')).not.toMatch(/runs in the transaction that added it/);
+  });
+});
+
 describe('batchPassesOf', () => {
   it('reads the batched passes of generated data-migration bodies', () => {
     expect(

@@ -8,6 +8,7 @@ import { impactOf, type Impact } from './impact';
 import { blocksWrites, LOCK_MODES, strongerLock, type LockMode } from './locks';
 import { WORK_LABELS } from './format-estimate';
 import { parseMigration, type ParsedStatement } from './parse';
+import { transactionsOf } from './transactions';
 import { UNKNOWN_STATS, type StatsProvider } from './stats-source';
 import { indexOfPlaceholder, isBackup, isBookkeeping, isPlaceholder, normalize } from './table-names';
 import { TableState, type TouchedTableSize } from './table-state';
@@ -50,6 +51,8 @@ export interface StatementAnalysis {
   scansTable: boolean;
   rewritesTable: boolean;
   transactional: boolean;
+  /** Which transaction of its script it runs in (0, 1…): one for a whole script, one per step of a down.sql in steps. */
+  transaction: number;
   dropsData: boolean;
   notes: string[];
   work: WorkEstimate[];
@@ -166,7 +169,7 @@ export async function analyzeChange(input: ChangeInput): Promise<ChangeAnalysis>
 
   // Up: every migration in order, each followed by its data migration's up().
   const ups = parsed.map((p) => {
-    const up = analyzeScript(p.up, state, context, facts, 'up', p.input.name);
+    const up = analyzeScript(p.up, p.input.sql, state, context, facts, 'up', p.input.name);
     const dataUp = p.input.dataMigration ? runPasses(p.input.dataMigration.up, state) : null;
     return { up, dataUp, touched: state.takeTouched() };
   });
@@ -175,7 +178,7 @@ export async function analyzeChange(input: ChangeInput): Promise<ChangeAnalysis>
   for (let i = parsed.length - 1; i >= 0; i--) {
     const p = parsed[i];
     const dataDown = p.input.dataMigration ? runPasses(p.input.dataMigration.down, state) : null;
-    const down = p.down ? analyzeScript(p.down, state, context, facts, 'down', p.input.name) : null;
+    const down = p.down ? analyzeScript(p.down, p.input.downSql!, state, context, facts, 'down', p.input.name) : null;
     state.takeTouched();
     downs[i] = { down, dataDown };
   }
@@ -226,8 +229,9 @@ export async function analyzeChange(input: ChangeInput): Promise<ChangeAnalysis>
   };
 }
 
-function analyzeScript(effects: StatementEffect[], state: TableState, context: WorkContext, facts: ChangeFacts, direction: 'up' | 'down', migration: string): ScriptAnalysis {
+function analyzeScript(effects: StatementEffect[], sql: string, state: TableState, context: WorkContext, facts: ChangeFacts, direction: 'up' | 'down', migration: string): ScriptAnalysis {
   facts.beginScript(migration, direction);
+  const transactions = transactionsOf(sql, effects);
   const statements = effects.map((effect, index): StatementAnalysis => {
     const node = effect.statement.node as Node;
     // A new table exists (empty) before anything touches it.
@@ -266,8 +270,9 @@ function analyzeScript(effects: StatementEffect[], state: TableState, context: W
       scansTable: effect.scansTable,
       rewritesTable: effect.rewritesTable,
       transactional: effect.transactional,
+      transaction: transactions[index],
       dropsData: effect.dropsData,
-      notes: [...effect.notes, ...heldSinceAdd(effects, index), ...work.flatMap((w) => (w.note ? [w.note] : []))],
+      notes: [...effect.notes, ...heldSinceAdd(effects, transactions, index), ...work.flatMap((w) => (w.note ? [w.note] : []))],
       work,
       estimateMs: sum(work.map((w) => w.estimateMs)),
       table: largest,
@@ -303,12 +308,11 @@ function effectsOnTheSchema(
  * `VALIDATE CONSTRAINT` in the transaction that added the constraint: the ADD's stronger locks
  * are still held while it scans (PostgreSQL 15, measured): say so where the statement is listed.
  */
-function heldSinceAdd(effects: StatementEffect[], index: number): string[] {
-  if (!effects.every((e) => e.transactional)) return [];
+function heldSinceAdd(effects: StatementEffect[], transactions: number[], index: number): string[] {
   const validated = alterCommands(effects[index]).filter((c) => c.subtype === 'AT_ValidateConstraint').map((c) => c.name as string);
   const notes: string[] = [];
   for (const name of validated) {
-    const add = effects.slice(0, index).find((e) => alterCommands(e).some((c) => c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.conname === name));
+    const add = effects.slice(0, index).find((e, i) => transactions[i] === transactions[index] && alterCommands(e).some((c) => c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.conname === name));
     if (!add) continue;
     const held = add.locks.filter((l) => !l.object && blocksWrites(l.lock)).map((l) => `${l.lock} on ${l.table}`);
     notes.push(
@@ -324,22 +328,26 @@ function alterCommands(effect: StatementEffect): Node[] {
 }
 
 /**
- * A migration whose statements can all run in a transaction runs as one (the runtime's engine does,
- * as PostgreSQL does for a multi-statement script): every lock is then held until the commit.
+ * The lock that blocks the application longest: a lock is held from the statement that takes it to
+ * the end of its transaction — the whole script when it runs as one (the runtime's engine runs a
+ * migration so, as PostgreSQL does a multi-statement script), its step for a down.sql in steps.
  */
 function longestLock(statements: StatementAnalysis[]): ScriptAnalysis['longestLock'] {
-  const oneTransaction = statements.every((s) => s.transactional);
   let best: ScriptAnalysis['longestLock'] = null;
-  const held = new Map<string, { lock: LockMode; from: number }>();
-  statements.forEach((s, i) => {
-    for (const l of s.locks) {
-      if (l.object !== 'table' || !blocksWrites(l.lock) || isPlaceholder(l.table) || l.onNewTable) continue;
-      const previous = held.get(l.table);
-      held.set(l.table, { lock: previous ? strongerLock(previous.lock, l.lock) : l.lock, from: previous && oneTransaction ? previous.from : i });
-      if (!oneTransaction) consider(l.table, held.get(l.table)!, [s.estimateMs], false);
+  for (const transaction of new Set(statements.map((s) => s.transaction))) {
+    const members = statements.map((s, i) => ({ s, i })).filter(({ s }) => s.transaction === transaction);
+    const held = new Map<string, { lock: LockMode; from: number }>();
+    for (const { s, i } of members) {
+      for (const l of s.locks) {
+        if (l.object !== 'table' || !blocksWrites(l.lock) || isPlaceholder(l.table) || l.onNewTable) continue;
+        const previous = held.get(l.table);
+        held.set(l.table, { lock: previous ? strongerLock(previous.lock, l.lock) : l.lock, from: previous ? previous.from : i });
+      }
     }
-  });
-  if (oneTransaction) for (const [table, h] of held) consider(table, h, statements.slice(h.from).map((s) => s.estimateMs), true);
+    const end = members[members.length - 1].i;
+    const heldToCommit = members.every(({ s }) => s.transactional);
+    for (const [table, h] of held) consider(table, h, statements.slice(h.from, end + 1).map((s) => s.estimateMs), heldToCommit);
+  }
   return best;
 
   function consider(table: string, h: { lock: LockMode; from: number }, estimates: (number | null)[], heldToCommit: boolean) {
@@ -394,17 +402,17 @@ function runPasses(passes: BatchPass[], state: TableState): WorkEstimate[] {
 
 /**
  * Where a script blocks writes while it works through rows: a statement that holds a write-blocking
- * lock on an application table that existed before the change (not the tool's own backups and bookkeeping) (until its own end, or until the commit in a
- * transactional script) while it or a later statement of the transaction scans, rewrites, builds
- * or copies a table that is not empty. Null when every blocking lock covers catalog changes only.
+ * lock on an application table that existed before the change (not the tool's own backups and
+ * bookkeeping), until the end of its transaction, while it or a later statement of the transaction
+ * scans, rewrites, builds or copies a table that is not empty. Null when every blocking lock covers catalog changes only.
  */
 function blockingSpan(statements: StatementAnalysis[]): { lock: string; work: string } | null {
-  const oneTransaction = statements.every((s) => s.transactional);
   let held: string | null = null;
-  for (const s of statements) {
+  for (const [i, s] of statements.entries()) {
+    if (i > 0 && s.transaction !== statements[i - 1].transaction) held = null; // the previous transaction committed
     const blocking = s.locks.find((l) => l.object === 'table' && blocksWrites(l.lock) && !l.onNewTable && !isBackup(l.table) && !isBookkeeping(l.table));
     const lock = blocking ? `${blocking.lock} on ${blocking.table}` : null;
-    held = oneTransaction ? (held ?? lock) : lock;
+    held = held ?? lock;
     const work = s.work.find((w) => w.kind !== 'catalog' && w.table && w.rows !== 0);
     if (held && work) return { lock: held, work: `${WORK_LABELS[work.kind]} of ${work.table}` };
   }

@@ -456,7 +456,7 @@ function addConstraint(table: string, constraint: Node, locks: Locks): void {
 /** VALIDATE of a foreign key not yet validated reads the referenced table too (ROW SHARE). */
 function validateConstraint(table: string, name: string, locks: Locks): void {
   locks.effect.scansTable = true;
-  locks.note('validation scans the table while reads and writes continue');
+  locks.note('validation scans the table under SHARE UPDATE EXCLUSIVE: reads and writes continue, unless its transaction already holds a stronger lock');
   const constraint = locks.facts.constraint(table, name);
   if (constraint?.foreignKey && !constraint.validated) locks.add(constraint.foreignKey.references, 'ROW SHARE');
   else if (!constraint && !locks.facts.knowsTable(table)) locks.add(unknownTable(`table ${quoteName(name)} references, if a foreign key`), 'ROW SHARE', { conditional: true });

@@ -5,7 +5,6 @@ import type { Tree } from '@nx/devkit';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { createDataMigrationRunner } from '../runtime/data-migration-runner';
 import { migrate } from '../runtime/migrate';
-import type { SchemaFile } from '../engine/schema-engine';
 import type { ProjectTarget } from '../runtime/project-target';
 import { validateMigrations, type ValidationReport } from '../runtime/validate/validate';
 import { diskView } from '../workspace/file-view';
@@ -37,21 +36,6 @@ export interface RoundTrip {
  * validate(), down (schema and rows compared with before), and up again.
  */
 export async function proveGeneratedMigrations(tree: Tree, url: string, options: RoundTripOptions = {}): Promise<RoundTrip> {
-  return withSampleProjectOnDisk(tree, url, async ({ target, schemaFiles, log }) => {
-    const baseline = await migrate(target, { to: BASELINE });
-    if (baseline.error) throw baseline.error;
-    await options.seed?.(url);
-    const toProve = target.directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
-    const report = await validateMigrations(target, toProve, schemaFiles, { seedRows: options.seedRows });
-    return { report, url, target, log };
-  });
-}
-
-/**
- * The tree's sample Prisma project written to a temporary directory (its data migrations are
- * loaded from there), as the runtime's target on `url`, for the time `fn` runs.
- */
-export async function withSampleProjectOnDisk<T>(tree: Tree, url: string, fn: (project: { target: ProjectTarget; schemaFiles: SchemaFile[]; log: string[] }) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'forge-roundtrip-'));
   try {
     const disk = new FsTree(dir, false);
@@ -68,7 +52,12 @@ export async function withSampleProjectOnDisk<T>(tree: Tree, url: string, fn: (p
       logger,
       retryDelayMs: 50,
     };
-    return await fn({ target, schemaFiles: readSchemaFiles(view, layout), log: logger.lines });
+    const baseline = await migrate(target, { to: BASELINE });
+    if (baseline.error) throw baseline.error;
+    await options.seed?.(url);
+    const toProve = directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
+    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows });
+    return { report, url, target, log: logger.lines };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
