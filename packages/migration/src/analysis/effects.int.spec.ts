@@ -144,6 +144,20 @@ const CASES: Record<string, Case> = {
   },
   // No table locks.
   'comments': { sql: `COMMENT ON COLUMN "User"."name" IS 'x'`, locks: { User: SUE } },
+  'a comment on a table': { sql: `COMMENT ON TABLE "User" IS 'x'`, locks: { User: SUE } },
+  'a comment on a constraint': { sql: `COMMENT ON CONSTRAINT "User_tenantId_fkey" ON "User" IS 'x'`, locks: { User: 'ACCESS SHARE' } },
+  'a comment on a trigger': { sql: `COMMENT ON TRIGGER t ON "User" IS 'x'`, setup: TRIGGER, locks: { User: 'ACCESS SHARE' } },
+  'a comment on an index': { sql: `COMMENT ON INDEX "User_tenantId_idx" IS 'x'`, locks: {} },
+  'attaching a partition': {
+    sql: 'ALTER TABLE "pt" ATTACH PARTITION "pt1" FOR VALUES FROM (0) TO (10)',
+    setup: 'CREATE TABLE "pt" ("id" int) PARTITION BY RANGE ("id"); CREATE TABLE "pt1" ("id" int)',
+    locks: { pt: SUE, pt1: AE },
+  },
+  'detaching a partition': {
+    sql: 'ALTER TABLE "pt" DETACH PARTITION "pt1"',
+    setup: 'CREATE TABLE "pt" ("id" int) PARTITION BY RANGE ("id"); CREATE TABLE "pt1" PARTITION OF "pt" FOR VALUES FROM (0) TO (10)',
+    locks: { pt: AE, pt1: AE },
+  },
   'ANALYZE': { sql: 'ANALYZE "User"', locks: { User: SUE } },
   'LOCK TABLE': { sql: 'LOCK TABLE "User" IN SHARE MODE', locks: { User: 'SHARE' } },
   'CLUSTER': { sql: 'CLUSTER "User" USING "User_pkey"', locks: { User: AE } },

@@ -234,14 +234,17 @@ function classify(type: string, node: Node, locks: Locks): void {
       locks.add(table, 'ACCESS EXCLUSIVE');
       return;
     }
-    case 'CommentStmt':
-      if (node.objtype === 'OBJECT_TABLE' || node.objtype === 'OBJECT_COLUMN' || node.objtype === 'OBJECT_FOREIGN_TABLE') {
-        const names: string[] = (node.object?.List?.items ?? []).map((i: Node) => i.String?.sval);
-        const table = tableKey((node.objtype === 'OBJECT_COLUMN' ? names.slice(0, -1) : names).join('.'));
-        locks.target(table);
-        locks.add(table, 'SHARE UPDATE EXCLUSIVE');
-      }
+    case 'CommentStmt': {
+      // A comment on a table or column locks the table; on a constraint or trigger, only reads it.
+      const names: string[] = (node.object?.List?.items ?? []).map((i: Node) => i.String?.sval);
+      const onTable = node.objtype === 'OBJECT_TABLE' || node.objtype === 'OBJECT_FOREIGN_TABLE';
+      const onTableObject = ['OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE'].includes(node.objtype);
+      if (!onTable && !onTableObject) return;
+      const table = tableKey((onTable ? names : names.slice(0, -1)).join('.'));
+      locks.target(table);
+      locks.add(table, onTable || node.objtype === 'OBJECT_COLUMN' ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS SHARE');
       return;
+    }
     case 'LockStmt':
       for (const relation of node.relations ?? []) {
         const table = tableOf(relation.RangeVar);
