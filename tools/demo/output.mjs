@@ -53,13 +53,15 @@ export function reportExcerpt(root, migrationDir) {
   const report = readFileSync(join(root, migrationDir, 'report.md'), 'utf8').split('\n');
   const title = report.find((line, i) => i > 0 && line.trim() && !line.startsWith('#'));
   const estimates = report.filter((line) => /^\*\*Estimated (rollback )?duration/.test(line)).map((line) => line.replace(/\*\*/g, ''));
-  const impact = report.find((line) => line.includes('← this migration'));
-  const impactCells = impact?.split('|').map((cell) => cell.replace(/\*\*/g, '').trim());
+  // The impact table's row for the size (none when it is unknown), read against what the recipe blocks.
+  const row = report.find((line) => line.includes('← this migration'))?.split('|').map((cell) => cell.replace(/\*\*/g, '').trim());
+  const recipe = report.find((line) => line.startsWith('This migration '));
+  const approach = /\*\*(.+?)\*\*/.exec(recipe ?? '')?.[1];
   return [
     `${migrationDir.split('/').at(-1)}/report.md:`,
     `  ${title}`,
     ...estimates.map((line) => `  ${line}`),
-    ...(impactCells ? [`  Impact: ${impactCells[1]} rows → ${impactCells[3]}, expected lock ${impactCells[2]}`] : []),
+    ...(approach ? [`  Impact: ${row ? `${row[1]} rows` : 'size unknown'} → ${approach}${recipe.includes('is online') ? ' (writes go on: no window)' : ''}`] : []),
   ];
 }
 

@@ -49,21 +49,21 @@ describe('analysis on a live database', () => {
     await auditLog(0);
     const analysis = await withDb(addIndex);
     expect(analysis.largest).toEqual({ table: 'AuditLog', rows: 0 });
-    expect(analysis.impact).toMatchObject({ rows: '< 10K', approach: 'direct migration', needsWindow: false });
+    expect(analysis.impact).toMatchObject({ row: { rows: '< 10K' }, approach: 'direct migration', needsWindow: false });
   });
 
-  it('50K rows: migration window', async () => {
+  it('50K rows: the 10K – 100K row; CONCURRENTLY is online, no window', async () => {
     await auditLog(50_000);
     const analysis = await withDb(addIndex);
     expect(analysis.largest).toEqual({ table: 'AuditLog', rows: 50_000 });
-    expect(analysis.impact).toMatchObject({ rows: '10K – 100K', approach: 'migration window', needsWindow: true });
+    expect(analysis.impact).toMatchObject({ row: { rows: '10K – 100K' }, approach: 'online migration', needsWindow: false });
   });
 
   it('2M rows: online migration; the estimate is within a sane factor of the measured build', async () => {
     await auditLog(2_000_000);
     const analysis = await withDb(addIndex);
     expect(analysis.largest).toEqual({ table: 'AuditLog', rows: 2_000_000 });
-    expect(analysis.impact).toMatchObject({ rows: '> 1M', approach: 'online migration' });
+    expect(analysis.impact).toMatchObject({ row: { rows: '> 1M' }, approach: 'online migration', needsWindow: false });
 
     const small = await withDb((db) =>
       analyzeMigration({ sql: 'CREATE INDEX CONCURRENTLY "i" ON "AuditLog"("tenantId", "createdAt");', downSql: null, stats: { ...databaseStats(db, 'x'), tableSizes: async () => new Map([['AuditLog', { rows: 50_000 }]]) } }),

@@ -1,16 +1,17 @@
 import { analyzeChange, analyzeMigration, batchPassesOf } from './analyze';
 import { impactOf } from './impact';
+import { schemaFactsFromSql } from './schema-facts';
 import { parseRowsOption, rowsStats, UNKNOWN_STATS, withStats } from './stats-source';
 
 const ADD_INDEX = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_AuditLog_tenantId" ON "AuditLog"("tenantId");';
 const DROP_INDEX = 'DROP INDEX CONCURRENTLY IF EXISTS "idx_AuditLog_tenantId";';
 
 describe('analyzeMigration', () => {
-  it('without statistics: size unknown, the conservative impact row, no duration', async () => {
+  it('without statistics: size unknown, no row of the impact table, no duration; an online recipe needs no window', async () => {
     const analysis = await analyzeMigration({ sql: ADD_INDEX, downSql: DROP_INDEX });
-    expect(analysis.impact).toBe(impactOf(null));
-    expect(analysis.impact.approach).toBe('online migration');
-    expect(analysis.impactReason).toBe('size of AuditLog unknown → the conservative row');
+    expect(analysis.impact).toEqual(impactOf(null, false));
+    expect(analysis.impact).toMatchObject({ row: null, approach: 'online migration', needsWindow: false });
+    expect(analysis.impactReason).toBe('size of AuditLog unknown; writes go on: its write-blocking locks cover catalog changes only');
     expect(analysis.estimateMs).toBeNull();
     expect(analysis.up.unknownPerMillionRowsMs).toBeGreaterThan(0);
     expect(analysis.dependencies).toBeNull();
@@ -19,16 +20,33 @@ describe('analyzeMigration', () => {
   });
 
   it.each([
-    [0, 'direct migration'],
-    [9_999, 'direct migration'],
-    [50_000, 'migration window'],
-    [500_000, 'maintenance window'],
-    [2_000_000, 'online migration'],
-  ])('--rows %d gives the row of the impact table for that size (%s)', async (rows, approach) => {
+    [0, '< 10K', 'direct migration'],
+    [9_999, '< 10K', 'direct migration'],
+    [50_000, '10K – 100K', 'online migration'],
+    [500_000, '100K – 1M', 'online migration'],
+    [2_000_000, '> 1M', 'online migration'],
+  ])('--rows %d: the row of the impact table for that size (%s); CONCURRENTLY is online: %s, no window', async (rows, row, approach) => {
     const analysis = await analyzeMigration({ sql: ADD_INDEX, downSql: DROP_INDEX, stats: rowsStats(rows) });
-    expect(analysis.impact.approach).toBe(approach);
+    expect(analysis.impact).toMatchObject({ row: { rows: row }, approach, needsWindow: false, blocking: false });
     expect(analysis.largest).toEqual({ table: 'AuditLog', rows });
     expect(analysis.estimateMs).not.toBeNull();
+  });
+
+  it.each([
+    [50_000, 'migration window'],
+    [500_000, 'maintenance window'],
+    [2_000_000, 'maintenance window'],
+    [null, 'maintenance window'],
+  ])('a plain CREATE INDEX on %p rows blocks writes for the build: %s', async (rows, approach) => {
+    const sql = 'SET LOCAL lock_timeout = \'5s\';\nCREATE INDEX "i" ON "AuditLog"("tenantId");';
+    const analysis = await analyzeMigration({ sql, downSql: null, ...(rows === null ? {} : { stats: rowsStats(rows) }) });
+    expect(analysis.impact).toMatchObject({ approach, needsWindow: true, blocking: true });
+    expect(analysis.impactReason).toMatch(/; blocks writes: SHARE on AuditLog during the scan \+ index build of AuditLog$/);
+  });
+
+  it('a plain CREATE INDEX on an empty table blocks nothing for long: a direct migration', async () => {
+    const analysis = await analyzeMigration({ sql: 'CREATE INDEX "i" ON "AuditLog"("tenantId");', downSql: null, stats: rowsStats(0) });
+    expect(analysis.impact).toMatchObject({ approach: 'direct migration', needsWindow: false, blocking: false });
   });
 
   it('names the statement, its lock on the table, and whether it blocks reads or writes', async () => {
@@ -43,7 +61,7 @@ describe('analyzeMigration', () => {
       table: { name: 'AuditLog', rows: 1000 },
     });
     // DROP INDEX names only the index: the CREATE INDEX of the other script says which table.
-    expect(analysis.down!.statements[0].locks).toEqual([{ table: 'AuditLog', lock: 'SHARE UPDATE EXCLUSIVE', object: 'table', onNewTable: false }]);
+    expect(analysis.down!.statements[0].locks).toEqual([{ table: 'AuditLog', lock: 'SHARE UPDATE EXCLUSIVE', object: 'table', conditional: false, onNewTable: false }]);
   });
 
   it('a table the change creates holds no rows: it does not make the impact unknown', async () => {
@@ -96,9 +114,10 @@ describe('analyzeChange', () => {
     expect(first.dataMigration!.up[0]).toMatchObject({ kind: 'batch-copy', table: 'Order', rows: 50_000 });
     expect(second.up.statements[0].work[0]).toMatchObject({ kind: 'copy', table: 'Order', rows: 50_000 });
     expect(second.down!.statements[1].work[0]).toMatchObject({ kind: 'update', table: 'Order', rows: 50_000 });
-    expect(first.impact.approach).toBe('migration window');
-    expect(first.impactReason).toBe('Order: 50,000 rows');
-    expect(change.impact.approach).toBe('migration window');
+    // Batched copy, then a DROP COLUMN that touches the catalog only: online, at any size.
+    expect(first.impact).toMatchObject({ approach: 'online migration', needsWindow: false });
+    expect(first.impactReason).toBe('Order: 50,000 rows; writes go on: its write-blocking locks cover catalog changes only');
+    expect(change.impact).toMatchObject({ approach: 'online migration', needsWindow: false });
     expect(change.estimateMs).toBeCloseTo(first.estimateMs! + second.estimateMs!, 6);
     expect(change.rollbackEstimateMs).toBeCloseTo(first.rollbackEstimateMs! + second.rollbackEstimateMs!, 6);
     expect(first.estimateMs!).toBeGreaterThan(first.up.estimateMs!); // the data migration counts
@@ -108,8 +127,59 @@ describe('analyzeChange', () => {
     const change = await analyzeChange({
       migrations: [{ name: 'rename', sql: 'ALTER TABLE "Product" RENAME TO "Item";\nALTER INDEX "Product_sku_key" RENAME TO "Item_sku_key";', downSql: 'ALTER TABLE "Item" RENAME TO "Product";' }],
     });
-    expect(change.impactReason).toBe('size of Product unknown → the conservative row');
+    expect(change.impactReason).toBe('size of Product unknown; writes go on: its write-blocking locks cover catalog changes only');
     expect(change.migrations[0].up.statements[1].locks[0]).toMatchObject({ object: 'index', table: 'Product_sku_key' });
+  });
+});
+
+describe('tables through a change with foreign keys', () => {
+  const schema = async () =>
+    schemaFactsFromSql('CREATE TABLE "User" ("id" int PRIMARY KEY, "name" text);\nCREATE TABLE "Log" ("id" int PRIMARY KEY, "userId" int REFERENCES "User"("id"));');
+
+  it('DROP TABLE locks the table its key references, but only the dropped table is gone', async () => {
+    const analysis = await analyzeMigration({ sql: `DROP TABLE "Log";\nUPDATE "User" SET "name" = 'x';`, downSql: null, stats: rowsStats(1000), schema: await schema() });
+    expect(analysis.up.statements[0].locks.map((l) => [l.table, l.lock])).toEqual([
+      ['Log', 'ACCESS EXCLUSIVE'],
+      ['User', 'ACCESS EXCLUSIVE'],
+    ]);
+    expect(analysis.up.statements[1].work[0]).toMatchObject({ kind: 'update', table: 'User', rows: 1000 });
+  });
+
+  it('a table a DO block moves back from the backup schema keeps its size', async () => {
+    const analysis = await analyzeChange({
+      migrations: [
+        {
+          name: 'park',
+          sql: 'CREATE SCHEMA IF NOT EXISTS "_forge_backup";\nALTER TABLE "Log" RENAME TO "Log__removed__1";\nALTER TABLE "Log__removed__1" SET SCHEMA "_forge_backup";',
+          downSql: `DO $$ BEGIN EXECUTE format('ALTER TABLE %I.%I SET SCHEMA %I', '_forge_backup', 'Log__removed__1', current_schema()); END $$;\nALTER TABLE "Log__removed__1" RENAME TO "Log";\nALTER TABLE "Log" ADD CONSTRAINT "c" CHECK ("id" > 0);`,
+        },
+      ],
+      stats: { ...UNKNOWN_STATS, tableSizes: async (tables) => new Map(tables.filter((t) => t === 'Log').map((t) => [t, { rows: 7000 }])) },
+      schema: await schema(),
+    });
+    expect(analysis.migrations[0].down!.statements[2].work[0]).toMatchObject({ kind: 'check-validate', table: 'Log', rows: 7000 });
+  });
+});
+
+describe('transactions: a script is one, a down.sql in steps one per step', () => {
+  const add = 'ALTER TABLE "Order" ADD CONSTRAINT "k" FOREIGN KEY ("userId") REFERENCES "User"("id") NOT VALID;';
+  const validate = 'ALTER TABLE "Order" VALIDATE CONSTRAINT "k";';
+  const rollback = (downSql: string) => analyzeMigration({ sql: 'SELECT 1;', downSql, stats: rowsStats(1_000_000) });
+
+  it('in one transaction, VALIDATE keeps the ADD\'s SHARE ROW EXCLUSIVE for its whole scan', async () => {
+    const { down } = await rollback(`${add}\n${validate}`);
+    expect(down!.statements.map((s) => s.transaction)).toEqual([0, 0]);
+    expect(down!.longestLock).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', statement: 0, heldToCommit: true });
+    expect(down!.longestLock!.estimateMs).toBeGreaterThan(10);
+    expect(down!.statements[1].notes.join('\n')).toMatch(/\nVALIDATE CONSTRAINT "k" runs in the transaction that added it: the ADD's SHARE ROW EXCLUSIVE on Order and SHARE ROW EXCLUSIVE on User stay held/);
+  });
+
+  it('in steps, the ADD commits first: its lock is brief and VALIDATE scans under SHARE UPDATE EXCLUSIVE', async () => {
+    const { down } = await rollback(`-- forge:step 1 of 2: the key back\n${add}\n-- forge:data-step restore\n-- forge:step 2 of 2: validate\n${validate}`);
+    expect(down!.statements.map((s) => s.transaction)).toEqual([1, 3]);
+    expect(down!.longestLock).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', statement: 0 });
+    expect(down!.longestLock!.estimateMs).toBeLessThan(1);
+    expect(down!.statements[1].notes.join(' ')).not.toMatch(/runs in the transaction that added it/);
   });
 });
 

@@ -1,11 +1,14 @@
 import { batchPassesOf, type BatchPass, type DataMigrationInput } from './batch-passes';
-import { changeFacts, columnsTouched, lockedObject, resolveTable, validatedConstraints, workContext, type ChangeFacts, type LockedObject } from './change-facts';
+import { Catalog } from './catalog';
+import { changeFacts, columnsTouched, resolveTable, validatedConstraints, workContext, type ChangeFacts } from './change-facts';
 import { estimateWork, msPerMillionRows, statementWork, type CostKind, type WorkContext } from './cost-model';
 import { dependencyWarnings } from './dependency-warnings';
-import { relationName, statementEffect, type StatementEffect } from './effects';
-import { impactOf, type ImpactRow } from './impact';
+import { relationName, statementEffect, type LockedObject, type StatementEffect } from './effects';
+import { impactOf, type Impact } from './impact';
 import { blocksWrites, LOCK_MODES, strongerLock, type LockMode } from './locks';
+import { WORK_LABELS } from './format-estimate';
 import { parseMigration, type ParsedStatement } from './parse';
+import { transactionsOf } from './transactions';
 import { UNKNOWN_STATS, type StatsProvider } from './stats-source';
 import { indexOfPlaceholder, isBackup, isBookkeeping, isPlaceholder, normalize } from './table-names';
 import { TableState, type TouchedTableSize } from './table-state';
@@ -36,16 +39,20 @@ export interface StatementAnalysis {
   text: string;
   action: string;
   /**
-   * Locks with `(table of index …)` resolved where the change or the database says which table.
-   * `object` says what was locked: a table, or an index / sequence / view (renamed, for instance).
+   * Every table the statement locks, with `(table of index …)` resolved where the change or the
+   * database says which table (a table no fact names stays described in parentheses). `object`
+   * says what was locked: a table, or an index / sequence / view (renamed, for instance);
+   * `conditional`: taken on some runs only (foreign-key checks of written rows, a branch of a DO block).
    */
-  locks: { table: string; lock: LockMode; object: LockedObject; onNewTable: boolean }[];
+  locks: { table: string; lock: LockMode; object: LockedObject; conditional: boolean; onNewTable: boolean }[];
   lock: LockMode | null;
   blocksReads: boolean;
   blocksWrites: boolean;
   scansTable: boolean;
   rewritesTable: boolean;
   transactional: boolean;
+  /** Which transaction of its script it runs in (0, 1…): one for a whole script, one per step of a down.sql in steps. */
+  transaction: number;
   dropsData: boolean;
   notes: string[];
   work: WorkEstimate[];
@@ -90,8 +97,9 @@ export interface MigrationAnalysis {
   touched: TouchedTableSize[];
   /** The largest pre-existing table it touches; null when it touches none. */
   largest: { table: string; rows: number | null } | null;
-  impact: ImpactRow;
-  /** Why this impact row: `User: 2,000,000 rows`, `size of User unknown → the conservative row`. */
+  /** Its row of the impact table, and what running it asks for (a window only when it blocks writes while it works through rows). */
+  impact: Impact;
+  /** Why: `User: 2,000,000 rows`, `size of User unknown`, and what blocks. */
   impactReason: string;
   dependencies: TableDependencies[] | null;
   /** What the dependencies mean for this migration (a view that blocks DROP COLUMN, triggers a backfill fires…). */
@@ -102,16 +110,28 @@ export interface ChangeAnalysis {
   migrations: MigrationAnalysis[];
   estimateMs: number | null;
   rollbackEstimateMs: number | null;
-  /** The impact of the whole change: the row of its largest touched table. */
-  impact: ImpactRow;
+  /** The impact of the whole change: the row of its largest touched table, blocking if any of its migrations blocks. */
+  impact: Impact;
   impactReason: string;
   stats: { source: StatsProvider['source']; label: string };
 }
 
+export interface ChangeInput {
+  migrations: MigrationInput[];
+  stats?: StatsProvider;
+  /**
+   * The schema the change runs on (tables, constraints, foreign keys, indexes): what tells the
+   * analysis that `DROP CONSTRAINT "x"` drops a foreign key to another table, or which table
+   * `DROP INDEX "i"` locks. From Prisma's SQL for the schema before the change, or the migrations
+   * before it. Without it, such tables are reported unknown.
+   */
+  schema?: Catalog;
+}
+
 /** Analyzes one migration (its SQL, its rollback and its data migration). */
-export async function analyzeMigration(input: Omit<MigrationInput, 'name'> & { name?: string; stats?: StatsProvider }): Promise<MigrationAnalysis> {
-  const { stats, ...migration } = input;
-  const change = await analyzeChange({ migrations: [{ name: 'migration', ...migration }], stats });
+export async function analyzeMigration(input: Omit<MigrationInput, 'name'> & { name?: string; stats?: StatsProvider; schema?: Catalog }): Promise<MigrationAnalysis> {
+  const { stats, schema, ...migration } = input;
+  const change = await analyzeChange({ migrations: [{ name: 'migration', ...migration }], stats, schema });
   return change.migrations[0];
 }
 
@@ -121,15 +141,12 @@ export async function analyzeMigration(input: Omit<MigrationInput, 'name'> & { n
  * is followed), the rollback in the order migrate-down runs it (last migration first), and the
  * impact row of the largest table touched.
  */
-export async function analyzeChange(input: { migrations: MigrationInput[]; stats?: StatsProvider }): Promise<ChangeAnalysis> {
+export async function analyzeChange(input: ChangeInput): Promise<ChangeAnalysis> {
   const stats = input.stats ?? UNKNOWN_STATS;
-  const parsed = await Promise.all(
-    input.migrations.map(async (m) => ({
-      input: m,
-      up: (await parseMigration(m.sql)).map(statementEffect),
-      down: m.downSql === null ? null : (await parseMigration(m.downSql)).map(statementEffect),
-    })),
+  const scripts = await Promise.all(
+    input.migrations.map(async (m) => ({ input: m, up: await parseMigration(m.sql), down: m.downSql === null ? null : await parseMigration(m.downSql) })),
   );
+  const parsed = effectsOnTheSchema(scripts, input.schema ?? Catalog.empty());
   const all = parsed.flatMap((p) => [...p.up, ...(p.down ?? [])]);
   const facts = changeFacts(parsed.map((p) => ({ name: p.input.name, up: p.up, down: p.down })));
 
@@ -141,9 +158,9 @@ export async function analyzeChange(input: { migrations: MigrationInput[]; stats
   const unknownConstraints = all.flatMap((e) => validatedConstraints(e)).filter((c) => !facts.constraints.has(`${c.table}.${c.name}`));
   for (const [key, kind] of await stats.constraintKinds(unknownConstraints)) facts.constraints.set(key, kind);
   const named = new Set<string>();
-  const context = workContext(facts, () => [...named]);
+  const context = workContext(facts);
   for (const effect of all) {
-    for (const l of effect.locks) if (lockedObject(effect) === 'table') named.add(resolveTable(l.table, facts));
+    for (const l of effect.locks) if (!l.object) named.add(resolveTable(l.table, facts));
     for (const w of statementWork(effect, context)) if (w.table) named.add(normalize(w.table));
   }
   for (const m of input.migrations) for (const p of [...(m.dataMigration?.up ?? []), ...(m.dataMigration?.down ?? [])]) named.add(normalize(p.table));
@@ -152,7 +169,7 @@ export async function analyzeChange(input: { migrations: MigrationInput[]; stats
 
   // Up: every migration in order, each followed by its data migration's up().
   const ups = parsed.map((p) => {
-    const up = analyzeScript(p.up, state, context, facts, 'up', p.input.name);
+    const up = analyzeScript(p.up, p.input.sql, state, context, facts, 'up', p.input.name);
     const dataUp = p.input.dataMigration ? runPasses(p.input.dataMigration.up, state) : null;
     return { up, dataUp, touched: state.takeTouched() };
   });
@@ -161,7 +178,7 @@ export async function analyzeChange(input: { migrations: MigrationInput[]; stats
   for (let i = parsed.length - 1; i >= 0; i--) {
     const p = parsed[i];
     const dataDown = p.input.dataMigration ? runPasses(p.input.dataMigration.down, state) : null;
-    const down = p.down ? analyzeScript(p.down, state, context, facts, 'down', p.input.name) : null;
+    const down = p.down ? analyzeScript(p.down, p.input.downSql!, state, context, facts, 'down', p.input.name) : null;
     state.takeTouched();
     downs[i] = { down, dataDown };
   }
@@ -174,7 +191,7 @@ export async function analyzeChange(input: { migrations: MigrationInput[]; stats
     const dataMigration: DataMigrationAnalysis | null = m.dataMigration
       ? { name: m.dataMigration.name, up: dataUp!, down: dataDown!, upMs: sum(dataUp!.map((w) => w.estimateMs)), downMs: sum(dataDown!.map((w) => w.estimateMs)) }
       : null;
-    const { impact, reason, largest } = impactFor(touched);
+    const { impact, reason, largest } = impactFor(touched, blockingSpan(up.statements));
     const touchedColumns = columnsTouched([...parsed[i].up, ...(parsed[i].down ?? [])], facts);
     const dependencies = await stats.dependencies(
       // Tables as they were before the change (a renamed table is asked for under its old name).
@@ -200,7 +217,8 @@ export async function analyzeChange(input: { migrations: MigrationInput[]; stats
         : [],
     });
   }
-  const whole = impactFor(mergeTouched(migrations.flatMap((m) => m.touched)));
+  const blocking = migrations.map((m) => blockingSpan(m.up.statements)).find((b) => b !== null) ?? null;
+  const whole = impactFor(mergeTouched(migrations.flatMap((m) => m.touched)), blocking);
   return {
     migrations,
     estimateMs: sum(migrations.map((m) => m.estimateMs)),
@@ -211,9 +229,10 @@ export async function analyzeChange(input: { migrations: MigrationInput[]; stats
   };
 }
 
-function analyzeScript(effects: StatementEffect[], state: TableState, context: WorkContext, facts: ChangeFacts, direction: 'up' | 'down', migration: string): ScriptAnalysis {
+function analyzeScript(effects: StatementEffect[], sql: string, state: TableState, context: WorkContext, facts: ChangeFacts, direction: 'up' | 'down', migration: string): ScriptAnalysis {
   facts.beginScript(migration, direction);
-  const statements = effects.map((effect): StatementAnalysis => {
+  const transactions = transactionsOf(sql, effects);
+  const statements = effects.map((effect, index): StatementAnalysis => {
     const node = effect.statement.node as Node;
     // A new table exists (empty) before anything touches it.
     if (effect.statement.type === 'CreateStmt') state.create(relationName(node.relation)!, { rows: 0 });
@@ -223,10 +242,10 @@ function analyzeScript(effects: StatementEffect[], state: TableState, context: W
       return { kind: w.kind, table: normalize(w.table), rows: size.rows, estimateMs: estimateWork(w.kind, size), note: w.note };
     });
     if (effect.statement.type === 'CreateTableAsStmt') state.create(relationName(node.into?.rel)!, { rows: work.find((w) => w.kind === 'copy')?.rows ?? 0 });
-    const object = lockedObject(effect);
     const locks = effect.locks.map((l) => {
+      const object: LockedObject = l.object ?? 'table';
       const table = object === 'table' ? resolveTable(l.table, facts) : l.table;
-      return { table, lock: l.lock, object, onNewTable: object === 'table' && !isPlaceholder(table) && state.size(table).created };
+      return { table, lock: l.lock, object, conditional: l.conditional === true, onNewTable: object === 'table' && !isPlaceholder(table) && state.size(table).created };
     });
     const tableLocks = locks.filter((l) => l.object === 'table' && !isPlaceholder(l.table));
     const onNewTablesOnly = tableLocks.length > 0 && tableLocks.every((l) => l.onNewTable);
@@ -251,8 +270,9 @@ function analyzeScript(effects: StatementEffect[], state: TableState, context: W
       scansTable: effect.scansTable,
       rewritesTable: effect.rewritesTable,
       transactional: effect.transactional,
+      transaction: transactions[index],
       dropsData: effect.dropsData,
-      notes: [...effect.notes, ...work.flatMap((w) => (w.note ? [w.note] : []))],
+      notes: [...effect.notes, ...heldSinceAdd(effects, transactions, index), ...work.flatMap((w) => (w.note ? [w.note] : []))],
       work,
       estimateMs: sum(work.map((w) => w.estimateMs)),
       table: largest,
@@ -264,22 +284,70 @@ function analyzeScript(effects: StatementEffect[], state: TableState, context: W
 }
 
 /**
- * A migration whose statements can all run in a transaction runs as one (the runtime's engine does,
- * as PostgreSQL does for a multi-statement script): every lock is then held until the commit.
+ * Each statement's effect on the schema as the change finds it: every up script in order from
+ * `schema`, each down script from the state its up script left (what it reverses).
+ */
+function effectsOnTheSchema(
+  scripts: { input: MigrationInput; up: ParsedStatement[]; down: ParsedStatement[] | null }[],
+  schema: Catalog,
+): { input: MigrationInput; up: StatementEffect[]; down: StatementEffect[] | null }[] {
+  const state = schema.clone();
+  const replay = (statements: ParsedStatement[], catalog: Catalog) =>
+    statements.map((statement) => {
+      const effect = statementEffect(statement, catalog);
+      catalog.apply(statement, 'this');
+      return effect;
+    });
+  return scripts.map((s) => {
+    const up = replay(s.up, state);
+    return { input: s.input, up, down: s.down ? replay(s.down, state.clone()) : null };
+  });
+}
+
+/**
+ * `VALIDATE CONSTRAINT` in the transaction that added the constraint: the ADD's stronger locks
+ * are still held while it scans (PostgreSQL 15, measured): say so where the statement is listed.
+ */
+function heldSinceAdd(effects: StatementEffect[], transactions: number[], index: number): string[] {
+  const validated = alterCommands(effects[index]).filter((c) => c.subtype === 'AT_ValidateConstraint').map((c) => c.name as string);
+  const notes: string[] = [];
+  for (const name of validated) {
+    const add = effects.slice(0, index).find((e, i) => transactions[i] === transactions[index] && alterCommands(e).some((c) => c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.conname === name));
+    if (!add) continue;
+    const held = add.locks.filter((l) => !l.object && blocksWrites(l.lock)).map((l) => `${l.lock} on ${l.table}`);
+    notes.push(
+      `VALIDATE CONSTRAINT "${name}" runs in the transaction that added it: the ADD's ${held.join(' and ')} stay held for the whole scan (writes wait as without NOT VALID); validated in a later migration, it would take only SHARE UPDATE EXCLUSIVE`,
+    );
+  }
+  return notes;
+}
+
+function alterCommands(effect: StatementEffect): Node[] {
+  if (effect.statement.type !== 'AlterTableStmt') return [];
+  return ((effect.statement.node as Node).cmds ?? []).map((c: Node) => c.AlterTableCmd).filter(Boolean);
+}
+
+/**
+ * The lock that blocks the application longest: a lock is held from the statement that takes it to
+ * the end of its transaction — the whole script when it runs as one (the runtime's engine runs a
+ * migration so, as PostgreSQL does a multi-statement script), its step for a down.sql in steps.
  */
 function longestLock(statements: StatementAnalysis[]): ScriptAnalysis['longestLock'] {
-  const oneTransaction = statements.every((s) => s.transactional);
   let best: ScriptAnalysis['longestLock'] = null;
-  const held = new Map<string, { lock: LockMode; from: number }>();
-  statements.forEach((s, i) => {
-    for (const l of s.locks) {
-      if (l.object !== 'table' || !blocksWrites(l.lock) || isPlaceholder(l.table) || l.onNewTable) continue;
-      const previous = held.get(l.table);
-      held.set(l.table, { lock: previous ? strongerLock(previous.lock, l.lock) : l.lock, from: previous && oneTransaction ? previous.from : i });
-      if (!oneTransaction) consider(l.table, held.get(l.table)!, [s.estimateMs], false);
+  for (const transaction of new Set(statements.map((s) => s.transaction))) {
+    const members = statements.map((s, i) => ({ s, i })).filter(({ s }) => s.transaction === transaction);
+    const held = new Map<string, { lock: LockMode; from: number }>();
+    for (const { s, i } of members) {
+      for (const l of s.locks) {
+        if (l.object !== 'table' || !blocksWrites(l.lock) || isPlaceholder(l.table) || l.onNewTable) continue;
+        const previous = held.get(l.table);
+        held.set(l.table, { lock: previous ? strongerLock(previous.lock, l.lock) : l.lock, from: previous ? previous.from : i });
+      }
     }
-  });
-  if (oneTransaction) for (const [table, h] of held) consider(table, h, statements.slice(h.from).map((s) => s.estimateMs), true);
+    const end = members[members.length - 1].i;
+    const heldToCommit = members.every(({ s }) => s.transactional);
+    for (const [table, h] of held) consider(table, h, statements.slice(h.from, end + 1).map((s) => s.estimateMs), heldToCommit);
+  }
   return best;
 
   function consider(table: string, h: { lock: LockMode; from: number }, estimates: (number | null)[], heldToCommit: boolean) {
@@ -311,7 +379,12 @@ function applyToState(effect: StatementEffect, state: TableState, work: WorkEsti
       if (node.objectType === 'OBJECT_TABLE') state.move(relationName(node.relation)!, `${node.newschema}.${node.relation.relname}`);
       return;
     case 'DropStmt':
-      if (node.removeType === 'OBJECT_TABLE') for (const l of effect.locks) state.drop(l.table);
+      // The tables it names: the ones its foreign keys lock stay.
+      if (node.removeType === 'OBJECT_TABLE') for (const table of effect.targets) state.drop(table);
+      return;
+    case 'DoStmt':
+      // What the block runs on every path (the rollback of remove-table moves its table back with EXECUTE).
+      for (const inner of effect.inner ?? []) if (!inner.conditional) applyToState(inner.effect, state, []);
       return;
   }
 }
@@ -327,23 +400,43 @@ function runPasses(passes: BatchPass[], state: TableState): WorkEstimate[] {
   });
 }
 
-function impactFor(touched: TouchedTableSize[]): { impact: ImpactRow; reason: string; largest: MigrationAnalysis['largest'] } {
+/**
+ * Where a script blocks writes while it works through rows: a statement that holds a write-blocking
+ * lock on an application table that existed before the change (not the tool's own backups and
+ * bookkeeping), until the end of its transaction, while it or a later statement of the transaction
+ * scans, rewrites, builds or copies a table that is not empty. Null when every blocking lock covers catalog changes only.
+ */
+function blockingSpan(statements: StatementAnalysis[]): { lock: string; work: string } | null {
+  let held: string | null = null;
+  for (const [i, s] of statements.entries()) {
+    if (i > 0 && s.transaction !== statements[i - 1].transaction) held = null; // the previous transaction committed
+    const blocking = s.locks.find((l) => l.object === 'table' && blocksWrites(l.lock) && !l.onNewTable && !isBackup(l.table) && !isBookkeeping(l.table));
+    const lock = blocking ? `${blocking.lock} on ${blocking.table}` : null;
+    held = held ?? lock;
+    const work = s.work.find((w) => w.kind !== 'catalog' && w.table && w.rows !== 0);
+    if (held && work) return { lock: held, work: `${WORK_LABELS[work.kind]} of ${work.table}` };
+  }
+  return null;
+}
+
+function impactFor(touched: TouchedTableSize[], blocking: { lock: string; work: string } | null): { impact: Impact; reason: string; largest: MigrationAnalysis['largest'] } {
   // A table renamed or moved by the change counts once, under the name it had.
   const names = new Set(touched.map((t) => t.table));
   const existing = touched.filter((t) => !t.created && !isBackup(t.table) && !(t.sameAs && names.has(t.sameAs)));
+  const why = blocking ? `; blocks writes: ${blocking.lock} during the ${blocking.work}` : '; writes go on: its write-blocking locks cover catalog changes only';
   if (existing.length === 0) {
-    return { impact: impactOf(0), reason: touched.length ? `touches only tables this change creates` : 'touches no table', largest: null };
+    return { impact: impactOf(0, false), reason: touched.length ? `touches only tables this change creates` : 'touches no table', largest: null };
   }
   const unknown = existing.filter((t) => t.rows === null);
   if (unknown.length) {
     return {
-      impact: impactOf(null),
-      reason: `size of ${unknown.map((t) => t.table).join(', ')} unknown → the conservative row`,
+      impact: impactOf(null, blocking !== null),
+      reason: `size of ${unknown.map((t) => t.table).join(', ')} unknown${why}`,
       largest: { table: unknown[0].table, rows: null },
     };
   }
   const largest = existing.reduce((a, b) => (b.rows! > a.rows! ? b : a));
-  return { impact: impactOf(largest.rows), reason: `${largest.table}: ${largest.rows!.toLocaleString('en-US')} rows`, largest: { table: largest.table, rows: largest.rows } };
+  return { impact: impactOf(largest.rows, blocking !== null), reason: `${largest.table}: ${largest.rows!.toLocaleString('en-US')} rows${why}`, largest: { table: largest.table, rows: largest.rows } };
 }
 
 function mergeTouched(touched: TouchedTableSize[]): TouchedTableSize[] {

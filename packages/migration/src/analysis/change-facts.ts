@@ -1,6 +1,6 @@
 import { sqlTypeOf, type WorkContext } from './cost-model';
 import { relationName, type StatementEffect } from './effects';
-import { notNullCheckColumn } from './lint/sql-facts';
+import { notNullCheckColumn } from './sql-facts';
 import { indexOfPlaceholder, normalize } from './table-names';
 
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -70,7 +70,7 @@ export function changeFacts(parsed: { name: string; up: StatementEffect[]; down:
   return facts;
 }
 
-export function workContext(facts: ChangeFacts, knownTables: () => string[]): WorkContext {
+export function workContext(facts: ChangeFacts): WorkContext {
   return {
     constraintKind: (table, name) => facts.constraints.get(`${normalize(table)}.${name}`),
     previousType: (table, column) => {
@@ -80,7 +80,6 @@ export function workContext(facts: ChangeFacts, knownTables: () => string[]): Wo
     },
     hasNotNullCheck: (table, column) => [...facts.notNullChecks.values()].some((c) => c.validated && c.column === `${normalize(table)}.${column}`),
     tableOfIndex: (index) => facts.indexTables.get(index),
-    knownTables,
   };
 }
 
@@ -124,25 +123,6 @@ export function validatedConstraints(effect: StatementEffect): { table: string; 
   const node = effect.statement.node as Node;
   const table = normalize(relationName(node.relation)!);
   return (node.cmds ?? []).flatMap(({ AlterTableCmd: cmd }: Node) => (cmd?.subtype === 'AT_ValidateConstraint' ? [{ table, name: cmd.name as string }] : []));
-}
-
-export type LockedObject = 'table' | 'index' | 'sequence' | 'view';
-
-/** What a statement's locks are on: RENAME of an index or a sequence locks that object, not a table. */
-export function lockedObject(effect: StatementEffect): LockedObject {
-  const node = effect.statement.node as Node;
-  if (effect.statement.type !== 'RenameStmt') return 'table';
-  switch (node.renameType) {
-    case 'OBJECT_INDEX':
-      return 'index';
-    case 'OBJECT_SEQUENCE':
-      return 'sequence';
-    case 'OBJECT_VIEW':
-    case 'OBJECT_MATVIEW':
-      return 'view';
-    default:
-      return 'table';
-  }
 }
 
 /** A lock's table, with `(table of index …)` resolved where the change says which table. */

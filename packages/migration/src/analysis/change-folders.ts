@@ -4,6 +4,7 @@ import { DATA_MIGRATIONS_DIR } from '../rules/data-migration';
 import type { FileView } from '../workspace/file-view';
 import { readMigrationsDirectory } from '../workspace/migrations-directory';
 import { analyzeChange, batchPassesOf, type ChangeAnalysis, type DataMigrationInput, type MigrationInput } from './analyze';
+import { schemaFactsFromHistory } from './schema-facts';
 import type { StatsProvider } from './stats-source';
 
 export interface MigrationFoldersInput {
@@ -18,7 +19,8 @@ export interface MigrationFoldersInput {
 
 /**
  * Analyzes migration folders as they are on disk (or in a Tree): generated or hand-written, with
- * their down.sql and the data migrations registered for them.
+ * their down.sql and the data migrations registered for them. What the schema holds before them
+ * comes from the folders before the first of them.
  */
 export async function analyzeMigrationFolders(view: FileView, input: MigrationFoldersInput): Promise<ChangeAnalysis> {
   const directory = readMigrationsDirectory(view, input.migrationsDir);
@@ -28,10 +30,10 @@ export async function analyzeMigrationFolders(view: FileView, input: MigrationFo
     if (missing.length) throw inputError(`No migration folder ${missing.join(', ')} in ${input.migrationsDir}.`);
   }
   const registry = readRegistry(view, input.projectRoot);
-  const migrations: MigrationInput[] = directory.migrations
-    .filter((m) => !wanted || wanted.has(m.name))
-    .map((m) => ({ name: m.name, sql: m.sql, downSql: m.downSql, dataMigration: dataMigrationOf(view, input.projectRoot, registry.get(m.name)) }));
-  return analyzeChange({ migrations, stats: input.stats });
+  const selected = directory.migrations.filter((m) => !wanted || wanted.has(m.name));
+  const migrations: MigrationInput[] = selected.map((m) => ({ name: m.name, sql: m.sql, downSql: m.downSql, dataMigration: dataMigrationOf(view, input.projectRoot, registry.get(m.name)) }));
+  const history = selected.length ? directory.migrations.slice(0, directory.migrations.indexOf(selected[0])) : [];
+  return analyzeChange({ migrations, stats: input.stats, schema: await schemaFactsFromHistory(history.map((m) => m.sql)) });
 }
 
 /** `src/migrations/index.ts`: folder → data migration file name (`'{folder}': () => import('./{name}.js')`, or without `.js`). */

@@ -1,6 +1,10 @@
 import { classifyTypeChange } from '../recipes/modify-column-types';
 import coefficientsJson from './cost-coefficients.json';
 import { relationName, type StatementEffect } from './effects';
+import { isSystemCatalog } from './sql-facts';
+import { sqlTypeOf } from './statement-names';
+
+export { sqlTypeOf };
 
 /**
  * What a statement costs, by the work PostgreSQL does for it:
@@ -112,8 +116,6 @@ export interface WorkContext {
   hasNotNullCheck(table: string, column: string): boolean;
   /** The table an index is on, when known. */
   tableOfIndex(index: string): string | undefined;
-  /** Tables the change knows of, for DO blocks (whose SQL is not parsed): the ones their body names. */
-  knownTables(): string[];
 }
 
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -144,11 +146,9 @@ export function statementWork(effect: StatementEffect, context: WorkContext): Wo
       return sources.length ? [{ kind: 'scan', table: sources[0] }] : [{ kind: 'catalog', table: null }];
     }
     case 'DoStmt': {
-      const body = String((node.args ?? []).find((a: Node) => a.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval ?? '');
-      const named = context.knownTables().filter((t) => body.includes(`"${t.split('.').pop()}"`));
-      return named.length
-        ? [{ kind: 'scan', table: named[0], note: `a DO block: assumed to read ${named.join(', ')} once` }]
-        : [{ kind: 'catalog', table: null }];
+      // The work of what the block runs on every path (its checks, its statements).
+      const items = (effect.inner ?? []).filter((i) => !i.conditional).flatMap((i) => statementWork(i.effect, context).filter((w) => w.kind !== 'catalog'));
+      return items.length ? items : [{ kind: 'catalog', table: null }];
     }
     default:
       return [{ kind: 'catalog', table: null }];
@@ -209,7 +209,7 @@ function selectSources(select: Node | undefined): string[] {
   const out: string[] = [];
   const visit = (item: Node | undefined) => {
     if (!item) return;
-    if (item.RangeVar) out.push(relationName(item.RangeVar)!);
+    if (item.RangeVar && !isSystemCatalog(item.RangeVar)) out.push(relationName(item.RangeVar)!);
     if (item.JoinExpr) {
       visit(item.JoinExpr.larg);
       visit(item.JoinExpr.rarg);
@@ -219,38 +219,4 @@ function selectSources(select: Node | undefined): string[] {
   for (const item of stmt.fromClause ?? []) visit(item);
   if (stmt.larg) out.push(...selectSources({ SelectStmt: stmt.larg }));
   return out.filter(Boolean);
-}
-
-const CATALOG_TYPES: Record<string, string> = {
-  varchar: 'VARCHAR',
-  text: 'TEXT',
-  bpchar: 'CHAR',
-  numeric: 'DECIMAL',
-  int2: 'SMALLINT',
-  int4: 'INTEGER',
-  int8: 'BIGINT',
-  float4: 'REAL',
-  float8: 'DOUBLE PRECISION',
-  bool: 'BOOLEAN',
-  timestamp: 'TIMESTAMP',
-  timestamptz: 'TIMESTAMPTZ',
-  time: 'TIME',
-  timetz: 'TIMETZ',
-  date: 'DATE',
-  jsonb: 'JSONB',
-  json: 'JSON',
-  uuid: 'UUID',
-  bytea: 'BYTEA',
-};
-
-/** A parsed type name written the way Prisma writes SQL types (`VARCHAR(64)`, `DECIMAL(10,2)`, `"Status"[]`). */
-export function sqlTypeOf(typeName: Node | undefined): string | undefined {
-  if (!typeName?.names) return undefined;
-  const names: string[] = typeName.names.map((n: Node) => n.String?.sval);
-  const last = names[names.length - 1];
-  // The parser lower-cases unquoted names: `TEXT` arrives as `text`, an enum `"Status"` keeps its case.
-  const builtin = names[0] === 'pg_catalog' || names.length === 1 ? CATALOG_TYPES[last] : undefined;
-  const base = builtin ?? `"${last}"`;
-  const modifiers = (typeName.typmods ?? []).map((m: Node) => m.A_Const?.ival?.ival ?? 0);
-  return `${base}${modifiers.length ? `(${modifiers.join(',')})` : ''}${'[]'.repeat((typeName.arrayBounds ?? []).length)}`;
 }

@@ -14,6 +14,7 @@ export interface ParsedStatement {
 
 type LibPgQuery = typeof import('libpg-query');
 let parser: Promise<LibPgQuery> | undefined;
+let loaded: LibPgQuery | undefined;
 
 /**
  * PostgreSQL's parser (libpg_query, the server's own grammar, compiled to WebAssembly). Loaded on
@@ -24,6 +25,7 @@ function loadParser(): Promise<LibPgQuery> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require('libpg-query') as LibPgQuery;
     await module.loadModule();
+    loaded = module;
     return module;
   })();
   return parser;
@@ -39,7 +41,16 @@ export class SqlSyntaxError extends Error {
 
 /** Parses a migration script into its statements (comments and empty statements dropped). */
 export async function parseMigration(sql: string): Promise<ParsedStatement[]> {
-  const { parseSync } = await loadParser();
+  await loadParser();
+  return parseLoaded(sql);
+}
+
+/**
+ * The same, for code that runs after a parseMigration() call has loaded the parser: the SQL inside
+ * a DO block, a statement EXECUTE builds. Throws SqlSyntaxError as parseMigration() does.
+ */
+export function parseLoaded(sql: string): ParsedStatement[] {
+  const { parseSync } = loadedParser();
   let result: ParseResult;
   try {
     result = parseSync(sql);
@@ -59,6 +70,16 @@ export async function parseMigration(sql: string): Promise<ParsedStatement[]> {
     const line = lineAt(bytes, start) + (prefix.match(/\n/g)?.length ?? 0);
     return [{ text: slice.slice(prefix.length).trim(), type, node, line }];
   });
+}
+
+/** libpg_query's PL/pgSQL parser: the function body as a tree of PLpgSQL_stmt_* nodes. */
+export function parsePlPgSqlLoaded(sql: string): ParseResult {
+  return loadedParser().parsePlPgSQLSync(sql);
+}
+
+function loadedParser(): LibPgQuery {
+  if (!loaded) throw new Error('The SQL parser is not loaded yet: call parseMigration() first.');
+  return loaded;
 }
 
 function lineAt(bytes: Buffer, offset: number): number {

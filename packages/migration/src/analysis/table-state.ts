@@ -1,4 +1,3 @@
-import { BACKUP_SCHEMA } from '../runtime/forge-schema';
 import type { TableSize } from './cost-model';
 import { isBookkeeping, normalize } from './table-names';
 
@@ -32,10 +31,6 @@ export class TableState {
     const name = normalize(table);
     const tracked = this.tables.get(name);
     if (tracked) return tracked;
-    // Moved to the backup schema earlier and named unqualified now: a DO block moved it back
-    // (the rollback of remove-table does, with EXECUTE, which is not parsed).
-    const parked = name.includes('.') ? undefined : this.tables.get(`${BACKUP_SCHEMA}.${name}`);
-    if (parked) return parked;
     if (this.gone.has(name)) return { rows: 0, created: true };
     const known = this.existing.get(name);
     // Not in the database and not created by the change: unknown (the database may be behind the migrations).

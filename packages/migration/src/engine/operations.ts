@@ -70,13 +70,20 @@ export async function diffSchemas(from: SchemaFile[] | null, to: SchemaFile[] | 
   });
 }
 
-/** Both directions of a change with one engine start: `up` goes before → after, `down` back (null = empty database). */
-export async function diffSchemasBothWays(before: SchemaFile[] | null, after: SchemaFile[] | null): Promise<{ up: string; down: string }> {
+/**
+ * Both directions of a change with one engine start: `up` goes before → after, `down` back (null =
+ * empty database); with `created`, also the SQL that creates the schema before from an empty database.
+ */
+export async function diffSchemasBothWays(
+  before: SchemaFile[] | null,
+  after: SchemaFile[] | null,
+  options: { created?: boolean } = {},
+): Promise<{ up: string; down: string; created?: string }> {
   [before, after] = [before && toEngineSchema(before), after && toEngineSchema(after)];
   return withSchemaEngine(new OfflineAdapterFactory(), after ?? before ?? MINIMAL_SCHEMA, async (engine) => {
     const diff = async (from: SchemaFile[] | null, to: SchemaFile[] | null) =>
       normalizeScript((await engine.diff({ from: datamodel(from), to: datamodel(to), script: true, exitCode: null, filters: NO_FILTERS })).stdout);
-    return { up: await diff(before, after), down: await diff(after, before) };
+    return { up: await diff(before, after), down: await diff(after, before), ...(options.created ? { created: await diff(null, before) } : {}) };
   });
 }
 

@@ -25,6 +25,11 @@ export interface SchemaChange<Summary> {
   summary: Summary;
   /** Prisma's diff, schema before → after and back. */
   naive: { up: string; down: string };
+  /**
+   * Prisma's SQL creating the schema before the change in an empty database: which constraint is
+   * a foreign key to which table, which table an index is on (the analysis's schema facts).
+   */
+  beforeSql: string;
   /** Schema files whose content changed. */
   changedFiles: SchemaFile[];
   /** When the change was planned: its migration folders' timestamps and its backup names derive from it. */
@@ -60,7 +65,7 @@ export async function planSchemaChange<Summary>(
   const afterFiles = document.toFiles();
   const after: SchemaState = { files: afterFiles, datamodel: readDatamodel(toEngineSchema(afterFiles)) };
   await engineReady;
-  const naive = await diffSchemasBothWays(toEngineSchema(before.files), toEngineSchema(after.files));
+  const { up, down, created } = await diffSchemasBothWays(toEngineSchema(before.files), toEngineSchema(after.files), { created: true });
   const changedFiles = afterFiles.filter((f, i) => f.content !== files[i].content);
-  return { project, before, after, summary, naive, changedFiles, now, pgVersion };
+  return { project, before, after, summary, naive: { up, down }, beforeSql: created ?? '', changedFiles, now, pgVersion };
 }

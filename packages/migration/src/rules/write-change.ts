@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { logger, type Tree } from '@nx/devkit';
 import { analyzeChange, batchPassesOf, type ChangeAnalysis, type MigrationInput } from '../analysis/analyze';
+import { schemaFactsFromSql } from '../analysis/schema-facts';
 import { withStats, type StatsOptions } from '../analysis/stats-source';
 import { tableName } from '../prisma-schema/constraint-names';
 import { blockExcerpt } from '../prisma-schema/excerpt';
@@ -38,14 +39,15 @@ export interface WriteChangeOptions {
 
 /**
  * Analyzes the plan (locks, estimates, impact; table sizes from --databaseUrl, --rows or
- * DATABASE_URL), then writes the edited schema files, the plan's migration folders, their data
+ * DATABASE_URL; what the schema holds from Prisma's SQL for it), then writes the edited schema files, the plan's migration folders, their data
  * migrations and a report.md beside each migration. The analysis comes first: when it fails
  * (an unreachable --databaseUrl), nothing is written.
  */
 export async function writeChange(tree: Tree, change: SchemaChange<unknown>, planned: MigrationPlan, options: WriteChangeOptions): Promise<WrittenChange> {
   const plan = forTargetVersion(planned, change.pgVersion);
+  const schema = await schemaFactsFromSql(change.beforeSql);
   const analysis = await withStats(options.stats ?? {}, (message) => logger.warn(message), (stats) =>
-    analyzeChange({ migrations: plan.migrations.map((m) => migrationInput(change, m)), stats }),
+    analyzeChange({ migrations: plan.migrations.map((m) => migrationInput(change, m)), stats, schema }),
   );
   for (const file of change.changedFiles) tree.write(file.path, file.content);
   const folders = writeMigrationFolders(tree, change.project.migrationsDir, plan.migrations, change.now);

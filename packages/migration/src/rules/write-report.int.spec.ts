@@ -38,7 +38,7 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
     expect(markdown).toContain(`Table sizes: ${maskDatabaseUrl(url)} (--databaseUrl).`);
     expect(markdown).not.toContain(new URL(url).password);
     expect(markdown).toMatch(/2 scans \+ index build of AuditLog \(50,000 rows\) \| no \(alone in its migration\) \| ~\d+ ms \|/);
-    expect(markdown).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (AuditLog: 50,000 rows) |');
+    expect(markdown).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (AuditLog: 50,000 rows; writes go on: its write-blocking locks cover catalog changes only) |');
     expect(markdown).toMatch(/### AuditLog \(50,000 rows, [\d.]+ MB \+ [\d.]+ (kB|MB) of indexes; touched columns: tenantId, createdAt\)/);
     expect(markdown).toContain('- `CREATE UNIQUE INDEX "AuditLog_pkey" ON public."AuditLog" USING btree (id)`');
     expect(markdown).toContain('- AuditLog_tenantId_fkey: (tenantId) → Tenant (id) — **uses tenantId**');
@@ -50,7 +50,7 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
     const removal = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[1]}/report.md`, 'utf-8')!;
     expect(removal).toContain('- view OrderNotes (columns id, note) — **uses note**');
     expect(removal).toContain('**Watch out:**\n\n- view OrderNotes uses Order.note: DROP COLUMN fails until it is dropped or changed.');
-    expect(removal).toContain('← this migration (Order: 3,000 rows)');
+    expect(removal).toContain('← this migration (Order: 3,000 rows;');
   });
 
   it('--rows is ignored (with a warning) when a database is given', async () => {

@@ -2,9 +2,14 @@ import { logger, type Tree } from '@nx/devkit';
 import { analyzeMigrationFolders } from '../analysis/change-folders';
 import { rowsStats } from '../analysis/stats-source';
 import { addIndexGenerator } from '../generators/add-index/generator';
+import { analyzeChange } from '../analysis/analyze';
+import { schemaFactsFromSql } from '../analysis/schema-facts';
 import { removeColumnGenerator } from '../generators/remove-column/generator';
+import { removeRelationGenerator } from '../generators/remove-relation/generator';
+import { BASELINE } from '../testing/migrations';
 import { SAMPLE_MIGRATIONS, SAMPLE_ROOT, createSampleTree, newMigrationFolders, snapshotTree } from '../testing/sample-tree';
 import { treeView } from '../workspace/file-view';
+import { renderReport } from './write-report';
 
 function report(tree: Tree, folder: string): string {
   return tree.read(`${SAMPLE_MIGRATIONS}/${folder}/report.md`, 'utf-8') ?? '';
@@ -72,7 +77,7 @@ describe('report.md beside each generated migration', () => {
     it('lists the statement with its lock, what it blocks, its scans and its estimate', () => {
       const runs = section(markdown, 'What runs');
       expect(runs).toMatch(
-        /\| 1 \| \d+ \| `CREATE INDEX CONCURRENTLY "idx_AuditLog_tenantId_createdAt"` \| SHARE UPDATE EXCLUSIVE on AuditLog \| — \| 2 scans \+ index build of AuditLog \(2,000,000 rows\) \| no \(alone in its migration\) \| ~\d+(\.\d)? s \|/,
+        /\| 1 \| \d+ \| `CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_AuditLog_tenantId_createdAt" ON "AuditLog"` \| SHARE UPDATE EXCLUSIVE on "AuditLog" \| — \| 2 scans \+ index build of AuditLog \(2,000,000 rows\) \| no \(alone in its migration\) \| ~\d+(\.\d)? s \|/,
       );
       expect(runs).toMatch(/\*\*Estimated duration: ~\d+(\.\d)? s\.\*\* Nothing blocks the application/);
     });
@@ -84,14 +89,15 @@ describe('report.md beside each generated migration', () => {
     it('gives the rollback and its estimate', () => {
       const rollback = section(markdown, 'Rollback plan');
       expect(rollback).toContain('`nx run prisma:migrate-down` rolls this migration back with its down.sql');
-      expect(rollback).toMatch(/`DROP INDEX CONCURRENTLY "idx_AuditLog_tenantId_createdAt"` \| SHARE UPDATE EXCLUSIVE on AuditLog \| — \|/);
+      expect(rollback).toMatch(/`DROP INDEX CONCURRENTLY IF EXISTS "idx_AuditLog_tenantId_createdAt"` \| SHARE UPDATE EXCLUSIVE on "AuditLog" \| — \|/);
       expect(rollback).toMatch(/\*\*Estimated rollback duration: (< 1 ms|~[\d.]+ ms)\.\*\*/);
     });
 
-    it('marks its row of the impact table', () => {
+    it('marks its row of the impact table, and says an online recipe needs no window at that size', () => {
       const impact = section(markdown, 'Impact');
       expect(impact).toContain('| < 10K | < 1 s | direct migration |  |');
-      expect(impact).toContain('| **> 1M** | **minutes** | **online migration** | ← this migration (AuditLog: 2,000,000 rows) |');
+      expect(impact).toContain('| **> 1M** | **minutes** | **online migration** | ← this migration (AuditLog: 2,000,000 rows; writes go on: its write-blocking locks cover catalog changes only) |');
+      expect(impact).toContain('This migration is online (its locks that block writes cover catalog changes only; rows are worked through while writes go on): **online migration**, no window at any size.');
     });
 
     it('ends with the checklist the migrate-checklist target checks', () => {
@@ -107,7 +113,7 @@ describe('report.md beside each generated migration', () => {
         'Rollback kept ready for 24 hours',
       ]);
       expect(checklist).toContain('**Backup** — not required by this migration (it removes no data)');
-      expect(checklist).toMatch(/\*\*Maintenance window\*\* — required \(online migration, AuditLog: 2,000,000 rows\).*--window/);
+      expect(checklist).toContain('**Maintenance window** — not required (online migration: AuditLog: 2,000,000 rows; writes go on: its write-blocking locks cover catalog changes only).');
     });
   });
 
@@ -130,39 +136,44 @@ describe('report.md beside each generated migration', () => {
       const runs = section(backup, 'What runs');
       expect(runs).toMatch(/then the data migration `packages\/prisma\/src\/migrations\/remove_column_order_note_backup\.ts` up\(\)/);
       expect(runs).toMatch(/\| batched copy of Order \| row locks, one short batch at a time \| no \| 50,000 \| ~\d+ ms \|/);
-      expect(runs).toMatch(/ACCESS EXCLUSIVE on _forge_backup\.Order__note__\d{14} \(new\)/);
+      // A schema-qualified name is quoted per part.
+      expect(runs).toMatch(/\| `CREATE TABLE "_forge_backup"\."Order__note__\d{14}" AS SELECT … WITH NO DATA` \| ACCESS EXCLUSIVE on "_forge_backup"\."Order__note__\d{14}" \(new\)<br>ACCESS SHARE on "Order" \| — \(new table\) \|/);
       expect(runs).toContain('Nothing blocks the application');
       expect(runs).not.toContain('create the index CONCURRENTLY first'); // a new, empty table: no alarm
     });
 
     it('the removal: ACCESS EXCLUSIVE on Order blocks reads and writes; the rollback restores every value under it', () => {
       const runs = section(removal, 'What runs');
-      expect(runs).toMatch(/`ALTER TABLE "Order" DROP COLUMN "note"` \| ACCESS EXCLUSIVE on Order \| reads \+ writes \| no \(catalog only\) \| yes \|/);
-      expect(runs).toMatch(/`INSERT "_forge_backup\.Order__note__\d{14}"` \| ROW EXCLUSIVE on _forge_backup\.Order__note__\d{14} \(new\)<br>ACCESS SHARE on Order \| — \| reads every row, writes a copy of Order \(50,000 rows\)/);
+      expect(runs).toMatch(/`ALTER TABLE "Order" DROP COLUMN "note"` \| ACCESS EXCLUSIVE on "Order" \| reads \+ writes \| no \(catalog only\) \| yes \|/);
+      expect(runs).toMatch(/`INSERT INTO "_forge_backup"\."Order__note__\d{14}" SELECT … ON CONFLICT …` \| ROW EXCLUSIVE on "_forge_backup"\."Order__note__\d{14}" \(new\)<br>ACCESS SHARE on "Order" \| — \| reads every row, writes a copy of Order \(50,000 rows\)/);
       const rollback = section(removal, 'Rollback plan');
-      expect(rollback).toMatch(/`UPDATE "Order"` \| ROW EXCLUSIVE on Order \| — \| updates every row of Order \(50,000 rows\) \| yes \| ~\d+ ms \|/);
-      expect(rollback).toMatch(/\*\*Estimated rollback duration: ~\d+ ms\.\*\* Longest blocking lock: ACCESS EXCLUSIVE on Order \(blocks reads and writes\) from statement \d+ to the commit, ~\d+ ms\./);
+      expect(rollback).toMatch(/`UPDATE "Order" SET "note" FROM … WHERE …` \| ROW EXCLUSIVE on "Order"<br>ACCESS SHARE on "_forge_backup"\."Order__note__\d{14}" \(new\) \| — \| updates every row of Order \(50,000 rows\) \| yes \| ~\d+ ms \|/);
+      expect(rollback).toMatch(/\*\*Estimated rollback duration: ~\d+ ms\.\*\* Longest blocking lock: ACCESS EXCLUSIVE on "Order" \(blocks reads and writes\) from statement \d+ to the commit, ~\d+ ms\./);
       expect(rollback).toMatch(/The whole change \(2 migrations\) rolls back newest first: `nx run prisma:migrate-down --count 2`, estimated ~\d+ ms\./);
     });
 
-    it('impact, backup and window items follow from the size and the data removed', () => {
-      expect(section(removal, 'Impact')).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (Order: 50,000 rows) |');
+    it('impact, backup and window items follow from the size, the recipe and the data removed: an online recipe needs no window', () => {
+      expect(section(removal, 'Impact')).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (Order: 50,000 rows; writes go on: its write-blocking locks cover catalog changes only) |');
       const checklist = section(removal, 'Checklist');
       expect(checklist).toMatch(/\*\*Backup\*\* — required .*`_forge_backup\.Order__note__\d{14}`.*backup command, or its evidence/);
-      expect(checklist).toMatch(/\*\*Maintenance window\*\* — required \(migration window, Order: 50,000 rows\)/);
+      expect(checklist).toMatch(/\*\*Maintenance window\*\* — not required \(online migration: Order: 50,000 rows; writes go on/);
       expect(checklist).toContain('(`packages/prisma/src/migrations/remove_column_order_note_backup.ts`)');
     });
   });
 
-  it('unknown size: the conservative row and "unknown" instead of a duration', async () => {
+  it('unknown size: no row of the impact table (not "> 1M"), "unknown" instead of a duration, and no window for an online recipe', async () => {
     const { info } = await printed(() => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId' }));
     const [folder] = newMigrationFolders(tree);
     const markdown = report(tree, folder);
     expect(markdown).toContain('Table sizes: unknown (no database was read and no --rows given).');
     expect(markdown).toMatch(/\| unknown \(~\d+ ms per 1M rows\) \|/);
-    expect(markdown).toContain('| **> 1M** | **minutes** | **online migration** | ← this migration (size of AuditLog unknown → the conservative row) |');
+    const impact = section(markdown, 'Impact');
+    expect(impact).not.toContain('← this migration');
+    expect(impact).toContain('| > 1M | minutes | online migration |  |');
+    expect(impact).toContain('The size of AuditLog is unknown: no row of the table applies (give `--databaseUrl` or `--rows`).');
+    expect(section(markdown, 'Checklist')).toContain('**Maintenance window** — not required (online migration: size of AuditLog unknown; writes go on');
     expect(section(markdown, 'Data dependencies')).toContain('\n\nNot checked: no database was read');
-    expect(info).toMatch(/impact > 1M → online migration \(size of AuditLog unknown → the conservative row\)/);
+    expect(info).toMatch(/impact size unknown → online migration \(size of AuditLog unknown; writes go on: its write-blocking locks cover catalog changes only\)/);
   });
 
   it('prints a compact version: per migration its statements with lock and estimate, totals and impact row', async () => {
@@ -174,8 +185,8 @@ describe('report.md beside each generated migration', () => {
     expect(lines[1]).toBe(`  ${first}`);
     expect(summary).toMatch(/\n {4}data migration: batched copy of Order +row locks, one batch at a time +~\d+ ms\n/);
     expect(summary).toMatch(new RegExp(`\\n  ${second}\\n`));
-    expect(summary).toMatch(/\n {4}ALTER TABLE "Order" DROP COLUMN "note" +ACCESS EXCLUSIVE on Order +< 1 ms\n/);
-    expect(summary).toMatch(/\n {4}total ~\d+ ms; rollback ~\d+ ms; impact 10K – 100K → migration window \(Order: 50,000 rows\)$/);
+    expect(summary).toMatch(/\n {4}ALTER TABLE "Order" DROP COLUMN "note" +ACCESS EXCLUSIVE on "Order" +< 1 ms\n/);
+    expect(summary).toMatch(/\n {4}total ~\d+ ms; rollback ~\d+ ms; impact 10K – 100K → online migration \(Order: 50,000 rows; writes go on: its write-blocking locks cover catalog changes only\)$/);
     expect(lines.length).toBeLessThanOrEqual(12);
     expect(summary).not.toContain('SET LOCAL'); // statements that lock nothing are left out
   });
@@ -201,7 +212,7 @@ describe('report.md beside each generated migration', () => {
     const other = createSampleTree();
     const quiet = await printed(() => addIndexGenerator(other, { targetTable: 'AuditLog', fields: 'tenantId', rows: 500 }));
     expect(quiet.warn).toBe('');
-    expect(report(other, newMigrationFolders(other)[0])).toContain('← this migration (AuditLog: 500 rows)');
+    expect(report(other, newMigrationFolders(other)[0])).toContain('← this migration (AuditLog: 500 rows;');
   });
 
   it('analyzes migration folders as they are in the tree (a whole change)', async () => {
@@ -212,5 +223,51 @@ describe('report.md beside each generated migration', () => {
     expect(change.migrations[0].dataMigration!.up).toEqual([expect.objectContaining({ kind: 'batch-copy', table: 'Order', rows: 2_000_000 })]);
     expect(change.impact.approach).toBe('online migration');
     expect(change.rollbackEstimateMs).toBeGreaterThan(1000);
+  });
+
+  describe('locks per statement: every table, with its lock, named by the SQL', () => {
+    it('dropping a foreign key locks the referenced table too; its rollback says VALIDATE keeps the ADD\'s locks', async () => {
+      await removeRelationGenerator(tree, { targetTable: 'Order', field: 'user' });
+      const markdown = report(tree, newMigrationFolders(tree)[0]);
+      expect(section(markdown, 'What runs')).toMatch(/\| `ALTER TABLE "Order" DROP CONSTRAINT "Order_userId_fkey"` \| ACCESS EXCLUSIVE on "Order"<br>ACCESS EXCLUSIVE on "User" \| reads \+ writes \|/);
+      const rollback = section(markdown, 'Rollback plan');
+      expect(rollback).toMatch(/\| `ALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY \("userId"\) REFERENCES "User" NOT VALID` \| SHARE ROW EXCLUSIVE on "Order"<br>SHARE ROW EXCLUSIVE on "User" \| writes \|/);
+      expect(rollback).toMatch(/\| `ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_userId_fkey"` \| SHARE UPDATE EXCLUSIVE on "Order"<br>ROW SHARE on "User" \|/);
+      expect(rollback).toContain(
+        '- VALIDATE CONSTRAINT "Order_userId_fkey" runs in the transaction that added it: the ADD\'s SHARE ROW EXCLUSIVE on Order and SHARE ROW EXCLUSIVE on User stay held for the whole scan',
+      );
+      // A DO block is named by what it runs.
+      expect(rollback).toMatch(/\| `DO \$\$ … \$\$: SELECT … FROM "Order"/);
+      expect(markdown).not.toMatch(/DropConstraint|AT_|ValidateConstraint|TABCONSTRAINT/);
+    });
+
+    /** The report of hand-written SQL, analyzed on the sample schema (or on nothing). */
+    async function handWritten(sql: string, options: { schema?: boolean; rows?: number } = {}): Promise<string> {
+      const baseline = tree.read(`${SAMPLE_MIGRATIONS}/${BASELINE}/migration.sql`, 'utf-8')!;
+      const analysis = await analyzeChange({
+        migrations: [{ name: '20300101000000_hand_written', sql, downSql: null }],
+        ...(options.schema === false ? {} : { schema: await schemaFactsFromSql(baseline) }),
+        ...(options.rows ? { stats: rowsStats(options.rows) } : {}),
+      });
+      return renderReport({ project: 'prisma', folders: ['20300101000000_hand_written'], titles: ['Hand-written'], excerpts: [], dataMigrationFiles: [undefined], notes: [], analysis }, 0);
+    }
+
+    it('a table the statement does not name and no fact tells is reported unknown, never left out', async () => {
+      const markdown = await handWritten('ALTER TABLE "Order" DROP CONSTRAINT "Order_userId_fkey";', { schema: false });
+      expect(section(markdown, 'What runs')).toContain('ACCESS EXCLUSIVE on "Order"<br>ACCESS EXCLUSIVE on unknown (table "Order_userId_fkey" references, if a foreign key) (on some runs)');
+    });
+
+    it('the foreign-key checks of written rows are marked as taken on some runs', async () => {
+      const markdown = await handWritten(`INSERT INTO "Order" ("tenantId", "userId", "totalCents") VALUES (1, 1, 5);`);
+      expect(section(markdown, 'What runs')).toContain('ROW EXCLUSIVE on "Order"<br>ROW SHARE on "Tenant" (on some runs)<br>ROW SHARE on "User" (on some runs)');
+    });
+
+    it('a migration that blocks writes while it works through rows asks for the window of its size', async () => {
+      const markdown = await handWritten(`SET LOCAL lock_timeout = '5s';\nCREATE INDEX "i" ON "AuditLog"("action");`, { rows: 50_000 });
+      expect(section(markdown, 'Impact')).toContain('This migration blocks writes while it works through rows: **migration window** (announce a window), expected lock 1–10 s.');
+      expect(section(markdown, 'Checklist')).toContain(
+        '**Maintenance window** — required (migration window, AuditLog: 50,000 rows; blocks writes: SHARE on AuditLog during the scan + index build of AuditLog): announce it',
+      );
+    });
   });
 });

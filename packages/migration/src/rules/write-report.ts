@@ -2,6 +2,9 @@ import type { ChangeAnalysis, MigrationAnalysis, ScriptAnalysis, StatementAnalys
 import { COST_COEFFICIENTS, msPerMillionRows } from '../analysis/cost-model';
 import { formatBytes, formatEstimate, formatRows, WORK_LABELS } from '../analysis/format-estimate';
 import { IMPACT_TABLE } from '../analysis/impact';
+import { blocksReads, blocksWrites } from '../analysis/locks';
+import { quoteName, quoteTable } from '../analysis/statement-names';
+import { isPlaceholder } from '../analysis/table-names';
 import type { TableDependencies } from '../analysis/table-stats';
 import { BACKUP_SCHEMA } from '../runtime/forge-schema';
 
@@ -58,8 +61,7 @@ export function renderReport(context: ReportContext, index: number): string {
   const dataFile = context.dataMigrationFiles[index];
   if (migration.dataMigration) out.push('', ...dataTable(migration.dataMigration.up, `then the data migration \`${dataFile ?? migration.dataMigration.name}\` up()`));
   out.push('', `**Estimated duration: ${formatEstimate(migration.estimateMs, perMillion(migration.up, migration.dataMigration?.up))}.** ${longestLock(migration.up)}`);
-  // What a statement does to a table this change creates concerns nobody yet: its notes would only alarm.
-  const notes = [...new Set(migration.up.statements.filter((s) => !s.onNewTablesOnly).flatMap((s) => s.notes))];
+  const notes = statementNotes(migration.up);
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
   if (index === total - 1 && context.notes.length) out.push('', 'About this change:', '', ...context.notes.map((n) => `- ${n}`));
   out.push('');
@@ -91,9 +93,14 @@ export function compactSummary(context: Pick<ReportContext, 'folders' | 'analysi
       lines.push(`    ${truncate(`data migration: ${WORK_LABELS[w.kind]} of ${w.table}`, 60).padEnd(60)}  ${'row locks, one batch at a time'.padEnd(36)}  ${formatEstimate(w.estimateMs, perMillionOf([w]))}`);
     }
     const rollback = m.down ? formatEstimate(m.rollbackEstimateMs, perMillion(m.down, m.dataMigration?.down)) : 'none (no down.sql)';
-    lines.push(`    total ${formatEstimate(m.estimateMs, perMillion(m.up, m.dataMigration?.up))}; rollback ${rollback}; impact ${m.impact.rows} → ${m.impact.approach} (${m.impactReason})`);
+    lines.push(`    total ${formatEstimate(m.estimateMs, perMillion(m.up, m.dataMigration?.up))}; rollback ${rollback}; impact ${m.impact.row?.rows ?? 'size unknown'} → ${m.impact.approach} (${m.impactReason})`);
   });
   return lines;
+}
+
+/** What makes the statements scan, rewrite or lock; what a statement does to a table this change creates concerns nobody yet: its notes would only alarm. */
+function statementNotes(script: ScriptAnalysis): string[] {
+  return [...new Set(script.statements.filter((s) => !s.onNewTablesOnly).flatMap((s) => s.notes))];
 }
 
 /** Statements worth a line: the ones that lock or work on a table (not SET). */
@@ -106,7 +113,7 @@ function scriptTable(script: ScriptAnalysis, file: string): string[] {
     String(i + 1),
     String(s.line),
     `\`${cell(truncate(s.action, 110))}\``,
-    s.locks.length ? s.locks.map((l) => `${l.lock} on ${l.object === 'table' ? '' : `${l.object} `}${cell(l.table)}${l.onNewTable ? ' (new)' : ''}`).join('<br>') : '—',
+    s.locks.length ? s.locks.map((l) => cell(lockCell(l))).join('<br>') : '—',
     blocksText(s),
     cell(workText(s.work)),
     s.transactional ? 'yes' : 'no (alone in its migration)',
@@ -176,6 +183,8 @@ function rollbackSection(context: ReportContext, index: number): string[] {
   if (migration.dataMigration) out.push(...dataTable(migration.dataMigration.down, `data migration \`${data}\` down()`), '');
   out.push(...scriptTable(migration.down, `${folder}/down.sql`), '');
   out.push(`**Estimated rollback duration: ${formatEstimate(migration.rollbackEstimateMs, perMillion(migration.down, migration.dataMigration?.down))}.** ${longestLock(migration.down)}`);
+  const notes = statementNotes(migration.down);
+  if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
   const total = context.folders.length;
   if (total > 1) {
     const later = total - 1 - index;
@@ -189,17 +198,19 @@ function rollbackSection(context: ReportContext, index: number): string[] {
 }
 
 function impactSection(migration: MigrationAnalysis): string[] {
+  const { impact } = migration;
   const rows = IMPACT_TABLE.map((row) => {
-    const mine = row === migration.impact;
+    const mine = row === impact.row;
     const b = (text: string) => (mine ? `**${text}**` : text);
     return [b(row.rows), b(row.expectedLock), b(row.approach), mine ? `← this migration (${cell(migration.impactReason)})` : ''];
   });
-  return [
-    ...markdownTable(['rows', 'expected lock', 'approach', ''], rows),
-    '',
-    `By the largest table the migration touches${migration.largest ? ` (${migration.largest.table}: ${formatRows(migration.largest.rows)} rows)` : ''}; ` +
-      `an unknown size counts as the largest row. The estimate above is what the statements themselves take on such a table.`,
-  ];
+  const size = impact.row
+    ? `By the largest table the migration touches (${migration.largest ? `${migration.largest.table}: ${formatRows(migration.largest.rows)} rows` : 'none that exists yet'}).`
+    : `The size of ${migration.largest?.table ?? 'its largest table'} is unknown: no row of the table applies (give \`--databaseUrl\` or \`--rows\`).`;
+  const recipe = impact.blocking
+    ? `This migration blocks writes while it works through rows: **${impact.approach}**${impact.needsWindow ? ' (announce a window)' : ''}, expected lock ${impact.expectedLock}.`
+    : `This migration is online (its locks that block writes cover catalog changes only; rows are worked through while writes go on): **${impact.approach}**, no window at any size.`;
+  return [...markdownTable(['rows', 'expected lock', 'approach', ''], rows), '', size, recipe, 'The estimate above is what the statements themselves take on such a table.'];
 }
 
 function checklist(context: ReportContext, index: number): string[] {
@@ -237,7 +248,7 @@ function checklist(context: ReportContext, index: number): string[] {
 
 /** Drops data, or moves it out of the application's schema into the backup schema. */
 export function isDestructive(migration: MigrationAnalysis): boolean {
-  return migration.up.statements.some((s) => s.dropsData || (s.action.startsWith('SET SCHEMA') && s.action.includes(BACKUP_SCHEMA)));
+  return migration.up.statements.some((s) => s.dropsData || s.action.includes(` SET SCHEMA ${quoteName(BACKUP_SCHEMA)}`));
 }
 
 function longestLock(script: ScriptAnalysis): string {
@@ -245,21 +256,35 @@ function longestLock(script: ScriptAnalysis): string {
   if (!l) return 'Nothing blocks the application: reads and writes go on (locks on tables this change creates aside).';
   const blocks = l.lock === 'ACCESS EXCLUSIVE' ? 'reads and writes' : 'writes';
   const span = l.heldToCommit ? ` from statement ${l.statement + 1} to the commit` : '';
-  return `Longest blocking lock: ${l.lock} on ${l.table} (blocks ${blocks})${span}, ${formatEstimate(l.estimateMs, perMillionOf(script.statements.slice(l.statement).flatMap((s) => s.work)))}.`;
+  return `Longest blocking lock: ${l.lock} on ${tableName(l.table)} (blocks ${blocks})${span}, ${formatEstimate(l.estimateMs, perMillionOf(script.statements.slice(l.statement).flatMap((s) => s.work)))}.`;
+}
+
+/** `ACCESS EXCLUSIVE on "User"`, `… on index "i"`, `ROW SHARE on "Tenant" (on some runs)`, `… on unknown (tables "X" references, if any)`. */
+function lockCell(l: StatementAnalysis['locks'][number]): string {
+  const on = `${l.object === 'table' ? '' : `${l.object} `}${tableName(l.table)}`;
+  return `${l.lock} on ${on}${l.onNewTable ? ' (new)' : ''}${l.conditional ? ' (on some runs)' : ''}`;
+}
+
+/** A table quoted per part (`"_forge_backup"."User__name__…"`); one the analysis could not name says so. */
+function tableName(table: string): string {
+  return isPlaceholder(table) ? `unknown ${table}` : quoteTable(table);
 }
 
 function lockText(s: StatementAnalysis): string {
   if (!s.lock) return 'no table lock';
   // The table the application feels it on: a table that existed before, rather than a new one.
   const l = s.locks.find((x) => x.lock === s.lock && !x.onNewTable) ?? s.locks.find((x) => x.lock === s.lock);
-  const target = l ? `${l.object === 'table' ? '' : `${l.object} `}${l.table}` : '?';
+  const also = s.locks.filter((x) => x !== l && x.lock === s.lock && x.object === 'table' && !x.onNewTable).map((x) => tableName(x.table));
+  const target = l ? [`${l.object === 'table' ? '' : `${l.object} `}${tableName(l.table)}`, ...also].join(', ') : '?';
   return `${s.lock} on ${truncate(target, 24)}${s.onNewTablesOnly ? ' (new table)' : s.blocksWrites ? '' : ' (writes go on)'}`;
 }
 
+/** What the statement blocks on tables the application uses (a table this change creates is nobody's yet). */
 function blocksText(s: StatementAnalysis): string {
-  if (s.blocksReads) return 'reads + writes';
-  if (s.blocksWrites) return 'writes';
-  return '—';
+  const existing = s.locks.filter((l) => !l.onNewTable);
+  if (existing.some((l) => blocksReads(l.lock))) return 'reads + writes';
+  if (existing.some((l) => blocksWrites(l.lock))) return 'writes';
+  return s.blocksWrites ? '— (new table)' : '—';
 }
 
 function workText(work: WorkEstimate[]): string {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { diffSchemasBothWays } from '../engine/operations';
+import type { SchemaFile } from '../engine/schema-engine';
 import { toEngineSchema } from '../prisma-schema/engine-view';
 import { treeView } from '../workspace/file-view';
 import { readMigrationsDirectory } from '../workspace/migrations-directory';
@@ -26,6 +27,10 @@ export interface CorpusMigration {
 
 export interface GeneratedChange {
   case: ChangeCase;
+  /** The sample project with the generator's files. */
+  tree: Tree;
+  /** The schema files before the change. */
+  before: SchemaFile[];
   /** Every folder of the migrations directory after the change, baseline first. */
   migrations: CorpusMigration[];
   /** The folders the generator wrote. */
@@ -42,7 +47,7 @@ export async function generateChange(change: ChangeCase): Promise<GeneratedChang
   const after = schemaOf(tree);
   const naive = await diffSchemasBothWays(toEngineSchema(before), toEngineSchema(after));
   const migrations = readMigrationsDirectory(treeView(tree), SAMPLE_MIGRATIONS).migrations.map((m) => ({ name: m.name, up: m.sql, down: m.downSql }));
-  return { case: change, migrations, generated: migrations.filter((m) => !m.name.endsWith('_baseline')), naive };
+  return { case: change, tree, before, migrations, generated: migrations.filter((m) => !m.name.endsWith('_baseline')), naive };
 }
 
 function schemaOf(tree: Tree) {

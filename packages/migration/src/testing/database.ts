@@ -36,10 +36,14 @@ export function useEmbeddedPostgres() {
       if (!server) throw new Error('The embedded PostgreSQL is not running (beforeAll failed?)');
       return server.url;
     },
-    /** Creates an empty database on the server and returns its URL. */
-    async freshDatabase(): Promise<string> {
+    /**
+     * Creates a database on the server and returns its URL: empty, or a copy of the database at
+     * `template` (a file copy: much faster than building it again; nobody may be connected to it).
+     */
+    async freshDatabase(template?: string): Promise<string> {
       const name = `test_${randomBytes(6).toString('hex')}`;
-      await query(this.serverUrl, `CREATE DATABASE "${name}"`);
+      const from = template ? ` TEMPLATE "${decodeURIComponent(new URL(template).pathname.slice(1))}"` : '';
+      await query(this.serverUrl, `CREATE DATABASE "${name}"${from}`);
       return withDatabase(this.serverUrl, name);
     },
   };

@@ -1,7 +1,7 @@
 import { query, useEmbeddedPostgres } from '../../testing/database';
 import { parseMigration } from '../parse';
 import { isCatalogOnlyTypeChange } from './binary-coercible';
-import { columnType, typeText, type ColumnType } from './sql-facts';
+import { columnType, typeText, type ColumnType } from '../sql-facts';
 
 const pg = useEmbeddedPostgres();
 

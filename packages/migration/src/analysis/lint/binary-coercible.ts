@@ -1,4 +1,4 @@
-import type { ColumnType } from './sql-facts';
+import type { ColumnType } from '../sql-facts';
 
 /**
  * Type changes PostgreSQL makes in the catalog only (no table rewrite, indexes kept), because the

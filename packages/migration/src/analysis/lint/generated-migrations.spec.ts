@@ -9,7 +9,9 @@ import { CHANGE_CASES, generateChange, type GeneratedChange } from '../../testin
 import { SAMPLE_BASELINE } from '../../testing/lint';
 import { createSampleTree, SAMPLE_MIGRATIONS } from '../../testing/sample-tree';
 import { lintMigrations } from './lint';
-import type { LintFinding } from './types';
+import type { StatementEffect } from '../effects';
+import { parserWords } from '../../testing/parser-words';
+import type { LintFinding, LintRule } from './types';
 
 /**
  * Every warning our generated migrations may raise, and why it is acceptable. Anything else — and
@@ -63,6 +65,15 @@ const NAIVE_FLAGGED: Record<string, string[]> = {
   'rename-field': ['require-lock-timeout', 'drop-column-without-backup', 'rename-as-drop-and-add'],
 };
 
+/** A rule that flags nothing and collects the name of every statement it sees (and of what DO blocks run). */
+function namesOf(into: string[]): LintRule {
+  const collect = (effect: StatementEffect): void => {
+    into.push(effect.action);
+    for (const inner of effect.inner ?? []) collect(inner.effect);
+  };
+  return { id: 'names', severity: 'warning', summary: '', peers: {}, check: (context) => (context.script.statements.forEach((s) => collect(s.effect)), []) };
+}
+
 /** `<folder without timestamp>/<script> <rule>`, shortened to the part after the change's own name. */
 function describe_(finding: LintFinding, change: GeneratedChange): string {
   const folder = finding.migration.replace(/^\d{14}_/, '');
@@ -91,6 +102,16 @@ describe('our generated migrations pass the lint rules; Prisma’s naive SQL doe
     expect(errors).toEqual([]);
     const warnings = report.findings.filter((f) => f.severity === 'warning').map((f) => describe_(f, change));
     expect(warnings).toEqual(JUSTIFIED_WARNINGS[id] ?? []);
+  });
+
+  it('every statement they run (DO blocks included) is named by its SQL, never by a parser node name', async () => {
+    const names: string[] = [];
+    for (const change of changes.values()) {
+      const report = await lintMigrations(change.migrations, { only: change.generated.map((m) => m.name), rules: [namesOf(names)] });
+      expect(report.findings).toEqual([]);
+    }
+    expect(names.length).toBeGreaterThan(200);
+    expect(names.filter((name) => parserWords(name).length)).toEqual([]);
   });
 
   it.each(CHANGE_CASES.map((c) => [c.id]))('%s: Prisma’s SQL is flagged by the relevant rules', async (id) => {

@@ -1,6 +1,6 @@
 import { statementEffect } from '../effects';
-import { parseMigration, SqlSyntaxError } from '../parse';
-import { Catalog, type Origin } from './catalog';
+import { parseMigration, SqlSyntaxError, type ParsedStatement } from '../parse';
+import { Catalog, type Origin } from '../catalog';
 import { ALL_RULES } from './rules';
 import { suppressionsAbove } from './suppressions';
 import type { LintContext, LintFinding, LintRule, LintScript, ScriptKind, Severity } from './types';
@@ -50,20 +50,23 @@ export async function lintMigrations(migrations: readonly MigrationSource[], opt
   const linted: string[] = [];
   for (const migration of migrations) {
     const report = !only || only.has(migration.name);
-    const up = await readScript(migration.name, 'migration.sql', migration.up, findings, report);
+    const upStatements = await readScript(migration.name, 'migration.sql', migration.up, findings, report);
     if (report) {
       linted.push(migration.name);
-      const down = migration.down === null ? null : await readScript(migration.name, 'down.sql', migration.down, findings, true);
+      // Each script's effects on the schema it runs on: down.sql on the state migration.sql left.
+      const up = upStatements && withEffects('migration.sql', upStatements, history);
+      const downBase = history.clone();
+      if (upStatements) replay(downBase, upStatements, 'reversed');
+      const downStatements = migration.down === null ? null : await readScript(migration.name, 'down.sql', migration.down, findings, true);
+      const down = downStatements && withEffects('down.sql', downStatements, downBase);
       if (up) {
         findings.push(...lintScript({ folder: migration.name, sql: migration.up, script: up, down, reverses: null, previous, base: history, rules }));
       }
       if (down && migration.down !== null) {
-        const base = history.clone();
-        if (up) replay(base, up, 'reversed');
-        findings.push(...lintScript({ folder: migration.name, sql: migration.down, script: down, down: null, reverses: up, previous, base, rules }));
+        findings.push(...lintScript({ folder: migration.name, sql: migration.down, script: down, down: null, reverses: up, previous, base: downBase, rules }));
       }
     }
-    if (up) replay(history, up, 'earlier');
+    if (upStatements) replay(history, upStatements, 'earlier');
     previous.push(migration.name);
   }
   return {
@@ -75,10 +78,9 @@ export async function lintMigrations(migrations: readonly MigrationSource[], opt
 }
 
 /** Parses a script; a syntax error becomes a finding (when the folder is reported) instead of stopping the run. */
-async function readScript(folder: string, kind: ScriptKind, sql: string, findings: LintFinding[], report: boolean): Promise<LintScript | null> {
+async function readScript(folder: string, kind: ScriptKind, sql: string, findings: LintFinding[], report: boolean): Promise<ParsedStatement[] | null> {
   try {
-    const statements = (await parseMigration(sql)).map((statement, index) => ({ statement, effect: statementEffect(statement), index }));
-    return { kind, statements, transactional: statements.length > 1 || statements.every((s) => s.effect.transactional) };
+    return await parseMigration(sql);
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
     if (report) {
@@ -97,8 +99,19 @@ async function readScript(folder: string, kind: ScriptKind, sql: string, finding
   }
 }
 
-function replay(catalog: Catalog, script: LintScript, origin: Origin): void {
-  for (const { statement } of script.statements) catalog.apply(statement, origin);
+/** The script with each statement's effect on the schema as the statements before it leave it (the same facts the report uses). */
+function withEffects(kind: ScriptKind, statements: ParsedStatement[], base: Catalog): LintScript {
+  const catalog = base.clone();
+  const linted = statements.map((statement, index) => {
+    const effect = statementEffect(statement, catalog);
+    catalog.apply(statement, 'this');
+    return { statement, effect, index };
+  });
+  return { kind, statements: linted, transactional: linted.length > 1 || linted.every((s) => s.effect.transactional) };
+}
+
+function replay(catalog: Catalog, statements: ParsedStatement[], origin: Origin): void {
+  for (const statement of statements) catalog.apply(statement, origin);
 }
 
 interface ScriptInput {

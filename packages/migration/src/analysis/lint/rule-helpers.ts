@@ -1,5 +1,5 @@
-import type { Catalog } from './catalog';
-import { columnConstraints, tableKey, tableOf } from './sql-facts';
+import type { Catalog } from '../catalog';
+import { columnConstraints, tableKey, tableOf } from '../sql-facts';
 import type { LintContext, LintScript, LintStatement } from './types';
 
 /** A libpg-query JSON AST node. */

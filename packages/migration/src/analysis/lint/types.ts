@@ -1,6 +1,6 @@
 import type { StatementEffect } from '../effects';
 import type { ParsedStatement } from '../parse';
-import type { Catalog } from './catalog';
+import type { Catalog } from '../catalog';
 
 export type Severity = 'error' | 'warning';
 

@@ -42,6 +42,8 @@ export async function baselineGenerator(tree: Tree, options: BaselineGeneratorSc
     after: { files, datamodel: readDatamodel(toEngineSchema(files)) },
     summary: null,
     naive,
+    // Before the baseline the database is empty: nothing for the analysis to know about.
+    beforeSql: '',
     changedFiles: [],
     now,
     pgVersion: configuredPgVersion(tree, files[0]?.path ?? project.schemaPath),

@@ -91,15 +91,25 @@ describe('migrate-checklist before the deploy', () => {
     expect(later).toMatchObject({ status: 'fail', detail: '29990101000000_add_nickname was not validated. Run nx run prisma:migrate-validate.' });
   });
 
-  it('maintenance window: a 50K-row table is a migration window — fails without --window, passes with it; a small table needs none', async () => {
+  it('maintenance window: an online recipe needs none on a 50K-row table; a migration that blocks writes while it builds asks for one, acknowledged by --window', async () => {
     const big = await databaseAtBaseline(50_000);
-    const window = async (url: string, ack?: boolean) => itemOf(await runChecklist(input(url, { phase: 'before', window: ack })), 'maintenance-window');
-    const refused = await window(big);
+    const window = async (url: string, extra: Partial<ChecklistInput> = {}) => itemOf(await runChecklist(input(url, { phase: 'before', ...extra })), 'maintenance-window');
+    // remove-column: a batched backup, then a DROP COLUMN that touches the catalog only.
+    expect(await window(big)).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/^not needed: tables touched: "User" ~50,000 rows \(\d+\.\d MB \+ \d+\.\d MB indexes\); impact row 10K – 100K rows → online migration, expected lock brief: catalog changes only \(User: 50,000 rows; writes go on/),
+    });
+    // The same database with a hand-written plain CREATE INDEX pending after it: writes wait for the build.
+    const directory = ws.directory();
+    directory.migrations.push(migrationFolder('29990101000000_index_name', 'CREATE INDEX "User_name_idx" ON "User"("name");\n', 'DROP INDEX "User_name_idx";\n'));
+    const refused = await window(big, { directory });
     expect(refused).toMatchObject({ status: 'fail', required: true });
-    expect(refused.detail).toMatch(/^tables touched: "User" ~50,000 rows \(\d+\.\d MB \+ \d+\.\d MB indexes\); impact row 10K – 100K rows → migration window, expected lock 1–10 s\. Announce a migration window for the run, then pass --window to acknowledge it\.$/);
-    expect(await window(big, true)).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^acknowledged \(--window\): tables touched: "User" ~50,000 rows/) });
-    const small = await window(await databaseAtBaseline(100));
-    expect(small).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^not needed: tables touched: "User" ~100 rows .*impact row < 10K rows → direct migration, expected lock < 1 s$/) });
+    expect(refused.detail).toMatch(
+      /^tables touched: "User" ~50,000 rows .*; impact row 10K – 100K rows → migration window, expected lock 1–10 s \(User: 50,000 rows; blocks writes: SHARE on User during the scan \+ index build of User\)\. Announce a migration window for the run, then pass --window to acknowledge it\.$/,
+    );
+    expect(await window(big, { directory, window: true })).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^acknowledged \(--window\): tables touched: "User" ~50,000 rows/) });
+    const small = await window(await databaseAtBaseline(100), { directory });
+    expect(small).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^not needed: tables touched: "User" ~100 rows .*impact row < 10K rows → direct migration, expected lock < 1 s/) });
   });
 
   it('the executor prints ✓ / ✗ / manual / – per item and exits non-zero when a required item fails; --format json', async () => {

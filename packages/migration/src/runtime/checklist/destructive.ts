@@ -69,8 +69,8 @@ function destructiveIn(migration: string, statement: ParsedStatement, copies: Ba
       return [entry(relationName(node.relation)!, columns)];
     }
     default:
-      // DROP TABLE, TRUNCATE, DELETE: every row (or some) of each table it names goes.
-      return effect.locks.map((l) => entry(l.table, null));
+      // DROP TABLE, TRUNCATE, DELETE: every row (or some) of each table it names goes (not of the tables its foreign keys lock).
+      return effect.targets.map((table) => entry(table, null));
   }
 }
 

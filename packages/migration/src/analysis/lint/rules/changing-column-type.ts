@@ -1,6 +1,6 @@
 import { isCatalogOnlyTypeChange } from '../binary-coercible';
 import { alterTableCommands, q } from '../rule-helpers';
-import { columnType, typeText } from '../sql-facts';
+import { columnType, typeText } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
 /**

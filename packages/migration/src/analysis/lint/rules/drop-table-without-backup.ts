@@ -1,6 +1,6 @@
 import { BACKUP_SCHEMA } from '../../../runtime/forge-schema';
 import { nodeOf, q } from '../rule-helpers';
-import { droppedNames, tableKey } from '../sql-facts';
+import { droppedNames, tableKey } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
 /**

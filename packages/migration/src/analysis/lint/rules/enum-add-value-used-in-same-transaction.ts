@@ -1,5 +1,5 @@
 import { nodeOf, q } from '../rule-helpers';
-import { stringLiterals } from '../sql-facts';
+import { stringLiterals } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
 /**

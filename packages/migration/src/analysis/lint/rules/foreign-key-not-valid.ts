@@ -1,6 +1,6 @@
 import { relationName } from '../../effects';
 import { alterTableCommands, q } from '../rule-helpers';
-import { columnConstraints } from '../sql-facts';
+import { columnConstraints } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
 /**

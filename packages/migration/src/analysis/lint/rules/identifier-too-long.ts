@@ -1,7 +1,7 @@
 import { truncateBytes } from '../../../recipes/backup-names';
 import { MAX_IDENTIFIER_BYTES } from '../../../sql/identifiers';
 import { q } from '../rule-helpers';
-import { writtenIdentifiers } from '../sql-facts';
+import { writtenIdentifiers } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
 /**

@@ -1,5 +1,5 @@
 import { alterTableCommands, nodeOf, q } from '../rule-helpers';
-import { droppedNames, tableKey, tableOf } from '../sql-facts';
+import { droppedNames, tableKey, tableOf } from '../../sql-facts';
 import type { LintRule, LintStatement, RuleFinding } from '../types';
 
 /**

@@ -1,5 +1,5 @@
 import { alterTableCommands, nodeOf, q } from '../rule-helpers';
-import { tableOf } from '../sql-facts';
+import { tableOf } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
 /**

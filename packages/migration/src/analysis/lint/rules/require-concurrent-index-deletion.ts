@@ -1,5 +1,5 @@
 import { nodeOf, q, tableOfIndex, transactionLocksTableExclusively } from '../rule-helpers';
-import { droppedNames, tableKey } from '../sql-facts';
+import { droppedNames, tableKey } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
 /**

@@ -17,7 +17,8 @@ describe(rule, () => {
     ['lock_timeout reset', `SET lock_timeout = '5s';\nRESET lock_timeout;\nDROP INDEX "User_tenantId_idx";`, 3],
     ['a CREATE INDEX (SHARE)', 'CREATE INDEX "i" ON "AuditLog"("action");', 1],
     ['a foreign key to an existing table from a new one', 'CREATE TABLE "Price" ("id" INTEGER, "productId" INTEGER);\nALTER TABLE "Price" ADD CONSTRAINT "f" FOREIGN KEY ("productId") REFERENCES "Product"("id");', 2],
-    ['a DO block (what it locks is unknown)', "DO $$ BEGIN PERFORM 1; END $$;", 1],
+    ['a DO block that drops a foreign key', 'DO $$ BEGIN ALTER TABLE "User" DROP CONSTRAINT "User_tenantId_fkey"; END $$;', 1],
+    ['a DO block that runs SQL built at run time', "DO $$ DECLARE t text := 'User'; BEGIN EXECUTE format('LOCK TABLE %I', t); END $$;", 1],
   ])('flags %s', async (_, sql, line) => {
     expect(brief(await lint(sql))).toEqual([`migration.sql:${line} require-lock-timeout`]);
   });
@@ -33,6 +34,7 @@ describe(rule, () => {
     ['a lone CONCURRENTLY statement (SHARE UPDATE EXCLUSIVE: writes go on)', 'CREATE INDEX CONCURRENTLY "i" ON "AuditLog"("action");'],
     ['a VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE)', 'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_userId_fkey";'],
     ['row writes (ROW EXCLUSIVE)', `UPDATE "User" SET "name" = NULL WHERE "id" = 1;\nINSERT INTO "Tenant" ("slug", "name") VALUES ('a', 'A');`],
+    ['a DO block that only reads', 'DO $$ BEGIN PERFORM 1 FROM "User"; END $$;'],
   ])('does not flag %s', async (_, sql) => {
     expect(await lint(sql)).toEqual([]);
   });

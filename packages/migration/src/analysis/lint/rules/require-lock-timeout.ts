@@ -1,14 +1,17 @@
 import { blocksWrites } from '../../locks';
-import type { Catalog } from '../catalog';
-import { nodeOf, q, tableOfIndex } from '../rule-helpers';
-import { tableKey } from '../sql-facts';
+import type { Catalog } from '../../catalog';
+import { nodeOf } from '../rule-helpers';
+import { quoteTable } from '../../statement-names';
+import { isPlaceholder } from '../../table-names';
+import { tableKey } from '../../sql-facts';
 import type { LintRule, LintStatement } from '../types';
 
 /**
  * A statement that needs a lock conflicting with the application's writes (SHARE or stronger) on a
  * busy table waits behind any long query — and every query on that table then queues behind it.
  * `SET [LOCAL] lock_timeout` first makes it give up instead (the runner retries with backoff).
- * Tables created by the same migration are not waited for; a DO block may lock anything.
+ * Tables created by the same migration are not waited for; a DO block locks what it runs (and,
+ * for SQL it builds at run time, anything).
  */
 export const requireLockTimeout: LintRule = {
   id: 'require-lock-timeout',
@@ -56,13 +59,12 @@ function lockTimeoutSetting(statement: LintStatement): boolean | undefined {
  * waited for.
  */
 function blockingLock(catalog: Catalog, after: Catalog, statement: LintStatement): string | undefined {
-  if (statement.statement.type === 'DoStmt') return 'may lock any table (what it locks is only known when it runs)';
-  for (const { table, lock } of statement.effect.locks) {
-    if (!blocksWrites(lock)) continue;
-    const index = /^\(table of index (.+)\)$/.exec(table)?.[1];
-    const target = index ? tableOfIndex(catalog, index) : tableKey(table);
-    if (target && (catalog.isNewTable(target) || after.isNewTable(target))) continue;
-    return `takes ${lock} on ${target ? q(target) : `the table of index ${q(index)}`}`;
+  for (const { table, lock, object } of statement.effect.locks) {
+    if (!blocksWrites(lock) || object) continue;
+    if (isPlaceholder(table)) return `may take ${lock} on ${table.slice(1, -1)}`;
+    const target = tableKey(table)!;
+    if (catalog.isNewTable(target) || after.isNewTable(target)) continue;
+    return `takes ${lock} on ${quoteTable(target)}`;
   }
   return undefined;
 }

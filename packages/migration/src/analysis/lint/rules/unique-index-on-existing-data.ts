@@ -1,6 +1,6 @@
-import type { Catalog } from '../catalog';
+import type { Catalog } from '../../catalog';
 import { alterTableCommands, nodeOf, q, type AstNode } from '../rule-helpers';
-import { tableKey, tableOf } from '../sql-facts';
+import { tableKey, tableOf } from '../../sql-facts';
 import type { LintContext, LintRule, LintStatement, RuleFinding } from '../types';
 
 /**

@@ -1,6 +1,5 @@
-import { walk } from '../ast';
-import { relationName } from '../effects';
-import { normalize } from '../table-names';
+import { walk } from './ast';
+import { normalize } from './table-names';
 
 /** Small readers over libpg-query's JSON AST that the catalog and the rules share. */
 
@@ -9,6 +8,12 @@ type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /** The schema migrations run in by default: `public.T` and `T` are the same table. */
 export function tableKey(name: string | undefined): string | undefined {
   return name === undefined ? undefined : normalize(name);
+}
+
+/** A RangeVar's table as the analysis names it: `table`, or `schema.table` when the SQL names a schema. */
+export function relationName(range: Node | undefined): string | undefined {
+  if (!range?.relname) return undefined;
+  return range.schemaname ? `${range.schemaname}.${range.relname}` : range.relname;
 }
 
 export function tableOf(range: Node | undefined): string | undefined {
@@ -127,4 +132,30 @@ export function writtenIdentifiers(sql: string): string[] {
   return scanSync(sql)
     .tokens.filter((token) => token.tokenName === 'IDENT')
     .map((token) => (token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase()));
+}
+
+/**
+ * Tables a statement or query reads: every table of its FROM lists, joins and subqueries, at any
+ * depth (a statement's own target — INSERT INTO, UPDATE, CREATE TABLE AS — is not a FROM item).
+ * Names of its WITH queries are not tables, nor are the system catalogs (pg_constraint…): their
+ * locks block no application query.
+ */
+export function readTables(node: unknown): string[] {
+  const ctes = new Set<string>();
+  walk(node, (key, value) => {
+    if (key === 'CommonTableExpr' && value.ctename) ctes.add(value.ctename);
+  });
+  const tables = new Set<string>();
+  walk(node, (key, value) => {
+    if (key !== 'RangeVar' || (!value.schemaname && ctes.has(value.relname)) || isSystemCatalog(value)) return;
+    const table = tableOf(value);
+    if (table) tables.add(table);
+  });
+  return [...tables];
+}
+
+/** pg_catalog and information_schema relations (pg_catalog comes first in every search path). */
+export function isSystemCatalog(range: Node): boolean {
+  if (range.schemaname) return range.schemaname === 'pg_catalog' || range.schemaname === 'information_schema';
+  return /^pg_/.test(range.relname);
 }

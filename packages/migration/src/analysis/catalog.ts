@@ -1,10 +1,12 @@
-import { BACKUP_SCHEMA } from '../../runtime/forge-schema';
-import type { ParsedStatement } from '../parse';
+import { BACKUP_SCHEMA } from '../runtime/forge-schema';
+import { blockContents } from './do-block';
+import type { ParsedStatement } from './parse';
 import {
   columnConstraints,
   columnType,
   droppedNames,
   notNullCheckColumn,
+  readTables,
   schemaOf,
   selectedColumns,
   tableKey,
@@ -28,14 +30,61 @@ export interface CatalogColumn {
   origin: Origin;
 }
 
+/** What ON DELETE / ON UPDATE does to the referencing rows. */
+export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
+
+/** A foreign key: `table(columns) REFERENCES references(referencedColumns)`. */
+export interface ForeignKeyFact {
+  name: string;
+  table: string;
+  columns: string[];
+  references: string;
+  referencedColumns: string[];
+  onDelete: ReferentialAction;
+  onUpdate: ReferentialAction;
+}
+
 export interface CatalogConstraint {
   name: string;
-  kind: 'check' | 'foreign-key';
+  kind: 'check' | 'foreign-key' | 'unique' | 'primary-key' | 'other';
   /** For `CHECK (c IS NOT NULL)`: c. */
   notNullColumn?: string;
+  /** For a foreign key. */
+  foreignKey?: ForeignKeyFact;
   validated: boolean;
   origin: Origin;
 }
+
+/**
+ * What the analysis needs to know about the schema a statement runs on, beyond the statement's own
+ * text: `DROP CONSTRAINT "c"` does not say that c references another table, nor `DROP INDEX "i"`
+ * which table i is on. Undefined answers mean unknown (never "none").
+ */
+export interface SchemaFacts {
+  /** The table was created by a statement the facts were built from: its constraints are all known. */
+  knowsTable(table: string): boolean;
+  tableOfIndex(index: string): string | undefined;
+  constraint(table: string, name: string): CatalogConstraint | undefined;
+  /** Foreign keys of the table (undefined when the table is not known). */
+  foreignKeysFrom(table: string): ForeignKeyFact[] | undefined;
+  /** Foreign keys of other tables (and the table itself) that reference it (undefined when the table is not known). */
+  foreignKeysTo(table: string): ForeignKeyFact[] | undefined;
+  /** Tables a view or materialized view reads (undefined when not known). */
+  viewReads(view: string): string[] | undefined;
+  /** Known tables of a schema (`_forge_backup`), for DROP SCHEMA … CASCADE. */
+  tablesInSchema(schema: string): string[] | undefined;
+}
+
+/** No facts: every question answered "unknown". */
+export const NO_SCHEMA_FACTS: SchemaFacts = {
+  knowsTable: () => false,
+  tableOfIndex: () => undefined,
+  constraint: () => undefined,
+  foreignKeysFrom: () => undefined,
+  foreignKeysTo: () => undefined,
+  viewReads: () => undefined,
+  tablesInSchema: () => undefined,
+};
 
 export interface CatalogTable {
   name: string;
@@ -57,6 +106,8 @@ export interface CatalogIndex {
 interface CatalogState {
   tables: Map<string, CatalogTable>;
   indexes: Map<string, CatalogIndex>;
+  /** Views and materialized views → the tables they read. */
+  views: Map<string, string[]>;
   /** `table.column` or `table.*` copied into _forge_backup (or the whole table moved there). */
   backups: Map<string, Origin>;
   enums: Map<string, Map<string, Origin>>;
@@ -65,16 +116,25 @@ interface CatalogState {
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
- * The schema as a sequence of migrations leaves it, as far as the lint rules need it: tables and
- * their columns (types, NOT NULL), CHECK and foreign key constraints and whether they are validated,
- * indexes, enum values, and what was backed up into `_forge_backup`. Built by replaying statements
- * (no database); anything it cannot follow it leaves out, and rules then assume the worst.
+ * The schema as a sequence of statements leaves it, as far as the analysis and the lint rules need
+ * it: tables and their columns (types, NOT NULL), constraints (CHECK, UNIQUE, primary and foreign
+ * keys: which table they reference, on which columns) and whether they are validated, indexes,
+ * views, enum values, and what was backed up into `_forge_backup`. Built by replaying statements
+ * (no database): Prisma's SQL for a schema, or a migrations history. Anything it cannot follow it
+ * leaves out, and its answers then say "unknown".
  */
-export class Catalog {
+export class Catalog implements SchemaFacts {
   private constructor(private readonly state: CatalogState) {}
 
   static empty(): Catalog {
-    return new Catalog({ tables: new Map(), indexes: new Map(), backups: new Map(), enums: new Map() });
+    return new Catalog({ tables: new Map(), indexes: new Map(), views: new Map(), backups: new Map(), enums: new Map() });
+  }
+
+  /** The catalog that `statements` (a schema's SQL, a history) build from nothing. */
+  static of(statements: Iterable<ParsedStatement>, origin: Origin = 'earlier'): Catalog {
+    const catalog = Catalog.empty();
+    for (const statement of statements) catalog.apply(statement, origin);
+    return catalog;
   }
 
   clone(): Catalog {
@@ -119,6 +179,33 @@ export class Catalog {
     return this.state.enums.get(type)?.get(value);
   }
 
+  knowsTable(table: string): boolean {
+    return this.table(table)?.known === true;
+  }
+
+  tableOfIndex(index: string): string | undefined {
+    return this.index(index)?.table;
+  }
+
+  foreignKeysFrom(table: string): ForeignKeyFact[] | undefined {
+    if (!this.knowsTable(table)) return undefined;
+    return [...this.table(table)!.constraints.values()].flatMap((c) => (c.foreignKey ? [c.foreignKey] : []));
+  }
+
+  foreignKeysTo(table: string): ForeignKeyFact[] | undefined {
+    const key = tableKey(table);
+    if (!key || !this.knowsTable(key)) return undefined;
+    return [...this.state.tables.values()].flatMap((t) => [...t.constraints.values()].flatMap((c) => (c.foreignKey?.references === key ? [c.foreignKey] : [])));
+  }
+
+  viewReads(view: string): string[] | undefined {
+    return this.state.views.get(tableKey(view) ?? view);
+  }
+
+  tablesInSchema(schema: string): string[] | undefined {
+    return [...this.state.tables.values()].filter((t) => t.known && schemaOf(t.name) === schema).map((t) => t.name);
+  }
+
   /** Replays one statement. */
   apply(statement: ParsedStatement, origin: Origin): void {
     const node = statement.node as Node;
@@ -144,8 +231,24 @@ export class Catalog {
         this.state.enums.set(name, new Map((node.vals ?? []).map((v: Node) => [v.String?.sval, origin])));
         return;
       }
-      case 'AlterEnumStmt':
-        if (node.newVal) this.state.enums.get(names(node.typeName))?.set(node.newVal, origin);
+      case 'AlterEnumStmt': {
+        const values = this.state.enums.get(names(node.typeName));
+        if (node.oldVal) {
+          // RENAME VALUE: the value keeps where it came from.
+          const renamed = values?.get(node.oldVal);
+          values?.delete(node.oldVal);
+          if (renamed) values?.set(node.newVal, renamed);
+        } else if (node.newVal) values?.set(node.newVal, origin);
+        return;
+      }
+      case 'ViewStmt': {
+        const view = tableOf(node.view);
+        if (view) this.state.views.set(view, readTables(node.query));
+        return;
+      }
+      case 'DoStmt':
+        // What the block runs on every path (its conditional statements may not have run).
+        for (const inner of blockContents(node).statements) if (!inner.conditional) this.apply(inner.statement, origin);
         return;
     }
   }
@@ -173,6 +276,10 @@ export class Catalog {
   private createTableAs(node: Node, origin: Origin): void {
     const name = tableOf(node.into?.rel);
     if (!name) return;
+    if (node.objtype === 'OBJECT_MATVIEW') {
+      this.state.views.set(name, readTables(node.query));
+      return;
+    }
     const source = selectedColumns(node.query);
     const table: CatalogTable = { name, origin, known: true, columns: new Map(), constraints: new Map() };
     const from = source ? this.table(source.table) : undefined;
@@ -206,30 +313,56 @@ export class Catalog {
   private addConstraint(table: CatalogTable, constraint: Node, origin: Origin, column?: string): void {
     const validated = !constraint.skip_validation;
     switch (constraint.contype) {
-      case 'CONSTR_CHECK':
-        if (constraint.conname) {
-          table.constraints.set(constraint.conname, { name: constraint.conname, kind: 'check', notNullColumn: notNullCheckColumn(constraint), validated, origin });
-        }
+      case 'CONSTR_CHECK': {
+        const name = constraint.conname ?? defaultConstraintName(table.name, column ? [column] : [], 'check');
+        table.constraints.set(name, { name, kind: 'check', notNullColumn: notNullCheckColumn(constraint), validated, origin });
         return;
-      case 'CONSTR_FOREIGN':
-        if (constraint.conname) table.constraints.set(constraint.conname, { name: constraint.conname, kind: 'foreign-key', validated, origin });
+      }
+      case 'CONSTR_FOREIGN': {
+        const columns: string[] = constraint.fk_attrs?.length ? constraint.fk_attrs.map((k: Node) => k.String?.sval) : column ? [column] : [];
+        const name: string = constraint.conname ?? defaultConstraintName(table.name, columns, 'fkey');
+        const references = tableOf(constraint.pktable) ?? '?';
+        // Without a column list, the key references the primary key of the referenced table.
+        const referencedColumns: string[] = constraint.pk_attrs?.length
+          ? constraint.pk_attrs.map((k: Node) => k.String?.sval)
+          : (this.primaryKeyColumns(references) ?? []);
+        const foreignKey: ForeignKeyFact = {
+          name,
+          table: table.name,
+          columns,
+          references,
+          referencedColumns,
+          onDelete: referentialAction(constraint.fk_del_action),
+          onUpdate: referentialAction(constraint.fk_upd_action),
+        };
+        table.constraints.set(name, { name, kind: 'foreign-key', foreignKey, validated, origin });
         return;
+      }
       case 'CONSTR_UNIQUE':
       case 'CONSTR_PRIMARY': {
         const keys: string[] = (constraint.keys ?? []).map((k: Node) => k.String?.sval);
-        if (constraint.indexname) this.state.indexes.delete(this.indexKey(table.name, constraint.indexname));
-        if (constraint.conname) {
-          this.state.indexes.set(this.indexKey(table.name, constraint.conname), {
-            name: constraint.conname,
-            table: table.name,
-            columns: keys.length ? keys : column ? [column] : [],
-            unique: true,
-            origin,
-          });
+        const columns = keys.length ? keys : column ? [column] : [];
+        const primary = constraint.contype === 'CONSTR_PRIMARY';
+        const name: string = constraint.conname ?? (primary ? `${bareName(table.name)}_pkey` : defaultConstraintName(table.name, columns, 'key'));
+        if (constraint.indexname) {
+          const index = this.state.indexes.get(this.indexKey(table.name, constraint.indexname));
+          if (index && !columns.length) columns.push(...index.columns);
+          this.state.indexes.delete(this.indexKey(table.name, constraint.indexname));
         }
+        table.constraints.set(name, { name, kind: primary ? 'primary-key' : 'unique', validated: true, origin });
+        this.state.indexes.set(this.indexKey(table.name, name), { name, table: table.name, columns, unique: true, origin });
         return;
       }
+      case 'CONSTR_EXCLUSION':
+        if (constraint.conname) table.constraints.set(constraint.conname, { name: constraint.conname, kind: 'other', validated: true, origin });
+        return;
     }
+  }
+
+  private primaryKeyColumns(table: string): string[] | undefined {
+    const constraints = this.state.tables.get(table)?.constraints.values() ?? [];
+    for (const c of constraints) if (c.kind === 'primary-key') return this.state.indexes.get(this.indexKey(table, c.name))?.columns;
+    return undefined;
   }
 
   private alterTable(node: Node, origin: Origin): void {
@@ -245,8 +378,14 @@ export class Catalog {
           break;
         case 'AT_DropColumn':
           table.columns.delete(cmd.name);
-          for (const [key, index] of this.state.indexes) if (index.table === name && index.columns.includes(cmd.name)) this.state.indexes.delete(key);
-          for (const [key, c] of table.constraints) if (c.notNullColumn === cmd.name) table.constraints.delete(key);
+          for (const [key, index] of this.state.indexes) {
+            if (index.table !== name || !index.columns.includes(cmd.name)) continue;
+            this.state.indexes.delete(key);
+            table.constraints.delete(index.name);
+          }
+          for (const [key, c] of table.constraints) if (c.notNullColumn === cmd.name || c.foreignKey?.columns.includes(cmd.name)) table.constraints.delete(key);
+          // CASCADE: the foreign keys that referenced the column go with it.
+          this.dropForeignKeysTo(name, (fk) => fk.referencedColumns.includes(cmd.name));
           break;
         case 'AT_AlterColumnType':
           if (column) column.type = columnType(cmd.def?.ColumnDef?.typeName);
@@ -266,10 +405,15 @@ export class Catalog {
           if (constraint) constraint.validated = true;
           break;
         }
-        case 'AT_DropConstraint':
+        case 'AT_DropConstraint': {
+          const dropped = table.constraints.get(cmd.name);
           table.constraints.delete(cmd.name);
+          const index = this.state.indexes.get(this.indexKey(name, cmd.name));
           this.state.indexes.delete(this.indexKey(name, cmd.name));
+          // CASCADE from a key: the foreign keys that referenced it go with it.
+          if (dropped && index && cmd.behavior === 'DROP_CASCADE') this.dropForeignKeysTo(name, (fk) => fk.referencedColumns.every((c) => index.columns.includes(c)));
           break;
+        }
       }
     }
   }
@@ -290,6 +434,11 @@ export class Catalog {
         case 'OBJECT_TABLE':
           this.state.tables.delete(target);
           for (const [key, index] of this.state.indexes) if (index.table === target) this.state.indexes.delete(key);
+          this.dropForeignKeysTo(target, () => true);
+          break;
+        case 'OBJECT_VIEW':
+        case 'OBJECT_MATVIEW':
+          this.state.views.delete(target);
           break;
         case 'OBJECT_INDEX':
           this.state.indexes.delete(target);
@@ -306,15 +455,9 @@ export class Catalog {
     if (!target) return;
     switch (node.renameType) {
       case 'OBJECT_TABLE': {
-        const table = this.state.tables.get(target);
         const schema = schemaOf(target);
         const renamed = schema ? `${schema}.${node.newname}` : node.newname;
-        if (table) {
-          this.state.tables.delete(target);
-          table.name = renamed;
-          this.state.tables.set(renamed, table);
-        }
-        for (const index of this.state.indexes.values()) if (index.table === target) index.table = renamed;
+        this.moveTable(target, renamed);
         return;
       }
       case 'OBJECT_COLUMN': {
@@ -325,8 +468,11 @@ export class Catalog {
           column.name = node.newname;
           table.columns.set(node.newname, column);
         }
-        for (const index of this.state.indexes.values()) {
-          if (index.table === target) index.columns = index.columns.map((c) => (c === node.subname ? node.newname : c));
+        const rename = (columns: string[]) => columns.map((c) => (c === node.subname ? node.newname : c));
+        for (const index of this.state.indexes.values()) if (index.table === target) index.columns = rename(index.columns);
+        for (const fk of this.allForeignKeys()) {
+          if (fk.table === target) fk.columns = rename(fk.columns);
+          if (fk.references === target) fk.referencedColumns = rename(fk.referencedColumns);
         }
         return;
       }
@@ -344,6 +490,7 @@ export class Catalog {
         if (table && constraint) {
           table.constraints.delete(node.subname);
           constraint.name = node.newname;
+          if (constraint.foreignKey) constraint.foreignKey.name = node.newname;
           table.constraints.set(node.newname, constraint);
         }
         const index = this.state.indexes.get(this.indexKey(target, node.subname));
@@ -363,6 +510,12 @@ export class Catalog {
     if (!from || node.objectType !== 'OBJECT_TABLE') return;
     const bare = node.relation.relname as string;
     const to = tableKey(`${node.newschema}.${bare}`) as string;
+    this.moveTable(from, to);
+    if (node.newschema === BACKUP_SCHEMA) this.state.backups.set(`${from}.*`, origin);
+  }
+
+  /** A table renamed or moved to another schema: its indexes and the foreign keys on either side follow it. */
+  private moveTable(from: string, to: string): void {
     const table = this.state.tables.get(from);
     if (table) {
       this.state.tables.delete(from);
@@ -370,13 +523,48 @@ export class Catalog {
       this.state.tables.set(to, table);
     }
     for (const index of this.state.indexes.values()) if (index.table === from) index.table = to;
-    if (node.newschema === BACKUP_SCHEMA) this.state.backups.set(`${from}.*`, origin);
+    for (const fk of this.allForeignKeys()) {
+      if (fk.table === from) fk.table = to;
+      if (fk.references === from) fk.references = to;
+    }
+    for (const [view, reads] of this.state.views) this.state.views.set(view, reads.map((t) => (t === from ? to : t)));
+  }
+
+  private allForeignKeys(): ForeignKeyFact[] {
+    return [...this.state.tables.values()].flatMap((t) => [...t.constraints.values()].flatMap((c) => (c.foreignKey ? [c.foreignKey] : [])));
+  }
+
+  /** Removes the foreign keys that reference `table` and match (what CASCADE drops with a key, a column or the table). */
+  private dropForeignKeysTo(table: string, matches: (fk: ForeignKeyFact) => boolean): void {
+    for (const t of this.state.tables.values()) {
+      for (const [key, c] of t.constraints) if (c.foreignKey?.references === table && matches(c.foreignKey)) t.constraints.delete(key);
+    }
   }
 
   private indexKey(table: string, index: string): string {
     const schema = schemaOf(table);
     return schema ? `${schema}.${index}` : index;
   }
+}
+
+/** PostgreSQL's default constraint name: `{table}_{columns}_{suffix}`, cut to 63 bytes as the server does. */
+function defaultConstraintName(table: string, columns: string[], suffix: string): string {
+  return truncateIdentifier([bareName(table), ...columns, suffix].join('_'));
+}
+
+function truncateIdentifier(name: string): string {
+  const bytes = Buffer.from(name);
+  return bytes.length <= 63 ? name : bytes.subarray(0, 63).toString('utf8').replace(/\uFFFD$/, '');
+}
+
+function bareName(table: string): string {
+  return table.slice(table.lastIndexOf('.') + 1);
+}
+
+const REFERENTIAL_ACTIONS: Record<string, ReferentialAction> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+
+function referentialAction(code: string | undefined): ReferentialAction {
+  return REFERENTIAL_ACTIONS[code ?? 'a'] ?? 'no action';
 }
 
 function names(list: Node[] | undefined): string {
