@@ -11,6 +11,7 @@ import { BASELINE } from '../testing/migrations';
 import { createSampleTree, SAMPLE_MIGRATIONS } from '../testing/sample-tree';
 import { diskView } from '../workspace/file-view';
 import { readSchemaFiles } from '../workspace/prisma-project';
+import { runChecklist } from './checklist/run-checklist';
 import { migrate } from './migrate';
 import { migrationStatus } from './status';
 
@@ -57,6 +58,15 @@ describe('history the tool did not write', () => {
     expect(plain(output)).toContain(`Proving 1 migration(s): ${generated}`);
     expect(plain(output)).toMatch(new RegExp(`✓ ${generated}`));
     expect(result).toEqual({ success: true });
+
+    // The checklist agrees: the proof covers every pending migration that is not history.
+    const url = await pg.freshDatabase();
+    const target = ws.target(url);
+    const checklist = await runChecklist({ projectName: 'prisma', workspaceRoot: ws.root, layout: ws.layout, directory: target.directory, url, dataMigrations: target.dataMigrations, phase: 'before' });
+    expect(checklist.items.find((i) => i.id === 'rollback-tested')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/for the 1 pending migration\(s\); migration.sql and down.sql checksums match$/),
+    });
   }, 120_000);
 
   it('a pending migration after the adoption point without down.sql fails validate, naming the file to write, and is not run', async () => {
