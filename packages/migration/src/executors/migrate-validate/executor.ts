@@ -7,6 +7,7 @@ import type { PgMajor } from '../../engine/postgres-releases';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
 import { configuredDatabaseUrl, embeddedDataDir } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
+import { describeHistory, migrationHistory } from '../../runtime/history';
 import { activeRecords, isApplied, readMigrationRecords } from '../../runtime/migration-records';
 import { withClient } from '../../runtime/pg-client';
 import type { ProjectTarget } from '../../runtime/project-target';
@@ -22,7 +23,11 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
   return runExecutor(async () => {
     const project = readProjectContext(context);
     const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
-    const toProve = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
+    const history = migrationHistory(project.directory.migrations);
+    if (history.history.length) project.logger.info(describeHistory(history));
+    const candidates = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
+    // History is the starting state of every proof, never something to prove.
+    const toProve = candidates.filter((name) => !history.history.includes(name));
     project.logger.info(
       toProve.length
         ? `Proving ${toProve.length} migration(s): ${toProve.join(', ')}`
