@@ -65,7 +65,10 @@ const PARAMETER_PASSWORD = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'&#]+)/gi;
 
 /** The text with every connection password replaced by ****: URLs, their query strings, key=value strings. */
 function maskPasswords(text: string): string {
-  return text.replace(URL_PASSWORD, '$1****@').replace(PARAMETER_PASSWORD, '$1****');
+  return text
+    .replace(URL_PASSWORD, '$1****@')
+    // Already masked (a message quoting a masked URL, then masked as a whole): keep the punctuation after it.
+    .replace(PARAMETER_PASSWORD, (match, key: string, value: string) => (/^\*{4}[).,;:]*$/.test(value) ? match : `${key}****`));
 }
 
 /** The same URL (or key=value connection string) with its password replaced, safe to print. */

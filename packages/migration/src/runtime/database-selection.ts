@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { maskDatabaseUrl, parseDatabaseUrl, withDatabase } from '../engine/connection';
+import { databaseAddress, parseDatabaseUrl, withDatabase } from '../engine/connection';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
 import { reachableByOthers } from '../engine/postgres-binaries';
 import { DEFAULT_PG_MAJOR, type PgMajor } from '../engine/postgres-releases';
@@ -11,6 +11,7 @@ import { datasourceUrlEnv } from '../prisma-schema/engine-view';
 import { acquireFileLock, type FileLock } from './file-lock';
 import type { RuntimeLogger } from './logger';
 import { withClient } from './pg-client';
+import { DATABASE_URL_OPTIONS, urlFromOptions, type UrlOptionNames } from './url-options';
 
 /** The database a command works on, and how to let go of it afterwards. */
 export interface SelectedDatabase {
@@ -22,8 +23,12 @@ export interface SelectedDatabase {
 }
 
 export interface SelectDatabaseOptions {
-  /** --databaseUrl */
+  /** --databaseUrl (never with a password) */
   databaseUrl?: string;
+  /** --databaseUrlEnv: the name of the variable that holds the URL. */
+  databaseUrlEnv?: string;
+  /** How those two options are spelt in messages (default: the Nx options). */
+  optionNames?: UrlOptionNames;
   workspaceRoot: string;
   projectName: string;
   /** Absolute path of prisma.config.ts, if the project has one. */
@@ -39,21 +44,23 @@ export interface SelectDatabaseOptions {
   logger: RuntimeLogger;
 }
 
-/** --databaseUrl, else DATABASE_URL, else prisma.config.ts / the schema's env(), else embedded PostgreSQL. */
+/** --databaseUrl or --databaseUrlEnv, else DATABASE_URL, else prisma.config.ts / the schema's env(), else embedded PostgreSQL. */
 export async function selectDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {
   const configured = configuredDatabaseUrl(options);
   if (configured) {
     parseDatabaseUrl(configured.url); // fail early on a malformed URL, with a masked message
-    return { ...configured, label: `${maskDatabaseUrl(configured.url)} (${configured.from})`, release: async () => undefined };
+    // Where it is, never the URL itself: the label is printed and may end up in a report.
+    return { ...configured, label: `${databaseAddress(configured.url)} (${configured.from})`, release: async () => undefined };
   }
   return options.embedded === 'throwaway' ? throwawayDatabase(options) : workspaceDatabase(options);
 }
 
 /** The database the user configured, if any (option, DATABASE_URL, prisma.config.ts, schema env()). */
 export function configuredDatabaseUrl(
-  options: Pick<SelectDatabaseOptions, 'databaseUrl' | 'configFile' | 'schemaFiles'>,
+  options: Pick<SelectDatabaseOptions, 'databaseUrl' | 'databaseUrlEnv' | 'optionNames' | 'configFile' | 'schemaFiles'>,
 ): { url: string; source: SelectedDatabase['source']; from: string } | undefined {
-  if (options.databaseUrl) return { url: options.databaseUrl, source: 'option', from: '--databaseUrl' };
+  const given = urlFromOptions(options.databaseUrl, options.databaseUrlEnv, options.optionNames ?? DATABASE_URL_OPTIONS);
+  if (given) return { ...given, source: 'option' };
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: 'env', from: 'DATABASE_URL' };
   const fromConfig = options.configFile && existsSync(options.configFile) ? urlFromPrismaConfig(readFileSync(options.configFile, 'utf8')) : undefined;
   if (fromConfig) return { url: fromConfig.url, source: 'config', from: `prisma.config.ts ${fromConfig.from}` };
