@@ -1,4 +1,4 @@
-import { maskDatabaseUrl, maskSecrets, parseDatabaseUrl } from '../engine/connection';
+import { databaseAddress, maskSecrets, parseDatabaseUrl } from '../engine/connection';
 import { inputError } from '../errors';
 import type { Queryable } from '../runtime/pg-client';
 import type { TableSize } from './cost-model';
@@ -7,7 +7,7 @@ import { readConstraintKinds, readDataDependencies, readIndexTables, readTableSt
 /** Where an analysis gets table sizes from: a live database, a --rows figure, or nowhere. */
 export interface StatsProvider {
   source: 'database' | 'rows' | 'unknown';
-  /** For the report: `postgresql://u:****@host/db (--databaseUrl)`, `--rows 50000`, `unknown`. */
+  /** For the report: `DATABASE_URL (db.internal:5432/app)`, `--rows 50000`, `unknown`. */
   label: string;
   /** Sizes of tables that exist before the change; a missing entry means unknown (or, for a database, absent). */
   tableSizes(tables: string[]): Promise<Map<string, TableSize>>;
@@ -103,10 +103,11 @@ async function withDatabaseStats<T>(url: string, from: string, fn: (stats: Stats
   try {
     client = await connectReadOnly(url);
   } catch (error) {
-    return unreachable(`Cannot read table statistics from ${from} (${maskDatabaseUrl(url)}): ${withFullStop(maskSecrets((error as Error).message, url))}`);
+    return unreachable(`Cannot read table statistics from ${from} (${databaseAddress(url)}): ${withFullStop(maskSecrets((error as Error).message, url))}`);
   }
   try {
-    return await fn(databaseStats(client, `${maskDatabaseUrl(url)} (${from})`));
+    // The report names the source and the address, never the URL (which may hold a password).
+    return await fn(databaseStats(client, `${from} (${databaseAddress(url)})`));
   } finally {
     await client.end().catch(() => undefined);
   }

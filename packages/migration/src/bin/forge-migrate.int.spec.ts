@@ -64,7 +64,7 @@ describe('forge-migrate: the runtime targets without Nx', () => {
   it('refuses to run without a database rather than migrate an embedded one', async () => {
     const run = await withoutDatabaseUrl(() => capturedOutput(() => main(['migrate', '--project-dir', projectDir])));
     expect(run.result).toBe(1);
-    expect(run.output).toMatch(/No database given: set DATABASE_URL .* or pass --database-url\. forge-migrate never falls back to an embedded database/);
+    expect(run.output).toMatch(/No database given: set DATABASE_URL .* or pass --database-url-env NAME or --database-url\. forge-migrate never falls back to an embedded database/);
   });
 
   it('migrates (SQL and TypeScript data migrations), reports status, rolls back and uninstalls, suggesting its own commands and never loading nx', async () => {
@@ -73,7 +73,7 @@ describe('forge-migrate: the runtime targets without Nx', () => {
     const migrated = forgeMigrate(['migrate'], env);
     expect(migrated.err).toBe('');
     expect(migrated.code).toBe(0);
-    expect(migrated.out).toMatch(/Database: postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/test_\w+ \(DATABASE_URL\)/);
+    expect(migrated.out).toMatch(/Database: 127\.0\.0\.1:\d+\/test_\w+ \(DATABASE_URL\)/);
     expect(migrated.out).toMatch(/_add_column_user_handle +data +applied/);
     expect(migrated.out).toMatch(/Applied 4 migration\(s\); 0 were already applied\./);
 

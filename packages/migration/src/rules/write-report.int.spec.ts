@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger, type Tree } from '@nx/devkit';
 import { connectReadOnly } from '../analysis/stats-source';
-import { maskDatabaseUrl } from '../engine/connection';
+import { databaseAddress } from '../engine/connection';
 import { addIndexGenerator } from '../generators/add-index/generator';
 import { removeColumnGenerator } from '../generators/remove-column/generator';
 import { query, useEmbeddedPostgres } from '../testing/database';
@@ -35,7 +35,8 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
   it('add-index: the rows, sizes and dependencies of AuditLog, and its impact row', async () => {
     await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId,createdAt', databaseUrl: url });
     const markdown = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[0]}/report.md`, 'utf-8')!;
-    expect(markdown).toContain(`Table sizes: ${maskDatabaseUrl(url)} (--databaseUrl).`);
+    expect(markdown).toContain(`Table sizes: --databaseUrl (${databaseAddress(url)}).`);
+    expect(markdown).not.toMatch(/postgres(ql)?:\/\//);
     expect(markdown).not.toContain(new URL(url).password);
     expect(markdown).toMatch(/2 scans \+ index build of AuditLog \(50,000 rows\) \| no \(alone in its migration\) \| ~\d+ ms \|/);
     expect(markdown).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (AuditLog: 50,000 rows; writes go on: its write-blocking locks cover catalog changes only) |');

@@ -70,3 +70,12 @@ export async function rowChecksums(url: string, table: string, key = 'id'): Prom
   const rows = await query<{ k: string; h: string }>(url, `SELECT "${key}"::text AS k, md5(t::text) AS h FROM "${table}" t ORDER BY 1`);
   return new Map(rows.map((r) => [r.k, r.h]));
 }
+
+/**
+ * Executor options that reach `url` the way a user passes a URL with a password: through a
+ * variable named by --databaseUrlEnv (a --databaseUrl carrying one is refused).
+ */
+export function databaseUrlVariable(url: string, name = 'FORGE_TEST_DATABASE_URL'): { databaseUrlEnv: string } {
+  process.env[name] = url;
+  return { databaseUrlEnv: name };
+}

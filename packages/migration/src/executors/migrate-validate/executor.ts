@@ -13,9 +13,10 @@ import { withClient } from '../../runtime/pg-client';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { formatMs, textTable } from '../../runtime/text-table';
 import { validateMigrations, type ValidationReport } from '../../runtime/validate/validate';
+import { SHADOW_URL_OPTIONS, urlFromOptions } from '../../runtime/url-options';
 import { validationRecordPath, writeValidationRecord } from '../../runtime/validate/validation-record';
 import { parsePgVersion } from '../../versions/pg-version';
-import { PG_VERSION_OPTION, readProjectContext, runExecutor, withProjectTarget, type ProjectContext } from '../shared/project-context';
+import { PG_VERSION_OPTION, readProjectContext, runExecutor, urlsOf, withProjectTarget, type ProjectContext } from '../shared/project-context';
 import type { MigrateValidateExecutorSchema } from './schema';
 
 /** `nx run prisma:migrate-validate`: the CI gate. Proves pending migrations on a throwaway database. */
@@ -33,7 +34,8 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
         ? `Proving ${toProve.length} migration(s): ${toProve.join(', ')}`
         : 'No migration pending on the target database; checking that the migrations produce schema.prisma.',
     );
-    const report = await withThrowawayDatabase(options.shadowDatabaseUrl, pgVersion, project.logger, async (url) => {
+    const shadow = urlFromOptions(options.shadowDatabaseUrl, options.shadowDatabaseUrlEnv, SHADOW_URL_OPTIONS);
+    const report = await withThrowawayDatabase(shadow?.url, pgVersion, project.logger, async (url) => {
       const target: ProjectTarget = {
         url,
         directory: project.directory,
@@ -49,7 +51,7 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
     writeValidationRecord(validationRecordPath(project.workspaceRoot, project.projectName), project.projectName, project.directory, report);
     project.logger.info(renderValidation(report));
     return report.ok;
-  }, [options.databaseUrl, options.shadowDatabaseUrl]);
+  }, urlsOf(options));
 }
 
 /**
@@ -60,6 +62,7 @@ async function pendingMigrations(project: ProjectContext, options: MigrateValida
   const all = project.directory.migrations.map((m) => m.name);
   const configured = configuredDatabaseUrl({
     databaseUrl: options.databaseUrl,
+    databaseUrlEnv: options.databaseUrlEnv,
     configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
     schemaFiles: project.schemaFiles,
   });

@@ -5,6 +5,7 @@ import { maskSecrets } from '../../engine/connection';
 import { assertDuration } from '../../recipes/scripts';
 import { selectDatabase, type SelectedDatabase } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
+import type { UrlOptionNames } from '../../runtime/url-options';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { parsePgVersion } from '../../versions/pg-version';
@@ -17,7 +18,12 @@ import { locatePrismaProject, readSchemaFiles, type PrismaProjectLayout } from '
 
 /** Options every runtime command takes. */
 export interface DatabaseOptions {
+  /** A URL without a password (command lines are echoed and cached). */
   databaseUrl?: string;
+  /** The name of the environment variable that holds the URL. */
+  databaseUrlEnv?: string;
+  /** How the two are spelt in messages (default: the Nx options). */
+  optionNames?: UrlOptionNames;
   lockTimeout?: string;
   lockRetries?: number;
   /** The embedded server's PostgreSQL major (nx.json plugin option or --pgVersion; default 15). */
@@ -74,6 +80,8 @@ export async function withProjectTarget<T>(
   const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
   const database = await selectDatabase({
     databaseUrl: options.databaseUrl,
+    databaseUrlEnv: options.databaseUrlEnv,
+    optionNames: options.optionNames,
     workspaceRoot: project.workspaceRoot,
     projectName: project.projectName,
     configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
@@ -102,4 +110,10 @@ export async function withProjectTarget<T>(
 export function failureMessage(error: unknown, secretsFrom: (string | undefined)[] = []): string {
   const message = error instanceof Error ? error.message : String(error);
   return [process.env.DATABASE_URL, ...secretsFrom].reduce<string>((text, url) => maskSecrets(text, url), message);
+}
+
+/** The URLs a command's options lead to, whose passwords its messages must mask: given ones and the variables named. */
+export function urlsOf(options: { databaseUrl?: string; databaseUrlEnv?: string; shadowDatabaseUrl?: string; shadowDatabaseUrlEnv?: string }): (string | undefined)[] {
+  const fromVariable = (name: string | undefined) => (name ? process.env[name] : undefined);
+  return [options.databaseUrl, fromVariable(options.databaseUrlEnv), options.shadowDatabaseUrl, fromVariable(options.shadowDatabaseUrlEnv)];
 }
