@@ -52,7 +52,7 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
       const record = active.get(m.name);
       return !record || !isApplied(record);
     });
-    await warnOnVersionMismatch(target.url, pendingSql, target.logger);
+    if (target.versionCheck !== false) await warnOnVersionMismatch(target.url, pendingSql, target.logger);
     for (let i = 0; i <= last; i++) {
       const migration = migrations[i];
       const record = active.get(migration.name);

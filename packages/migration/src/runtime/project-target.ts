@@ -16,6 +16,8 @@ export interface ProjectTarget {
   lockRetries?: number;
   /** First backoff delay in ms (default 1000). */
   retryDelayMs?: number;
+  /** Whether migrate() warns about migrations generated for another PostgreSQL major (default true; migrate-validate warns once itself). */
+  versionCheck?: boolean;
 }
 
 export type DataMigrationState = 'running' | 'applied' | 'failed' | 'rolled_back';

@@ -14,6 +14,7 @@ import type { ProjectTarget } from '../../runtime/project-target';
 import { formatMs, textTable } from '../../runtime/text-table';
 import { validateMigrations, type ValidationReport } from '../../runtime/validate/validate';
 import { SHADOW_URL_OPTIONS, urlFromOptions } from '../../runtime/url-options';
+import { proofAdvice, warnOnVersionMismatch } from '../../runtime/version-check';
 import { validationRecordPath, writeValidationRecord } from '../../runtime/validate/validation-record';
 import { parsePgVersion } from '../../versions/pg-version';
 import { PG_VERSION_OPTION, readProjectContext, runExecutor, urlsOf, withProjectTarget, type ProjectContext } from '../shared/project-context';
@@ -42,7 +43,11 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
         dataMigrations: createDataMigrationRunner(url, join(project.workspaceRoot, project.layout.dataMigrationsDir), project.logger),
         logger: project.logger,
         retryDelayMs: 200,
+        versionCheck: false,
       };
+      // Once, before the proof (its many migrate() runs would repeat it): a server of another major proves other recipes.
+      const proving = project.directory.migrations.filter((m) => toProve.includes(m.name));
+      await warnOnVersionMismatch(url, proving, project.logger, proofAdvice);
       return validateMigrations(target, toProve, project.schemaFiles, {
         seedRows: options.seedRows,
         maxRollbackMs: (options.maxRollbackSeconds ?? 300) * 1000,
