@@ -202,6 +202,17 @@ describe('executors refuse bad input with a clear error, the database unchanged,
     ['migrate: --databaseUrlEnv given the URL itself', { executor: migrateExecutor, options: () => ({ databaseUrlEnv: wrongPasswordUrl() }), message: /--databaseUrlEnv takes the name of an environment variable that holds the URL/ }],
     ['migrate: a wrong password with an unencoded @', { executor: migrateExecutor, options: () => inVariable(rawPasswordUrl(AT_PASSWORD)), message: /password authentication failed for user "postgres"/ }],
     ['migrate-status: a wrong password in ?password= is the one sent', { executor: migrateStatusExecutor, options: () => inVariable(queryPasswordUrl(WRONG_PASSWORD)), message: /password authentication failed for user "postgres"/ }],
+    ['migrate: an index named like a table (IF NOT EXISTS would skip it)', {
+      executor: migrateExecutor,
+      options: () => inVariable(sampleUrl),
+      message: /20990101000000_add_index_audit_log_action: "Tenant" is already a table in the database, so CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" would do nothing.*Nothing was changed/s,
+      prepare: (ws) => {
+        const folder = join(ws.root, SAMPLE_MIGRATIONS, '20990101000000_add_index_audit_log_action');
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'migration.sql'), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" ON "AuditLog"("action");\n');
+        writeFileSync(join(folder, 'down.sql'), 'DROP INDEX CONCURRENTLY IF EXISTS "Tenant";\n');
+      },
+    }],
     ['migrate-lint: --migration that does not exist', { executor: migrateLintExecutor, options: () => ({ migration: 'no_such_migration' }), message: /No migration folder no_such_migration in packages\/prisma\/prisma\/migrations/ }],
   ];
 
