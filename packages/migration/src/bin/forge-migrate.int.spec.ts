@@ -61,6 +61,21 @@ describe('forge-migrate: the runtime targets without Nx', () => {
     });
   });
 
+  it('refuses a --database-url carrying a password (visible to every user and kept in shell history), and reads one from --database-url-env', async () => {
+    const refused = await capturedOutput(() => main(['status', '--project-dir', projectDir, '--database-url', 'postgresql://app:s3cret-pw@127.0.0.1:1/app']));
+    expect(refused.result).toBe(1);
+    expect(refused.output).toMatch(/--database-url carries a password \(postgresql:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/app\).*--database-url-env STAGING_DATABASE_URL/);
+    process.env.FORGE_BIN_TEST_URL = 'postgresql://app:s3cret-pw@127.0.0.1:1/app';
+    try {
+      const fromVariable = await withoutDatabaseUrl(() => capturedOutput(() => main(['status', '--project-dir', projectDir, '--database-url-env', 'FORGE_BIN_TEST_URL'])));
+      expect(fromVariable.result).toBe(1);
+      expect(fromVariable.output).toMatch(/Cannot connect to the database.*ECONNREFUSED/s);
+      for (const run of [refused, fromVariable]) expect(run.output).not.toContain('s3cret-pw');
+    } finally {
+      delete process.env.FORGE_BIN_TEST_URL;
+    }
+  });
+
   it('refuses to run without a database rather than migrate an embedded one', async () => {
     const run = await withoutDatabaseUrl(() => capturedOutput(() => main(['migrate', '--project-dir', projectDir])));
     expect(run.result).toBe(1);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MAX_IDENTIFIER_BYTES } from '../sql/identifiers';
 
 /**
@@ -21,10 +22,21 @@ export function parkedName(name: string, stamp: string): string {
   return fitIdentifier(name, `__${stamp}`);
 }
 
-/** `base` cut (on a character boundary) so that `base + suffix` fits PostgreSQL's 63 bytes. */
+/**
+ * `base + suffix`, within PostgreSQL's 63 bytes. When it does not fit, `base` is cut (on a
+ * character boundary) and followed by a short hash of the whole of it: two long names that share
+ * their first bytes (two columns of one table, 62 bytes alike) still get different names, where a
+ * plain cut — PostgreSQL's own — would give both the same one.
+ */
 export function fitIdentifier(base: string, suffix: string): string {
-  return truncateBytes(base, MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix, 'utf8')) + suffix;
+  const room = MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix, 'utf8');
+  if (Buffer.byteLength(base, 'utf8') <= room) return base + suffix;
+  const hash = `_${createHash('sha256').update(base).digest('hex').slice(0, HASH_CHARACTERS)}`;
+  return truncateBytes(base, room - hash.length) + hash + suffix;
 }
+
+/** 8 hex digits: 32 bits, no collision to expect between the names of one schema. */
+const HASH_CHARACTERS = 8;
 
 /** The name PostgreSQL gives the sequence of a `serial` column: `{table}_{column}_seq`. */
 export function serialSequenceName(table: string, column: string): string {

@@ -75,6 +75,11 @@ describe('generators refuse bad input with a clear error, the tree unchanged, no
     ['changes of the wrong shape (an array)', () => seed('add_column', 'User', '[{"name":"x"}]'), /--changes must be a JSON object.*Expected --changes for add_column/s],
     ['changes with a value of the wrong type', () => seed('add_index', 'AuditLog', { fields: ['action'], unique: 'yes' }), /--changes\."unique" must be boolean, got string/],
     ['changes with an unknown key', () => seed('remove_column', 'User', { colum: 'name' }), /unknown key "colum".*Did you mean "column"/s],
+    ['changes with an unknown nested key', () => seed('add_column', 'User', { columns: [{ name: 'x', type: 'String', optional: true, uniqe: true }] }), /--changes\."columns"\[0\] has an unknown key "uniqe"\. Did you mean "unique"\? Each item takes: "name", "type", "optional"/],
+    ['changes with an unknown key in a relation of a new table', () => seed('add_table', 'Coupon', { relations: [{ field: 'tenant', referneces: 'Tenant' }] }), /--changes\."relations"\[0\] has an unknown key "referneces"\. Did you mean "references"\?/],
+    ['changes nested 40,000 levels deep', () => seed('add_index', 'AuditLog', `{"fields":${'['.repeat(40_000)}${']'.repeat(40_000)}}`), /--changes is nested more than 8 levels deep/],
+    ['changes of 1 MB', () => seed('add_column', 'User', JSON.stringify({ name: 'x'.repeat(1_000_000), type: 'String' })), /--changes is 1,000,0\d\d characters long; a change takes at most 100,000/],
+    ['changes with a 5,000-character key: clipped in the message', () => seed('remove_column', 'User', { ['k'.repeat(5000)]: 'name' }), /^--changes has an unknown key "k{40}…" \(5000 characters\) for remove_column\./],
     ['unknown table', () => seed('add_column', 'Usr', { name: 'x', type: 'String', optional: true }), /Unknown model "Usr".*Did you mean "User"/s],
     ['injection-like table name', () => seed('add_column', INJECTION, { name: 'x', type: 'String', optional: true }), /Unknown model "User\\"; DROP TABLE x; --"/],
     ['unknown field', () => seed('remove_column', 'User', { column: 'nickname', confirmDataLoss: true }), /Model User has no field "nickname"/],
@@ -197,6 +202,17 @@ describe('executors refuse bad input with a clear error, the database unchanged,
     ['migrate: --databaseUrlEnv given the URL itself', { executor: migrateExecutor, options: () => ({ databaseUrlEnv: wrongPasswordUrl() }), message: /--databaseUrlEnv takes the name of an environment variable that holds the URL/ }],
     ['migrate: a wrong password with an unencoded @', { executor: migrateExecutor, options: () => inVariable(rawPasswordUrl(AT_PASSWORD)), message: /password authentication failed for user "postgres"/ }],
     ['migrate-status: a wrong password in ?password= is the one sent', { executor: migrateStatusExecutor, options: () => inVariable(queryPasswordUrl(WRONG_PASSWORD)), message: /password authentication failed for user "postgres"/ }],
+    ['migrate: an index named like a table (IF NOT EXISTS would skip it)', {
+      executor: migrateExecutor,
+      options: () => inVariable(sampleUrl),
+      message: /20990101000000_add_index_audit_log_action: "Tenant" is already a table in the database, so CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" would do nothing.*Nothing was changed/s,
+      prepare: (ws) => {
+        const folder = join(ws.root, SAMPLE_MIGRATIONS, '20990101000000_add_index_audit_log_action');
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'migration.sql'), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" ON "AuditLog"("action");\n');
+        writeFileSync(join(folder, 'down.sql'), 'DROP INDEX CONCURRENTLY IF EXISTS "Tenant";\n');
+      },
+    }],
     ['migrate-lint: --migration that does not exist', { executor: migrateLintExecutor, options: () => ({ migration: 'no_such_migration' }), message: /No migration folder no_such_migration in packages\/prisma\/prisma\/migrations/ }],
   ];
 

@@ -6,6 +6,7 @@ import { databaseAddress } from '../engine/connection';
 import { addIndexGenerator } from '../generators/add-index/generator';
 import { removeColumnGenerator } from '../generators/remove-column/generator';
 import { query, useEmbeddedPostgres } from '../testing/database';
+import { expectRefusedUntouched } from '../testing/refusal';
 import { SAMPLE_MIGRATIONS, SAMPLE_PROJECT_DIR, createSampleTree, newMigrationFolders } from '../testing/sample-tree';
 
 /** Generators with --databaseUrl: the report's sizes, impact row and dependencies come from the live catalog. */
@@ -30,6 +31,14 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
 
   beforeEach(() => {
     tree = createSampleTree();
+  });
+
+  it('add-index: a --name the database already gives a relation the schema does not know (a view) is refused, nothing written', async () => {
+    await expectRefusedUntouched(
+      tree,
+      () => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', name: 'OrderNotes', databaseUrl: url }),
+      /--name OrderNotes is taken: it is a view in the database \(--databaseUrl \(127\.0\.0\.1:\d+\/test_\w+\)\)\..*Pass another --name/,
+    );
   });
 
   it('add-index: the rows, sizes and dependencies of AuditLog, and its impact row', async () => {

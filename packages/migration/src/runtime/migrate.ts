@@ -1,6 +1,7 @@
 import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
 import type { MigrationFolder } from '../engine/migrations';
 import { registerBackupsAfterMigration } from './backups/registry';
+import { assertIndexNameFree } from './index-name-guard';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { withDeployLock } from './deploy-lock';
 import { retryOnLockTimeout } from './lock-retry';
@@ -89,6 +90,7 @@ async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[]
       target.logger.info(`${migration.name} failed before; marking that attempt rolled back and applying it again.`);
       await markMigrationRolledBack(db, migration.name);
     }
+    await assertIndexNameFree(target, migration.name, migration.sql);
     await dropInvalidIndexLeftBy(target, migration.sql);
     const { retries } = await retryOnLockTimeout(
       migration.name,

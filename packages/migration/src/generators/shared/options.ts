@@ -3,6 +3,7 @@ import { inputError } from '../../errors';
 import { snakeCaseMigrationName } from '../../prisma-schema/names';
 import { DEFAULT_LOCK_TIMEOUT, type RecipeOptions } from '../../recipes/plan';
 import { assertDuration } from '../../recipes/scripts';
+import { assertJsonBounds } from './json-input';
 
 /** Options every change generator takes. */
 export interface ChangeGeneratorOptions {
@@ -35,10 +36,23 @@ export function toList(value: string | string[] | undefined): string[] {
 
 /** A JSON option that may arrive as a string (CLI) or already parsed (programmatic use). */
 export function parseJsonOption<T>(value: string | T | undefined, option: string, example: string): T | undefined {
-  if (value === undefined || typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as T;
-  } catch (error) {
-    throw inputError(`--${option} is not valid JSON (${(error as Error).message}). Example: --${option} '${example}'`);
+  if (value === undefined) return value;
+  if (typeof value !== 'string') {
+    assertJsonBounds(option, value);
+    return value;
   }
+  assertJsonBounds(option, undefined, value);
+  let parsed: T;
+  try {
+    parsed = JSON.parse(value) as T;
+  } catch (error) {
+    throw inputError(`--${option} is not valid JSON (${clippedMessage((error as Error).message)}). Example: --${option} '${example}'`);
+  }
+  assertJsonBounds(option, parsed);
+  return parsed;
+}
+
+/** JSON.parse quotes the text around the error: keep a long one short. */
+function clippedMessage(message: string): string {
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }
