@@ -54,6 +54,8 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
       return !record || !isApplied(record);
     });
     if (target.versionCheck !== false) await warnOnVersionMismatch(target.url, pendingSql, target.logger);
+    const late = await lateDataMigrations(target, migrations.slice(0, last + 1), active);
+    if (late.length) return { steps: [], upToDate: 0, error: new Error(lateDataMessage(late)) };
     for (let i = 0; i <= last; i++) {
       const migration = migrations[i];
       const record = active.get(migration.name);
@@ -128,6 +130,35 @@ async function runDataStep(target: ProjectTarget, migration: MigrationFolder): P
     target.logger.warn(`✗ ${message}\nIts progress is checkpointed: run migrate again to resume.`);
     return { migration: migration.name, kind: 'data', status: 'failed', ms: performance.now() - started, retries: 0, error: message };
   }
+}
+
+/**
+ * Data migrations whose SQL is applied but whose data step never completed, while a later migration
+ * is applied too: something other than `migrate` deployed them (stock `prisma migrate deploy` runs
+ * only migration.sql). Running them now would read a schema they were not written for (a backup
+ * copy of a column the next migration dropped), so they are reported instead, and nothing runs.
+ */
+async function lateDataMigrations(target: ProjectTarget, migrations: MigrationFolder[], active: Map<string, MigrationRecord>): Promise<{ name: string; next: string }[]> {
+  const applied = (m: MigrationFolder) => {
+    const record = active.get(m.name);
+    return !!record && isApplied(record);
+  };
+  const late: { name: string; next: string }[] = [];
+  for (const [i, migration] of migrations.entries()) {
+    if (!applied(migration) || !target.dataMigrations.has(migration.name)) continue;
+    const next = migrations.slice(i + 1).find(applied);
+    if (next && (await target.dataMigrations.state(migration.name)) !== 'applied') late.push({ name: migration.name, next: next.name });
+  }
+  return late;
+}
+
+function lateDataMessage(late: { name: string; next: string }[]): string {
+  return [
+    `${late.length} data migration(s) never ran although their SQL and the migrations after it are applied (deployed with stock \`prisma migrate deploy\`, which runs only migration.sql?):`,
+    ...late.map((l) => `  ${l.name} (${l.next} is applied after it)`),
+    'Running them now would work on a schema they were not written for, so nothing was run. For each: check the data it was to move',
+    '(its src/migrations file says what), put it right by hand if needed, then record it as done with `migrate-resolve --applied <name>`.',
+  ].join('\n');
 }
 
 /** Migrations recorded in the database but missing on disk mean the histories diverged: stop. */

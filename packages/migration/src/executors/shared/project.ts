@@ -7,6 +7,7 @@ import { selectDatabase, type SelectedDatabase } from '../../runtime/database-se
 import type { RuntimeLogger } from '../../runtime/logger';
 import type { UrlOptionNames } from '../../runtime/url-options';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
+import { recordEmbeddedState } from '../../runtime/embedded-state';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { parsePgVersion } from '../../versions/pg-version';
 import { diskView } from '../../workspace/file-view';
@@ -100,7 +101,13 @@ export async function withProjectTarget<T>(
       lockTimeout,
       lockRetries: options.lockRetries,
     };
-    return await fn(target, database);
+    try {
+      return await fn(target, database);
+    } finally {
+      if (database.source === 'embedded' && embedded === 'workspace') {
+        await recordEmbeddedState(project.workspaceRoot, project.layout.root, database.url).catch((error: Error) => project.logger.warn(`Could not record the embedded database's state for migrate-validate's cache: ${error.message}`));
+      }
+    }
   } finally {
     await database.release();
   }
