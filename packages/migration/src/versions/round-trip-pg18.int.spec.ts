@@ -1,3 +1,4 @@
+import { lintMigrations } from '../analysis/lint/lint';
 import { CHANGE_CASES, generateChange } from '../testing/change-corpus';
 import { useEmbeddedPostgres } from '../testing/database';
 import { misnamedNotNullConstraints } from '../testing/not-null-names';
@@ -26,8 +27,10 @@ const CASES = [
 ].map((id) => CHANGE_CASES.find((c) => c.id === id)!);
 
 describe('the ten change types on PostgreSQL 18', () => {
-  it.each(CASES.map((c) => [c.id, c] as const))('%s: up → validate() → down → as before → up, and NOT NULL constraints named as on a fresh 18 database', async (_id, change) => {
-    const { tree } = await generateChange(change, 18);
+  it.each(CASES.map((c) => [c.id, c] as const))('%s: lints clean; up → validate() → down → as before → up; NOT NULL constraints named as on a fresh 18 database', async (_id, change) => {
+    const { tree, migrations, generated } = await generateChange(change, 18);
+    const lint = await lintMigrations(migrations, { only: generated.map((m) => m.name) });
+    expect(lint.findings.filter((f) => f.severity === 'error').map((f) => `${f.migration}/${f.script} ${f.rule}: ${f.message}`)).toEqual([]);
     const seed = (url: string) => seedSampleData(url, { users: 40, products: 10, orders: 200, auditLogs: 100 });
     const { report, url } = await proveGeneratedMigrations(tree, await server.freshDatabase(), { seed });
     expect(report.migrations.map((m) => [m.migration.replace(/^\d+_/, ''), m.verdict, m.problems]).filter(([, verdict]) => verdict !== 'pass')).toEqual([]);

@@ -22,6 +22,8 @@ export interface StatementFact {
   /** Runs first, on a table `t (id int PRIMARY KEY, c int)` of 100 rows, half of them with c NULL. */
   setup?: string;
   sql: string;
+  /** Matches a statement that is this one (when its text tells), for lint's version check. */
+  usedBy?: RegExp;
   /** Oldest first: each entry applies from its major until the next one's. */
   byVersion: readonly ({ from: PgMajor } & StatementBehaviour)[];
   /** The SQLSTATE below the first entry's major (42601: syntax error). */
@@ -35,6 +37,7 @@ export const STATEMENT_FACTS: readonly StatementFact[] = [
     id: 'add-not-null-not-valid',
     name: 'ADD CONSTRAINT … NOT NULL col NOT VALID',
     sql: 'ALTER TABLE t ADD CONSTRAINT t_c_not_null NOT NULL c NOT VALID',
+    usedBy: /\bADD\s+CONSTRAINT\s+(?:"(?:[^"]|"")+"|\S+)\s+NOT\s+NULL\b/i,
     byVersion: [{ from: 18, lock: AE, rewrites: false, scans: false }],
     missing: '42601',
   },
@@ -43,6 +46,7 @@ export const STATEMENT_FACTS: readonly StatementFact[] = [
     name: 'ADD CONSTRAINT … NOT NULL col (validated at once)',
     setup: 'UPDATE t SET c = 0 WHERE c IS NULL',
     sql: 'ALTER TABLE t ADD CONSTRAINT t_c_not_null NOT NULL c',
+    usedBy: /\bADD\s+CONSTRAINT\s+(?:"(?:[^"]|"")+"|\S+)\s+NOT\s+NULL\b/i,
     byVersion: [{ from: 18, lock: AE, rewrites: false, scans: true }],
     missing: '42601',
   },
@@ -65,6 +69,8 @@ export const STATEMENT_FACTS: readonly StatementFact[] = [
     id: 'add-virtual-generated-column',
     name: 'ADD COLUMN … GENERATED ALWAYS AS (…) [VIRTUAL] (virtual is the default from 18 on)',
     sql: 'ALTER TABLE t ADD COLUMN g int GENERATED ALWAYS AS (c * 2)',
+    // A generated column with no STORED after it (explicitly VIRTUAL, or virtual by default on 18).
+    usedBy: /\bGENERATED\s+ALWAYS\s+AS\s*\((?![\s\S]*\bSTORED\b)/i,
     byVersion: [{ from: 18, lock: AE, rewrites: false, scans: false }],
     missing: '42601',
   },
@@ -79,6 +85,7 @@ export const STATEMENT_FACTS: readonly StatementFact[] = [
     name: 'ALTER COLUMN … SET EXPRESSION AS (…) of a stored generated column',
     setup: 'ALTER TABLE t ADD COLUMN s int GENERATED ALWAYS AS (c * 2) STORED',
     sql: 'ALTER TABLE t ALTER COLUMN s SET EXPRESSION AS (c * 3)',
+    usedBy: /\bSET\s+EXPRESSION\b/i,
     byVersion: [{ from: 17, lock: AE, rewrites: true, scans: true }],
     missing: '42601',
   },
@@ -87,6 +94,7 @@ export const STATEMENT_FACTS: readonly StatementFact[] = [
     name: 'ADD CONSTRAINT … FOREIGN KEY … NOT ENFORCED',
     setup: 'CREATE TABLE p (id int PRIMARY KEY)',
     sql: 'ALTER TABLE t ADD CONSTRAINT t_c_fkey FOREIGN KEY (c) REFERENCES p (id) NOT ENFORCED',
+    usedBy: /\bNOT\s+ENFORCED\b/i,
     byVersion: [{ from: 18, lock: 'SHARE ROW EXCLUSIVE', rewrites: false, scans: false }],
     missing: '42601',
   },
@@ -94,6 +102,7 @@ export const STATEMENT_FACTS: readonly StatementFact[] = [
     id: 'check-not-enforced',
     name: 'ADD CONSTRAINT … CHECK (…) NOT ENFORCED',
     sql: 'ALTER TABLE t ADD CONSTRAINT t_c_check CHECK (c > 0) NOT ENFORCED',
+    usedBy: /\bNOT\s+ENFORCED\b/i,
     byVersion: [{ from: 18, lock: AE, rewrites: false, scans: false }],
     missing: '42601',
   },
