@@ -1,7 +1,8 @@
 import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
 import type { MigrationFolder } from '../engine/migrations';
 import { registerBackupsAfterMigration } from './backups/registry';
-import { dropInvalidIndexLeftBy } from './invalid-index';
+import { concurrentStatement, dropInvalidIndexLeftBy } from './invalid-index';
+import { readInvalidIndexes } from './invalid-indexes';
 import { withDeployLock } from './deploy-lock';
 import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, isApplied, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
@@ -12,7 +13,8 @@ import { warnOnVersionMismatch } from './version-check';
 /** One step of a run: a SQL migration or the data migration that follows it. Results are data. */
 export interface StepResult {
   migration: string;
-  kind: 'sql' | 'data';
+  /** 'index': an INVALID index of an applied migration, rebuilt as the migration defines it. */
+  kind: 'sql' | 'data' | 'index';
   status: 'applied' | 'failed';
   ms: number;
   retries: number;
@@ -24,6 +26,8 @@ export interface MigrateResult {
   steps: StepResult[];
   /** Migrations that were already applied (and their data migrations done) before this run. */
   upToDate: number;
+  /** Migration folders after `--to`, not looked at. */
+  notAttempted: number;
   /** Set when a step failed; later migrations were not attempted. */
   error?: Error;
 }
@@ -53,6 +57,11 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
       return !record || !isApplied(record);
     });
     await warnOnVersionMismatch(target.url, pendingSql, target.logger);
+    const notAttempted = migrations.length - last - 1;
+    for (const step of await rebuildInvalidIndexes(target, records)) {
+      steps.push(step);
+      if (step.status === 'failed') return { steps, upToDate, notAttempted, error: new Error(step.error) };
+    }
     for (let i = 0; i <= last; i++) {
       const migration = migrations[i];
       const record = active.get(migration.name);
@@ -65,16 +74,16 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
       if (sqlPending) {
         const step = await applySqlStep(target, migrations, i, record);
         steps.push(step);
-        if (step.status === 'failed') return { steps, upToDate, error: new Error(step.error) };
+        if (step.status === 'failed') return { steps, upToDate, notAttempted, error: new Error(step.error) };
         await registerBackupsAfterMigration(target.url, migration, target.logger);
       }
       if (dataPending) {
         const step = await runDataStep(target, migration);
         steps.push(step);
-        if (step.status === 'failed') return { steps, upToDate, error: new Error(step.error) };
+        if (step.status === 'failed') return { steps, upToDate, notAttempted, error: new Error(step.error) };
       }
     }
-    return { steps, upToDate };
+    return { steps, upToDate, notAttempted };
   });
 }
 
@@ -126,6 +135,39 @@ async function runDataStep(target: ProjectTarget, migration: MigrationFolder): P
     target.logger.warn(`✗ ${message}\nIts progress is checkpointed: run migrate again to resume.`);
     return { migration: migration.name, kind: 'data', status: 'failed', ms: performance.now() - started, retries: 0, error: message };
   }
+}
+
+/**
+ * An applied migration's concurrent index left INVALID (an interrupted rollback's DROP INDEX
+ * CONCURRENTLY, a build recovered by hand with `prisma migrate resolve --applied`): reads ignore
+ * it while status used to say all is well. Dropped and built again from the migration's own statement.
+ */
+async function rebuildInvalidIndexes(target: ProjectTarget, records: MigrationRecord[]): Promise<StepResult[]> {
+  const active = activeRecords(records);
+  const invalid = await withClient(target.url, (db) => readInvalidIndexes(db, target.directory.migrations));
+  const steps: StepResult[] = [];
+  for (const index of invalid) {
+    const record = index.migration ? active.get(index.migration) : undefined;
+    if (!record || !isApplied(record)) continue; // a pending or failed migration's build handles its own leftover
+    const migration = target.directory.migrations.find((m) => m.name === index.migration)!;
+    const started = performance.now();
+    try {
+      target.logger.warn(`Index ${index.name} of ${migration.name} is INVALID (an interrupted concurrent build or drop): rebuilding it.`);
+      await dropInvalidIndexLeftBy(target, migration.sql);
+      await withClient(target.url, (client) => client.query(concurrentStatement(migration.sql)), {
+        lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT,
+        applicationName: '@forge/migration migrate',
+      });
+      steps.push({ migration: migration.name, kind: 'index', status: 'applied', ms: performance.now() - started, retries: 0 });
+    } catch (error) {
+      const message = `Rebuilding the INVALID index ${index.name} of ${migration.name} failed: ${(error as Error).message}`;
+      target.logger.warn(`✗ ${message}`);
+      await dropInvalidIndexLeftBy(target, migration.sql).catch(() => undefined);
+      steps.push({ migration: migration.name, kind: 'index', status: 'failed', ms: performance.now() - started, retries: 0, error: message });
+      break;
+    }
+  }
+  return steps;
 }
 
 /** Migrations recorded in the database but missing on disk mean the histories diverged: stop. */
