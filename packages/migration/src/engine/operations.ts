@@ -24,6 +24,7 @@ const EMPTY_MIGRATION = /^-- This is an empty migration\.\s*$/;
 function pgFactory(db: DatabaseTarget): PgAdapterFactory {
   const config = parseDatabaseUrl(db.url);
   if (db.lockTimeout) config.options = `${config.options} -c lock_timeout=${db.lockTimeout}`;
+  if (db.applicationName) config.application_name = db.applicationName;
   return new PgAdapterFactory(config);
 }
 

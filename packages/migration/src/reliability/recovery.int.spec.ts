@@ -301,3 +301,80 @@ describe('summaries and counts add up', () => {
     expect(migrateSummary(partial, indexAction.name)).toBe('Applied 0 migration(s); 3 were already applied; 1 after 20250202000000_index_action not applied (--to).');
   });
 });
+
+describe('CREATE INDEX CONCURRENTLY and old snapshots', () => {
+  /** A REPEATABLE READ transaction idle on another table: its snapshot is what the build waits for. */
+  async function oldSnapshot(url: string) {
+    const holder = await connect(url, { applicationName: 'report job' });
+    const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await holder.query('SELECT count(*) FROM "Tenant"');
+    return { holder, pid: rows[0].pid };
+  }
+  const indexState = (url: string) => query(url, `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('"AuditLog_action_idx"')`);
+
+  it('waits for the snapshot without rebuilding (lock_timeout does not cut it), naming the session; past the bound it stops and names it', async () => {
+    const url = await seeded();
+    expect((await migrate(target(url, sampleDirectory(upperRoles)))).error).toBeUndefined();
+    const { holder, pid } = await oldSnapshot(url);
+    try {
+      const logger = collectingLogger();
+      const run = migrate(target(url, undefined, { logger, lockTimeout: '300ms', lockRetries: 2, concurrentWaitMs: 60_000 }));
+      const told = await waitFor('the build to say what it waits for', async () => logger.lines.find((l) => /waiting for older transactions/.test(l)));
+      expect(told).toContain(`${indexAction.name}: waiting for older transactions to end (virtualxid). Waiting for 1 session(s): [pid ${pid}, idle in transaction, for `);
+      expect(told).toContain(': SELECT count(*) FROM "Tenant"]');
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // > lock_timeout: before, each attempt was cut and built again
+      await holder.query('COMMIT');
+      const result = await run;
+      expect(result.error).toBeUndefined();
+      expect(result.steps.find((s) => s.migration === indexAction.name)).toMatchObject({ status: 'applied', retries: 0 });
+      expect(logger.lines.filter((l) => /lock timeout/.test(l))).toEqual([]);
+      expect(await indexState(url)).toEqual([{ valid: true }]);
+
+      // Bounded: with the snapshot kept, the build stops after the bound and names the session.
+      await migrateDown(target(url));
+      await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await holder.query('SELECT count(*) FROM "Tenant"');
+      const bounded = await migrate(target(url, undefined, { logger, concurrentWaitMs: 700 }));
+      expect(bounded.error?.message).toMatch(
+        new RegExp(`${indexAction.name}: the index was built, then waited \\d+ s for older transactions to end and was cancelled .*\\[pid ${pid}, idle in transaction, for \\d+ s: SELECT count\\(\\*\\) FROM "Tenant"\\]`),
+      );
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    const left = await status(target(url));
+    expect(left.text).toContain('→ `nx run prisma:migrate` records the failed attempt rolled back and applies it again');
+    await runFix(left.advice[0].fixes[0], target(url));
+    expect(await indexState(url)).toEqual([{ valid: true }]);
+  });
+
+  it("a re-run while a killed run's build is still going waits for it (no deadlock), or refuses clearly past the bound", async () => {
+    const url = await seeded();
+    expect((await migrate(target(url, sampleDirectory(upperRoles)))).error).toBeUndefined();
+    const { holder } = await oldSnapshot(url);
+    // The killed run's backend: PostgreSQL goes on building after its client is gone.
+    const orphan = await connect(url, { applicationName: 'killed deploy' });
+    const building = orphan.query(`-- 20250202000000_index_action\n${indexAction.sql}`).catch((error: Error) => error);
+    try {
+      const rows = await query<{ pid: number }>(url, `SELECT pid FROM pg_stat_activity WHERE application_name = 'killed deploy'`);
+      await waitFor('the orphan build to create its index', async () => ((await query(url, `SELECT to_regclass('"AuditLog_action_idx"') AS i`))[0].i ? true : undefined));
+
+      const refused = await migrate(target(url, undefined, { concurrentWaitMs: 500 }));
+      expect(refused.error?.message).toMatch(
+        new RegExp(`An earlier run's CREATE INDEX CONCURRENTLY of AuditLog_action_idx is still building after \\d+ s \\(pid ${rows[0].pid}, active, .*SELECT pg_cancel_backend\\(${rows[0].pid}\\); and run the command again\\. Nothing was changed\\.`),
+      );
+      const logger = collectingLogger();
+      const rerun = migrate(target(url, undefined, { logger, concurrentWaitMs: 60_000 }));
+      await waitFor('the re-run to wait for the build', async () => logger.lines.find((l) => /still building .*waiting for it to finish/.test(l)));
+      await holder.query('COMMIT');
+      expect(await building).not.toBeInstanceOf(Error);
+      const result = await rerun;
+      expect(result.error).toBeUndefined();
+      expect(await indexState(url)).toEqual([{ valid: true }]);
+    } finally {
+      await holder.end();
+      await orphan.end();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { splitStatements, statementText } from '../sql/split-statements';
 import type { ProjectTarget } from './project-target';
+import { DEFAULT_CONCURRENT_WAIT_MS, waitForRunningBuild } from './concurrent-build';
 import { withClient } from './pg-client';
 
 /**
@@ -11,6 +12,8 @@ import { withClient } from './pg-client';
 export async function dropInvalidIndexLeftBy(target: ProjectTarget, script: string): Promise<string | undefined> {
   const name = concurrentIndexName(script);
   if (!name) return undefined;
+  // Dropping an index another session is still building would deadlock with it.
+  await waitForRunningBuild(target.url, name, target.logger, target.concurrentWaitMs ?? DEFAULT_CONCURRENT_WAIT_MS);
   return withClient(target.url, async (client) => {
     const { rows } = await client.query<{ invalid: boolean }>(
       `SELECT NOT i.indisvalid AS invalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

@@ -1,7 +1,8 @@
 import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
 import type { MigrationFolder } from '../engine/migrations';
 import { registerBackupsAfterMigration } from './backups/registry';
-import { concurrentStatement, dropInvalidIndexLeftBy } from './invalid-index';
+import { CONCURRENT_BUILD_APPLICATION, DEFAULT_CONCURRENT_WAIT_MS, watchConcurrentBuild } from './concurrent-build';
+import { concurrentIndexName, concurrentStatement, dropInvalidIndexLeftBy } from './invalid-index';
 import { readInvalidIndexes } from './invalid-indexes';
 import { withDeployLock } from './deploy-lock';
 import { retryOnLockTimeout } from './lock-retry';
@@ -99,9 +100,12 @@ async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[]
       await markMigrationRolledBack(db, migration.name);
     }
     await dropInvalidIndexLeftBy(target, migration.sql);
+    const apply = () => applyMigrations(db, target.directory, migrations.slice(0, index + 1));
     const { retries } = await retryOnLockTimeout(
       migration.name,
-      () => applyMigrations(db, target.directory, migrations.slice(0, index + 1)),
+      concurrentIndexName(migration.sql)
+        ? () => watchConcurrentBuild(target.url, migration.name, target.logger, concurrentWait(target), () => applyMigrations(buildSession(target), target.directory, migrations.slice(0, index + 1)))
+        : apply,
       {
         logger: target.logger,
         retries: target.lockRetries,
@@ -154,10 +158,10 @@ async function rebuildInvalidIndexes(target: ProjectTarget, records: MigrationRe
     try {
       target.logger.warn(`Index ${index.name} of ${migration.name} is INVALID (an interrupted concurrent build or drop): rebuilding it.`);
       await dropInvalidIndexLeftBy(target, migration.sql);
-      await withClient(target.url, (client) => client.query(concurrentStatement(migration.sql)), {
-        lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT,
-        applicationName: '@forge/migration migrate',
-      });
+      const session = buildSession(target);
+      await watchConcurrentBuild(target.url, `Rebuilding ${index.name}`, target.logger, concurrentWait(target), () =>
+        withClient(target.url, (client) => client.query(concurrentStatement(migration.sql)), { lockTimeout: session.lockTimeout, applicationName: session.applicationName }),
+      );
       steps.push({ migration: migration.name, kind: 'index', status: 'applied', ms: performance.now() - started, retries: 0 });
     } catch (error) {
       const message = `Rebuilding the INVALID index ${index.name} of ${migration.name} failed: ${(error as Error).message}`;
@@ -168,6 +172,15 @@ async function rebuildInvalidIndexes(target: ProjectTarget, records: MigrationRe
     }
   }
   return steps;
+}
+
+/** A concurrent build's session: no lock_timeout (its waits are bounded by the watch instead), and named for it. */
+function buildSession(target: ProjectTarget): { url: string; lockTimeout: string; applicationName: string } {
+  return { url: target.url, lockTimeout: '0', applicationName: CONCURRENT_BUILD_APPLICATION };
+}
+
+function concurrentWait(target: ProjectTarget): number {
+  return target.concurrentWaitMs ?? DEFAULT_CONCURRENT_WAIT_MS;
 }
 
 /** Migrations recorded in the database but missing on disk mean the histories diverged: stop. */

@@ -17,6 +17,11 @@ export interface ProjectTarget {
   /** First backoff delay in ms (default 1000). */
   retryDelayMs?: number;
   /**
+   * How long a concurrent index build may wait for other transactions to end, in ms (default 10
+   * min); it is not stopped by lock_timeout, which would throw the finished build away.
+   */
+  concurrentWaitMs?: number;
+  /**
    * How messages name a follow-up command (`nx run db:migrate-resolve --rolledBack X`, or the
    * forge-migrate form); default `suggestedCommand`, the bare target and options.
    */
