@@ -378,3 +378,34 @@ describe('CREATE INDEX CONCURRENTLY and old snapshots', () => {
     }
   });
 });
+
+describe("the engine's errors read as one sentence with the fix, never its trace", () => {
+  const TRACE = /schema_engine_wasm::|\.rs:\d+|^\s*\d+: \w+::/m;
+
+  it('a user that does not own schema public: named, with the GRANT that fixes it (which then works)', async () => {
+    const url = await pgServer.freshDatabase();
+    await query(url, `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'forge_app') THEN CREATE ROLE forge_app LOGIN PASSWORD 'app-pw'; END IF; END $$`);
+    const appUrl = url.replace(/\/\/[^@]*@/, '//forge_app:app-pw@');
+    const refused = await migrate(projectTarget(appUrl, sampleDirectory()));
+    expect(refused.error?.message).not.toMatch(TRACE);
+    expect(refused.error?.message).toContain('The database user "forge_app" may not create tables in schema "public"');
+    await query(url, /As its owner, run (GRANT CREATE ON SCHEMA "public" TO "forge_app";)/.exec(refused.error!.message)![1]);
+    // Next: the baseline's CREATE SCHEMA IF NOT EXISTS "public" needs CREATE on the database.
+    const next = await migrate(projectTarget(appUrl, sampleDirectory()));
+    expect(next.error?.message).toContain('The database user "forge_app" may not create schemas in database');
+    await query(url, /run (GRANT CREATE ON DATABASE "\w+" TO "forge_app";)/.exec(next.error!.message)![1]);
+    expect((await migrate(projectTarget(appUrl, sampleDirectory()))).error).toBeUndefined();
+  });
+
+  it('an empty schema and a non-PostgreSQL provider', async () => {
+    const url = await pgServer.freshDatabase();
+    await migrate(projectTarget(url, sampleDirectory()));
+    await expect(migrationStatus(projectTarget(url, sampleDirectory()), [{ path: 'schema.prisma', content: '' }])).rejects.toThrow(
+      /^The Prisma schema has no datasource block \(is schema\.prisma empty\?\)\. Add one: datasource db \{ provider = "postgresql" \}\.$/,
+    );
+    const mysql = sampleSchema.map((f) => ({ ...f, content: f.content.replace('provider = "postgresql"', 'provider = "mysql"') }));
+    await expect(migrationStatus(projectTarget(url, sampleDirectory()), mysql)).rejects.toThrow(
+      /^@forge\/migration supports PostgreSQL only, but the schema's datasource says provider = "mysql"\. Set provider = "postgresql"/,
+    );
+  });
+});

@@ -46,9 +46,12 @@ export interface StatusReport {
 
 /** Applied, pending, failed, edited-after-apply migrations, data migrations, invalid indexes, and drift. */
 export async function migrationStatus(target: ProjectTarget, schemaFiles: SchemaFile[]): Promise<StatusReport> {
-  const [records, deploying, invalidIndexes] = await withClient(target.url, (db) =>
-    Promise.all([readMigrationRecords(db), deployInProgress(db), readInvalidIndexes(db, target.directory.migrations)]),
-  );
+  // One client runs one query at a time: in sequence.
+  const [records, deploying, invalidIndexes] = await withClient(target.url, async (db) => [
+    await readMigrationRecords(db),
+    await deployInProgress(db),
+    await readInvalidIndexes(db, target.directory.migrations),
+  ] as const);
   const active = activeRecords(records);
   const rows: MigrationStatusRow[] = [];
   for (const migration of target.directory.migrations) {
