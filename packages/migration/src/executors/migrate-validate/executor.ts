@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { withDatabase } from '../../engine/connection';
-import { startEmbeddedPostgres } from '../../engine/embedded-postgres';
+import { removeStaleThrowawayClusters, startEmbeddedPostgres } from '../../engine/embedded-postgres';
 import type { PgMajor } from '../../engine/postgres-releases';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
 import { configuredDatabaseUrl, embeddedDataDir } from '../../runtime/database-selection';
@@ -12,6 +11,7 @@ import { activeRecords, isApplied, readMigrationRecords } from '../../runtime/mi
 import { withClient } from '../../runtime/pg-client';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { formatMs, textTable } from '../../runtime/text-table';
+import { createThrowawayDatabase } from '../../runtime/validate/throwaway-database';
 import { validateMigrations, type ValidationReport } from '../../runtime/validate/validate';
 import { SHADOW_URL_OPTIONS, urlFromOptions } from '../../runtime/url-options';
 import { proofAdvice, warnOnVersionMismatch } from '../../runtime/version-check';
@@ -89,6 +89,8 @@ async function withThrowawayDatabase<T>(
   fn: (url: string) => Promise<T>,
 ): Promise<T> {
   if (!serverUrl) {
+    const stale = await removeStaleThrowawayClusters();
+    if (stale.length) logger.info(`Removed ${stale.length} throwaway PostgreSQL cluster(s) left by killed runs: ${stale.join(', ')}.`);
     const server = await startEmbeddedPostgres({ pgVersion, onNotice: (m) => logger.info(m) });
     logger.info(`Proving on a throwaway embedded PostgreSQL ${server.major}.`);
     try {
@@ -97,12 +99,11 @@ async function withThrowawayDatabase<T>(
       await server.stop();
     }
   }
-  const name = `forge_validate_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const database = await createThrowawayDatabase(serverUrl, logger);
   try {
-    return await fn(withDatabase(serverUrl, name));
+    return await fn(database.url);
   } finally {
-    await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await database.drop();
   }
 }
 

@@ -31,6 +31,19 @@ export interface DatabaseOptions {
   pgVersion?: number | string;
 }
 
+/**
+ * The command line that runs a target (migrate, migrate-status, migrate-resolve, …) with options
+ * named as the target's schema names them (camelCase), the way this run was started.
+ */
+export type CommandLine = (target: string, options?: Record<string, string>) => string;
+
+/** Options as a command line's tail: ` --name value`, values quoted for a POSIX shell when needed. */
+export function commandOptions(options: Record<string, string> = {}, name: (option: string) => string = (o) => o): string {
+  return Object.entries(options)
+    .map(([option, value]) => ` --${name(option)} ${/^[\w./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`)
+    .join('');
+}
+
 /** How the pgVersion option is named in errors: it comes from nx.json or the command line. */
 export const PG_VERSION_OPTION = 'pgVersion (nx.json plugin option or --pgVersion)';
 
@@ -42,7 +55,7 @@ export interface ProjectContext {
   schemaFiles: SchemaFile[];
   logger: RuntimeLogger;
   /** The command line that runs `target` (migrate, migrate-status, …) the way this run was started. */
-  command(target: string): string;
+  command: CommandLine;
 }
 
 export interface ProjectLocation {
@@ -51,7 +64,7 @@ export interface ProjectLocation {
   projectRoot: string;
   projectName: string;
   logger: RuntimeLogger;
-  command(target: string): string;
+  command: CommandLine;
 }
 
 /** The Prisma project a command runs for, read from disk. */
@@ -100,6 +113,7 @@ export async function withProjectTarget<T>(
       logger: project.logger,
       lockTimeout,
       lockRetries: options.lockRetries,
+      command: project.command,
     };
     try {
       return await fn(target, database);
