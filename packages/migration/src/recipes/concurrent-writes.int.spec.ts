@@ -1,6 +1,8 @@
 import type { Tree } from '@nx/devkit';
 import { modifyColumnGenerator } from '../generators/modify-column/generator';
+import { removeColumnGenerator } from '../generators/remove-column/generator';
 import { migrate, type MigrateResult } from '../runtime/migrate';
+import { migrateDown } from '../runtime/migrate-down';
 import { concurrentWriter, untilSomeoneWaitsForALock } from '../testing/concurrent-writer';
 import { query, useEmbeddedPostgres } from '../testing/database';
 import { writeDiskWorkspace, type DiskWorkspace } from '../testing/disk-workspace';
@@ -73,6 +75,36 @@ describe('modify-column String → Int under a concurrent writer', () => {
         swapError: undefined,
         note: 35,
       });
+    } finally {
+      ws.remove();
+    }
+  });
+});
+
+describe('remove-column under a concurrent writer', () => {
+  it('a write committed after the backup and before the drop takes its lock is in the backup: the rollback restores it', async () => {
+    const { ws, url, names } = await generated((tree) => removeColumnGenerator(tree, { targetTable: 'User', column: 'name', confirmDataLoss: true, batchSize: 10 }));
+    try {
+      must(await migrate(ws.target(url), { to: names[0] }));
+      // The application renames user 7 in a transaction that commits while the removal waits for its lock.
+      const writer = await concurrentWriter(url);
+      let removal: Promise<MigrateResult>;
+      try {
+        await writer.write(`UPDATE "User" SET name = 'Renamed late' WHERE id = 7`);
+        await writer.write(`INSERT INTO "User" (id, "tenantId", email, name, role, "updatedAt") VALUES (1000, 1, 'late@example.com', 'Inserted late', 'member', now())`);
+        removal = migrate(ws.target(url));
+        await untilSomeoneWaitsForALock(url);
+        await writer.commit();
+      } finally {
+        await writer.close();
+      }
+      must(await removal);
+      const down = await migrateDown(ws.target(url), 1);
+      expect(down.error).toBeUndefined();
+      expect(await query(url, `SELECT id, name FROM "User" WHERE id IN (7, 1000) ORDER BY id`)).toEqual([
+        { id: 7, name: 'Renamed late' },
+        { id: 1000, name: 'Inserted late' },
+      ]);
     } finally {
       ws.remove();
     }

@@ -5,10 +5,11 @@ import { quoteIdent, quoteLiteral } from '../sql/identifiers';
 import { splitStatements } from '../sql/split-statements';
 import { statementBody } from '../sql/statement-body';
 import { splitTopLevel } from '../sql/top-level-split';
-import { columnBackupTableName } from './backup-names';
+import { columnBackupTableName, fitIdentifier } from './backup-names';
 import { unquoteIdent } from './foreign-key-restore';
 import { allowLint } from './lint-allowance';
 import { UnexpectedDiffError, type MigrationPlan, type PlannedDataMigration, type RecipeOptions } from './plan';
+import { createForgeSchema, forgeFunction } from './required-column';
 import { transactionalScript } from './scripts';
 
 export interface RemoveColumnOptions extends RecipeOptions {
@@ -45,7 +46,6 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
   const backupName = columnBackupTableName(removed.table, removed.columns.map((c) => c.column), options.stamp);
   const backup = `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(backupName)}`;
   const key = removed.key.map(quoteIdent);
-  const columns = removed.columns.map((c) => quoteIdent(c.column));
   const names = removed.columns.map((c) => `${removed.model}.${c.field}`).join(', ');
   const differs = (a: string, b: string) => removed.columns.map((c) => `${a}.${quoteIdent(c.column)}::text IS DISTINCT FROM ${b}.${quoteIdent(c.column)}::text`).join(' OR ');
 
@@ -55,12 +55,7 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
       `CREATE TABLE ${backup} AS SELECT ${[...key, ...removed.columns.map(backupSelect)].join(', ')} FROM ${table} WITH NO DATA;`,
     `ALTER TABLE ${backup} ADD PRIMARY KEY (${key.join(', ')});`,
   ];
-  const catchUp =
-    `-- Rows written since the batched backup: copy what changed, so the backup is complete when the column goes (a read of ${table}; writers are not blocked).\n` +
-    `INSERT INTO ${backup} AS b (${[...key, ...columns].join(', ')})\n` +
-    `SELECT ${[...key, ...columns].join(', ')} FROM ${table}\n` +
-    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}\n` +
-    `WHERE ${differs('b', 'EXCLUDED')};`;
+  const capture = captureTrigger(removed, backupName, backup);
 
   const restore = restoreStatements(table, backup, key, removed.columns, recreated, differs('t', 'b'));
   const recreateIndexes = splitStatements(naive.down)
@@ -72,19 +67,31 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
     migrations: [
       {
         name: backupMigration,
-        up: transactionalScript(`Back up ${names} before removal (step 1 of 2): a backup table, filled by the data migration in batches`, createBackup, options.lockTimeout),
-        down: transactionalScript(`Reverse of step 1: drop the backup of ${names}`, [`DROP TABLE IF EXISTS ${backup};`], options.lockTimeout),
+        up: transactionalScript(
+          `Back up ${names} before removal (step 1 of 2): a backup table, filled by the data migration in batches; a trigger copies every write from now on`,
+          [createForgeSchema(), ...createBackup, ...capture.create],
+          options.lockTimeout,
+        ),
+        down: transactionalScript(`Reverse of step 1: drop the backup of ${names}`, [...capture.drop, `DROP TABLE IF EXISTS ${backup};`], options.lockTimeout),
         dataMigration: backupDataMigration(backupMigration, removed, backupName, backup, options),
       },
       {
         name: options.migrationName,
-        up: transactionalScript(`Remove ${names} (step 2 of 2); the values stay in ${backup}`, [catchUp, ...up], options.lockTimeout),
-        down: transactionalScript(`Reverse of: remove ${names} — re-create, restore every value from ${backup}, then constraints and indexes`, [...restore, ...recreateIndexes], options.lockTimeout),
+        up: transactionalScript(
+          `Remove ${names} (step 2 of 2); the values stay in ${backup}, complete: the trigger copied every write until this transaction locked ${table}`,
+          [...capture.drop, ...up],
+          options.lockTimeout,
+        ),
+        down: transactionalScript(
+          `Reverse of: remove ${names} — re-create, restore every value from ${backup}, then constraints and indexes`,
+          [...restore, ...recreateIndexes, ...capture.create],
+          options.lockTimeout,
+        ),
       },
     ],
     notes: [
       `Backup: ${backup} holds (${[...removed.key, ...removed.columns.map((c) => c.column)].join(', ')}) of every row of ${table}. It stays after migrate (migrate-prune removes old backups); Prisma does not look at ${quoteIdent(BACKUP_SCHEMA)}, so it is no drift.`,
-      `Step 1 copies in checkpointed batches of ${options.batchSize ?? 5000} rows (one short transaction each). Step 2 copies what changed since (it reads ${table}; writers go on), then drops the column under lock_timeout: a brief ACCESS EXCLUSIVE lock, no table rewrite.`,
+      `Step 1 copies in checkpointed batches of ${options.batchSize ?? 5000} rows (one short transaction each), and from its start a trigger copies every write of ${removed.columns.map((c) => c.column).join(', ')} into the backup, so the writes that commit before the drop are all there. Step 2 drops the trigger and the column under lock_timeout: a brief ACCESS EXCLUSIVE lock, no table rewrite.`,
       `Deploy the application without ${removed.columns.length > 1 ? 'these fields' : 'this field'} first: a running version that still selects ${removed.columns.map((c) => c.column).join(', ')} fails once ${removed.columns.length > 1 ? 'they are' : 'it is'} dropped.`,
       `Rollback re-creates ${removed.columns.map((c) => c.column).join(', ')}, restores every value by primary key, then re-applies NOT NULL${recreateIndexes.length ? ' and rebuilds the indexes' : ''}, in one transaction that holds an ACCESS EXCLUSIVE lock on ${table} while it rewrites the rows${recreateIndexes.length ? ' (indexes are built non-concurrently there)' : ''}.`,
       ...removed.removedIndexes.map((i) => `${i} removed from ${removed.model}: PostgreSQL drops an index together with any of its columns.`),
@@ -145,7 +152,40 @@ function rebuildIndexInRollback(statement: string, table: string): string {
 /** The column as the backup stores it: enums (and enum lists) as text, so no enum type is pinned. */
 function backupSelect(column: RemovedColumn): string {
   const name = quoteIdent(column.column);
-  return column.enumType ? `${name}::text${column.isList ? '[]' : ''} AS ${name}` : name;
+  return column.enumType ? `${backupValue(column, name)} AS ${name}` : name;
+}
+
+function backupValue(column: RemovedColumn, value: string): string {
+  return column.enumType ? `${value}::text${column.isList ? '[]' : ''}` : value;
+}
+
+/**
+ * A trigger that copies every write of the columns into the backup, from the transaction that
+ * creates the backup table until the one that drops the columns: a write the batched copy read too
+ * early, or that commits after it, is in the backup all the same (the copy keeps what the trigger
+ * wrote). It goes with the columns, in the transaction that locks the table to drop them.
+ */
+function captureTrigger(removed: RemovedColumns, backupName: string, backup: string): { create: string[]; drop: string[] } {
+  const fn = forgeFunction(fitIdentifier(backupName, '__capture'));
+  const trigger = quoteIdent(fitIdentifier(removed.columns.map((c) => c.column).join('_'), '__forge_backup'));
+  const table = quoteIdent(removed.table);
+  const key = removed.key.map(quoteIdent);
+  const columns = removed.columns.map((c) => quoteIdent(c.column));
+  return {
+    create: [
+      [
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+        'BEGIN',
+        `  INSERT INTO ${backup} (${[...key, ...columns].join(', ')})`,
+        `    VALUES (${[...key.map((k) => `NEW.${k}`), ...removed.columns.map((c) => backupValue(c, `NEW.${quoteIdent(c.column)}`))].join(', ')})`,
+        `    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')};`,
+        '  RETURN NULL;',
+        'END $forge$;',
+      ].join('\n'),
+      `CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+    ],
+    drop: [`DROP TRIGGER IF EXISTS ${trigger} ON ${table};`, `DROP FUNCTION IF EXISTS ${fn}();`],
+  };
 }
 
 function restoreCast(column: RemovedColumn, recreated: RecreatedColumn[]): string {
@@ -263,6 +303,8 @@ function singleKeyCopy(removed: RemovedColumns, backup: string, options: RemoveC
     `  key: ${js(removed.key[0])},`,
     `  columns: ${js(removed.columns.map((c) => c.column))},`,
     `  into: ${js(backup)},`,
+    `  // The capture trigger wrote rows changed since the copy began: theirs are the newer values.`,
+    `  keepExisting: true,`,
     ...(options.batchSize ? [`  batchSize: ${options.batchSize},`] : []),
     `});`,
   ].join('\n');
@@ -270,7 +312,8 @@ function singleKeyCopy(removed: RemovedColumns, backup: string, options: RemoveC
 
 /**
  * ctx.batchCopy pages on one column; a composite primary key is paged here with a row comparison,
- * one statement (one transaction) per page, upserting, so a re-run refreshes rather than duplicates.
+ * one statement (one transaction) per page; rows already in the backup were written there by the
+ * capture trigger (newer than the page) or by an interrupted run, and are kept.
  */
 function compositeKeyCopy(removed: RemovedColumns, backup: string, options: RemoveColumnOptions): string {
   const js = JSON.stringify;
@@ -281,10 +324,10 @@ function compositeKeyCopy(removed: RemovedColumns, backup: string, options: Remo
   const size = options.batchSize ?? 5000;
   const page = (after: boolean) =>
     `WITH page AS (SELECT ${all} FROM ${table}${after ? ` WHERE (${key.join(', ')}) > (${key.map((_, i) => `$${i + 1}`).join(', ')})` : ''} ORDER BY ${key.join(', ')} LIMIT ${size}), ` +
-    `copied AS (INSERT INTO ${backup} (${all}) SELECT ${all} FROM page ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}) ` +
+    `copied AS (INSERT INTO ${backup} (${all}) SELECT ${all} FROM page ON CONFLICT (${key.join(', ')}) DO NOTHING) ` +
     `SELECT (SELECT count(*) FROM page)::int AS rows, (SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] FROM page ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1) AS last`;
   return [
-    `// The primary key (${removed.key.join(', ')}) has several columns: pages in key order, one statement each, upserting.`,
+    `// The primary key (${removed.key.join(', ')}) has several columns: pages in key order, one statement each; rows already in the backup are kept.`,
     `type Page = { rows: number; last: string[] | null };`,
     `let after: string[] | null = null;`,
     `let copied = 0;`,

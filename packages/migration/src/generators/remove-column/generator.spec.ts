@@ -35,26 +35,31 @@ describe('remove-column generator', () => {
     const table = `"_forge_backup"."User__name__${stamp}"`;
 
     expect(readScript(tree, backup)).toContain("SET LOCAL lock_timeout = '5s';");
+    const capture = `"_forge"."User__name__${stamp}__capture"`;
     expect(scriptStatements(tree, backup, 'migration.sql')).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "_forge"',
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       `CREATE TABLE ${table} AS SELECT "id", "name" FROM "User" WITH NO DATA`,
       `ALTER TABLE ${table} ADD PRIMARY KEY ("id")`,
+      // Every write of the column from now on is copied into the backup, until the drop.
+      `CREATE OR REPLACE FUNCTION ${capture}() RETURNS trigger LANGUAGE plpgsql AS $forge$ BEGIN INSERT INTO ${table} ("id", "name") VALUES (NEW."id", NEW."name") ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"; RETURN NULL; END $forge$`,
+      `CREATE TRIGGER "name__forge_backup" AFTER INSERT OR UPDATE OF "name" ON "User" FOR EACH ROW EXECUTE FUNCTION ${capture}()`,
     ]);
-    expect(scriptStatements(tree, backup, 'down.sql')).toEqual([`DROP TABLE IF EXISTS ${table}`]);
-    expect(scriptStatements(tree, removal, 'migration.sql')).toEqual([
-      `INSERT INTO ${table} AS b ("id", "name") SELECT "id", "name" FROM "User" ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name" WHERE b."name"::text IS DISTINCT FROM EXCLUDED."name"::text`,
-      'ALTER TABLE "User" DROP COLUMN "name"',
-    ]);
+    const dropCapture = ['DROP TRIGGER IF EXISTS "name__forge_backup" ON "User"', `DROP FUNCTION IF EXISTS ${capture}()`];
+    expect(scriptStatements(tree, backup, 'down.sql')).toEqual([...dropCapture, `DROP TABLE IF EXISTS ${table}`]);
+    expect(scriptStatements(tree, removal, 'migration.sql')).toEqual([...dropCapture, 'ALTER TABLE "User" DROP COLUMN "name"']);
     expect(scriptStatements(tree, removal, 'down.sql')).toEqual([
       'ALTER TABLE "User" ADD COLUMN "name" TEXT',
       `UPDATE "User" AS t SET "name" = b."name" FROM ${table} AS b WHERE t."id" = b."id" AND (t."name"::text IS DISTINCT FROM b."name"::text)`,
+      expect.stringMatching(/^CREATE OR REPLACE FUNCTION /),
+      expect.stringMatching(/^CREATE TRIGGER /),
     ]);
 
     // The data migration runs right after the backup migration: a checkpointed batch copy, checked by validate().
     const dataMigration = read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_name_backup.ts`);
     expect(dataMigration).toContain(`Migration: ${backup}`);
     expect(dataMigration).toContain(
-      `await ctx.batchCopy({\n    table: "User",\n    key: "id",\n    columns: ["name"],\n    into: ${JSON.stringify(table)},\n  });`,
+      `await ctx.batchCopy({\n    table: "User",\n    key: "id",\n    columns: ["name"],\n    into: ${JSON.stringify(table)},\n    // The capture trigger wrote rows changed since the copy began: theirs are the newer values.\n    keepExisting: true,\n  });`,
     );
     expect(dataMigration).toContain('t.\\"name\\"::text IS DISTINCT FROM b.\\"name\\"::text');
     expect(dataMigration).toMatch(/export async function down\(ctx: DataMigrationContext\): Promise<void> \{\n  \/\/ Nothing to restore/);
@@ -68,7 +73,7 @@ describe('remove-column generator', () => {
     const table = `"_forge_backup"."User__email_role__${stampOf(tree, backup)}"`;
     expect(read(tree, SAMPLE_SCHEMA)).not.toMatch(/email|  role /);
 
-    expect(scriptStatements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
+    expect(scriptStatements(tree, removal, 'migration.sql').slice(2)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
     const down = scriptStatements(tree, removal, 'down.sql');
     expect(down[0]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
     expect(down[1]).toBe(
@@ -77,7 +82,7 @@ describe('remove-column generator', () => {
     // Only email (no default) can lack a value: a row inserted after the removal stops the rollback with a readable message.
     expect(down[2]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
     expect(down[2]).toContain(`RAISE EXCEPTION 'Cannot restore "User"."email" as NOT NULL: % row(s) have no value for it`);
-    expect(down.slice(3)).toEqual([
+    expect(down.slice(3, 5)).toEqual([
       'ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL, ALTER COLUMN "role" SET NOT NULL',
       'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
     ]);
@@ -93,8 +98,8 @@ describe('remove-column generator', () => {
     expect(schema).toContain('model Order {');
     const [backup, removal] = newMigrationFolders(tree);
     expect([backup, removal].map((f) => f.slice(15))).toEqual(['drop_order_created_at_backup', 'drop_order_created_at']);
-    expect(scriptStatements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "Order_tenantId_createdAt_idx"', 'ALTER TABLE "Order" DROP COLUMN "createdAt"']);
-    expect(scriptStatements(tree, removal, 'down.sql')).toEqual([
+    expect(scriptStatements(tree, removal, 'migration.sql').slice(2)).toEqual(['DROP INDEX "Order_tenantId_createdAt_idx"', 'ALTER TABLE "Order" DROP COLUMN "createdAt"']);
+    expect(scriptStatements(tree, removal, 'down.sql').slice(0, 4)).toEqual([
       'ALTER TABLE "Order" ADD COLUMN "createdAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP',
       expect.stringMatching(/^UPDATE "Order" AS t SET "createdAt" = b."createdAt" FROM/),
       'ALTER TABLE "Order" ALTER COLUMN "createdAt" SET NOT NULL',
@@ -113,9 +118,11 @@ describe('remove-column generator', () => {
     expect(read(tree, SAMPLE_SCHEMA)).toContain('enum Level {');
     const [backup, removal] = newMigrationFolders(tree);
     const table = `"_forge_backup"."Membership__level_perks__${stampOf(tree, backup)}"`;
-    expect(scriptStatements(tree, backup, 'migration.sql').slice(1)).toEqual([
+    expect(scriptStatements(tree, backup, 'migration.sql').slice(2)).toEqual([
       `CREATE TABLE ${table} AS SELECT "tenantId", "userId", "level"::text AS "level", "perks"::text[] AS "perks" FROM "Membership" WITH NO DATA`,
       `ALTER TABLE ${table} ADD PRIMARY KEY ("tenantId", "userId")`,
+      expect.stringContaining(`VALUES (NEW."tenantId", NEW."userId", NEW."level"::text, NEW."perks"::text[]) ON CONFLICT ("tenantId", "userId") DO UPDATE SET "level" = EXCLUDED."level", "perks" = EXCLUDED."perks"`),
+      expect.stringMatching(/^CREATE TRIGGER "level_perks__forge_backup" AFTER INSERT OR UPDATE OF "level", "perks" ON "Membership"/),
     ]);
     const down = scriptStatements(tree, removal, 'down.sql');
     expect(down[0]).toBe(`ALTER TABLE "Membership" ADD COLUMN "level" "Level" DEFAULT 'low', ADD COLUMN "perks" "Level"[]`);
