@@ -110,3 +110,45 @@ describe('remove-column under a concurrent writer', () => {
     }
   });
 });
+
+describe('modify-column optional → required with --backfillValue, the application writing during the fill window', () => {
+  it('the rollback makes NULL again exactly what was written NULL (before or during the window) and keeps values written since', async () => {
+    const { ws, url, names } = await generated((tree) => modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true, backfillValue: 'none' }));
+    try {
+      // Orders 1–4 have no note, order 5 has one (the seed notes every fifth order).
+      expect(await query(url, `SELECT id, note FROM "Order" WHERE id <= 5 ORDER BY id`)).toEqual([
+        { id: 1, note: null },
+        { id: 2, note: null },
+        { id: 3, note: null },
+        { id: 4, note: null },
+        { id: 5, note: 'gift; wrap it' },
+      ]);
+      must(await migrate(ws.target(url), { to: names[0] }));
+      // The application (a second session) writes while the column is filled but not yet NOT NULL.
+      const writer = await concurrentWriter(url);
+      try {
+        await writer.write(`UPDATE "Order" SET note = 'written after the fill' WHERE id = 1`);
+        await writer.write(`UPDATE "Order" SET note = NULL WHERE id = 5`);
+        await writer.write(`INSERT INTO "Order" (id, "tenantId", "userId", "totalCents") VALUES (1000, 1, 1, 1)`);
+        await writer.write(`INSERT INTO "Order" (id, "tenantId", "userId", "totalCents", note) VALUES (1001, 1, 1, 1, 'none')`);
+        await writer.commit();
+      } finally {
+        await writer.close();
+      }
+      must(await migrate(ws.target(url)));
+      expect(await query(url, `SELECT count(*)::int AS n FROM "Order" WHERE note = 'none'`)).toEqual([{ n: 34 }]);
+      const down = await migrateDown(ws.target(url), names.length);
+      expect(down.error).toBeUndefined();
+      expect(await query(url, `SELECT id, note FROM "Order" WHERE id IN (1, 2, 5, 1000, 1001) ORDER BY id`)).toEqual([
+        { id: 1, note: 'written after the fill' },
+        { id: 2, note: null },
+        { id: 5, note: null },
+        { id: 1000, note: null },
+        // Written 'none' by the application, not filled: it stays.
+        { id: 1001, note: 'none' },
+      ]);
+    } finally {
+      ws.remove();
+    }
+  });
+});
