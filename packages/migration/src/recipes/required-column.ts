@@ -25,11 +25,15 @@ export function dropNotNullCheck(table: string, column: string): string {
   return `ALTER TABLE ${quoteIdent(table)} DROP CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`;
 }
 
+export function validateNotNullCheck(table: string, column: string): string {
+  return `ALTER TABLE ${quoteIdent(table)} VALIDATE CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`;
+}
+
 /** Step 2 (a later migration), in this order in one transaction. */
 export function enforceNotNull(table: string, column: string): string[] {
   const t = quoteIdent(table);
   return [
-    `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`,
+    validateNotNullCheck(table, column),
     `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(column)} SET NOT NULL;`,
     dropNotNullCheck(table, column),
   ];

@@ -5,6 +5,7 @@ import { deployInProgress } from './deploy-lock';
 import { activeRecords, isApplied, isFailed, readMigrationRecords } from './migration-records';
 import { withClient } from './pg-client';
 import type { DataMigrationState, ProjectTarget } from './project-target';
+import { rollbacksInProgress, type RollbackProgress } from './rollback-steps';
 
 export type MigrationState = 'applied' | 'pending' | 'failed' | 'edited after apply';
 
@@ -28,13 +29,17 @@ export interface StatusReport {
   drift: { checked: true; sql: string } | { checked: false; reason: string };
   /** Applied SQL migrations whose data migration has not completed (a deploy stopped between the two). */
   unfinishedData: string[];
-  /** True when a pipeline should stop: a failed migration or data migration, an unfinished one, or drift. */
+  /** Rollbacks in steps that started and stopped before their last step: migrate-down finishes them. */
+  interruptedRollbacks: RollbackProgress[];
+  /** True when a pipeline should stop: a failed migration or data migration, an unfinished one, an interrupted rollback, or drift. */
   unhealthy: boolean;
 }
 
 /** Applied, pending, failed, edited-after-apply migrations, data migrations, and drift. */
 export async function migrationStatus(target: ProjectTarget, schemaFiles: SchemaFile[]): Promise<StatusReport> {
-  const [records, deploying] = await withClient(target.url, (db) => Promise.all([readMigrationRecords(db), deployInProgress(db)]));
+  const [records, deploying, interruptedRollbacks] = await withClient(target.url, (db) =>
+    Promise.all([readMigrationRecords(db), deployInProgress(db), rollbacksInProgress(db)]),
+  );
   const active = activeRecords(records);
   const rows: MigrationStatusRow[] = [];
   for (const migration of target.directory.migrations) {
@@ -59,6 +64,7 @@ export async function migrationStatus(target: ProjectTarget, schemaFiles: Schema
       : { checked: true, sql: await diffDatabaseToSchema({ url: target.url }, toEngineSchema(schemaFiles)) };
   // The SQL is in but its data is not: a deploy stopped between the two steps (migrate finishes it).
   const unfinishedData = rows.filter((r) => r.state !== 'pending' && r.state !== 'failed' && r.data && r.data !== 'applied' && r.data !== 'running').map((r) => r.name);
-  const unhealthy = rows.some((r) => r.state === 'failed' || r.data === 'failed') || unfinishedData.length > 0 || (drift.checked && drift.sql !== '');
-  return { rows, unknownApplied, drift, unfinishedData, unhealthy };
+  const unhealthy =
+    rows.some((r) => r.state === 'failed' || r.data === 'failed') || unfinishedData.length > 0 || interruptedRollbacks.length > 0 || (drift.checked && drift.sql !== '');
+  return { rows, unknownApplied, drift, unfinishedData, interruptedRollbacks, unhealthy };
 }

@@ -28,5 +28,12 @@ export function renderStatus(report: StatusReport): string {
   const unfinished = report.unfinishedData.length
     ? `\nApplied without their data migration completing: ${report.unfinishedData.join(', ')}. Run migrate to finish (it resumes from the last checkpoint).`
     : '';
-  return `\n${table}\n\n${counts.join(', ')}${unknown}${unfinished}\n${drift}`;
+  const rollbacks = report.interruptedRollbacks
+    .map(
+      (r) =>
+        `\nROLLBACK INTERRUPTED: ${r.migration} was rolled back up to step ${r.stepsDone} of ${r.stepsTotal} (last step committed ${r.updatedAt.toISOString()}); ` +
+        `it is still listed as applied. Run migrate-down (nx run <project>:migrate-down) to finish it: it continues at step ${r.stepsDone + 1}.`,
+    )
+    .join('');
+  return `\n${table}\n\n${counts.join(', ')}${unknown}${unfinished}${rollbacks}\n${drift}`;
 }
