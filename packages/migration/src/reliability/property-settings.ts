@@ -15,9 +15,14 @@ export interface PropertySettings {
   timeoutMs: number;
   /** How to replay this run. */
   replay: string;
+  /** Whether every case is proven with the application writing (migrate-validate's default). */
+  traffic: boolean;
 }
 
-/** Runs from FORGE_PROPERTY_RUNS, seed from FORGE_PROPERTY_SEED (random otherwise), counter-example path from FORGE_PROPERTY_PATH. */
+/**
+ * Runs from FORGE_PROPERTY_RUNS, seed from FORGE_PROPERTY_SEED (random otherwise), counter-example
+ * path from FORGE_PROPERTY_PATH; FORGE_PROPERTY_TRAFFIC=0 proves on a quiet database.
+ */
 export function propertySettings(env: NodeJS.ProcessEnv = process.env): PropertySettings {
   const runs = env.FORGE_PROPERTY_RUNS ? Number(env.FORGE_PROPERTY_RUNS) : CI_RUNS;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`FORGE_PROPERTY_RUNS must be a positive integer, got ${env.FORGE_PROPERTY_RUNS}`);
@@ -30,6 +35,7 @@ export function propertySettings(env: NodeJS.ProcessEnv = process.env): Property
     // Stop (and report what shrinking reached so far) before Jest's timeout would hide the counter-example.
     parameters: { numRuns: runs, seed, path, interruptAfterTimeLimit: timeoutMs - 30_000, markInterruptAsFailure: false },
     timeoutMs,
-    replay: `FORGE_PROPERTY_SEED=${seed} FORGE_PROPERTY_RUNS=${runs}${path ? ` FORGE_PROPERTY_PATH=${path}` : ''}`,
+    replay: `FORGE_PROPERTY_SEED=${seed} FORGE_PROPERTY_RUNS=${runs}${path ? ` FORGE_PROPERTY_PATH=${path}` : ''}${env.FORGE_PROPERTY_TRAFFIC === '0' ? ' FORGE_PROPERTY_TRAFFIC=0' : ''}`,
+    traffic: env.FORGE_PROPERTY_TRAFFIC !== '0',
   };
 }

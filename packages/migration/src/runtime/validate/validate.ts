@@ -13,7 +13,7 @@ import { changedRows, changedTables, rowHashes, tableChecksums } from './table-c
 import { touchedTables } from './touched-tables';
 import { measureScriptLocks, type StatementLocks } from './traffic/lock-report';
 import { fixListedRows, listedValues } from './traffic/listed-values';
-import { TrafficSession, type StepTraffic, type TrafficOptions } from './traffic/traffic-session';
+import { newSharedTraffic, TrafficSession, type SharedTraffic, type StepTraffic, type TrafficOptions } from './traffic/traffic-session';
 
 export interface ValidateOptions {
   /** Rows seeded into each touched table that is empty (default 100). */
@@ -79,6 +79,7 @@ export async function validateMigrations(
   target = { ...target, logger: { info: () => undefined, warn: (message) => out.warn(message) } };
   const first = migrations.findIndex((m) => toProve.includes(m.name));
   const results: MigrationValidation[] = [];
+  const shared = newSharedTraffic();
   if (first > 0) await mustMigrate(target, migrations[first - 1].name);
   for (const [index, migration] of migrations.entries()) {
     if (index < Math.max(first, 0)) continue;
@@ -87,7 +88,7 @@ export async function validateMigrations(
       continue;
     }
     const history = migrations.slice(0, index).map((m) => m.sql);
-    const result = await proveOne(target, migration.name, migration.sql, migration.downSql, history, options);
+    const result = await proveOne(target, migration.name, migration.sql, migration.downSql, history, options, shared);
     results.push(result);
     out.info(`${result.verdict === 'pass' ? '✓' : '✗'} ${migration.name}${result.problems.length ? `: ${result.problems.join('; ')}` : ''}`);
     if (result.verdict === 'fail') break;
@@ -104,6 +105,7 @@ async function proveOne(
   downSql: string | null,
   history: string[],
   options: ValidateOptions,
+  shared: SharedTraffic,
 ): Promise<MigrationValidation> {
   const problems: string[] = [];
   const maxRollbackMs = options.maxRollbackMs ?? 5 * 60_000;
@@ -119,9 +121,10 @@ async function proveOne(
   const rows = before.touched.reduce((sum, t) => sum + (before.checksums.get(t)?.rows ?? 0), 0);
 
   const trafficOptions = options.traffic === false ? undefined : options.traffic === true || options.traffic === undefined ? {} : options.traffic;
-  const traffic = trafficOptions ? new TrafficSession(target.url, before.touched, hints, trafficOptions) : undefined;
+  const traffic = trafficOptions ? new TrafficSession(target.url, before.touched, hints, trafficOptions, shared) : undefined;
   const keyed = traffic ? await withClient(target.url, (client) => keyedRows(client, before.touched)) : new Map<string, { key: string; hashes: Map<string, string> }>();
   const analysis = traffic ? await predictedLocks(sql, downSql, history) : undefined;
+  const writesBefore = shared.log.writes.length;
   const locks: StatementLocks[] = [];
   const stoppedOn: string[] = [];
   const step = <T>(label: string, fn: () => Promise<T>, split?: (value: T) => { name: string; ms: number }[]) => (traffic ? traffic.run(label, fn, split) : fn());
@@ -133,14 +136,18 @@ async function proveOne(
    * rows are fixed as a user would (deleted), and the step runs again without such values.
    */
   async function stopsOnListed<T extends { error?: Error }>(label: string, fn: () => Promise<T>, split: (value: T) => { name: string; ms: number }[]): Promise<T> {
-    const first = await step(label, fn, split);
-    if (!first.error || !traffic) return first;
-    const listed = await withClient(target.url, (client) => listedValues(client, traffic.log, first.error!.message));
-    if (!listed.length) return first;
-    stoppedOn.push(...listed.map(({ write, column, label: value }) => `${label}: ${value} in "${write.table}"."${column}" (row ${write.keyColumn}=${write.key})`));
-    await withClient(target.url, (client) => fixListedRows(client, traffic.log, listed));
-    traffic.limitValues = false;
-    return step(`${label} (after fixing the listed rows)`, fn, split);
+    let result = await step(label, fn, split);
+    // Each stop names the values of one statement or batch; a few rounds reach every kind.
+    for (let round = 1; round <= MAX_LISTED_ROUNDS && result.error && traffic; round++) {
+      const message = result.error.message;
+      const listed = await withClient(target.url, (client) => listedValues(client, traffic.log, message));
+      if (!listed.length) break;
+      stoppedOn.push(...listed.map(({ write, column, label: value }) => `${label}: ${value} in "${write.table}"."${column}" (row ${write.keyColumn}=${write.key})`));
+      await withClient(target.url, (client) => fixListedRows(client, traffic.log, listed));
+      traffic.limitValues = false;
+      result = await step(`${label} (after fixing the listed rows${round > 1 ? `, ${round}` : ''})`, fn, split);
+    }
+    return result;
   }
 
   if (analysis) locks.push(...(await measureScriptLocks(target.url, sql, analysis.up, 'migration.sql')));
@@ -175,7 +182,10 @@ async function proveOne(
 
   const reapply = await timed(() => step('up again', () => migrate(target, { to: name }), upSteps));
   if (reapply.value.error) problems.push(`re-applying after down failed: ${reapply.value.error.message}`);
-  else if (traffic) problems.push(...(await traffic.check('up')));
+  else if (traffic) {
+    problems.push(...(await traffic.check('up')));
+    await traffic.settle();
+  }
   if (traffic) problems.push(...traffic.stalls());
   // The same lost write shows after up and again after the re-apply: say it once.
   problems.splice(0, problems.length, ...new Set(problems));
@@ -198,7 +208,7 @@ async function proveOne(
   function trafficResult(): { traffic?: MigrationTraffic } {
     if (!traffic) return {};
     const refused = [...traffic.errors].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count);
-    return { traffic: { steps: traffic.steps, locks, writes: traffic.log.writes.length, refused, stoppedOn } };
+    return { traffic: { steps: traffic.steps, locks, writes: traffic.log.writes.length - writesBefore, refused, stoppedOn } };
   }
 }
 
@@ -224,6 +234,9 @@ async function predictedLocks(sql: string, downSql: string | null, history: stri
     return undefined; // SQL the parser cannot read: migrate-lint says so; the proof goes on without the lock table
   }
 }
+
+/** How often a step may stop on values the workload wrote, be fixed and run again. */
+const MAX_LISTED_ROUNDS = 5;
 
 async function mustMigrate(target: ProjectTarget, to: string): Promise<void> {
   const result = await migrate(target, { to });

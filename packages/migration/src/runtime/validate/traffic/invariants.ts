@@ -60,7 +60,9 @@ export async function checkCommittedWrites(db: Queryable, log: WriteLog, moment:
         const value = row[column] ?? null;
         const sameType = then?.sqlType === now.sqlType;
         if (written === null) {
-          const backfilled = moment === 'up';
+          // Filling NULLs is the migration's job on the way up; on the way down, only a NULL
+          // written while the migration was up or coming down may meet an earlier migration's fill.
+          const backfilled = moment === 'up' || /^(before )?down/.test(write.step);
           if (value !== null && !backfilled) found.push(`${quote(column)} of row ${key}=${write.key}: NULL written during ${write.step} is now ${show(value)}`);
         } else if (value === null) {
           found.push(`${quote(column)} of row ${key}=${write.key}: ${show(written)} written during ${write.step} is now NULL`);
@@ -121,4 +123,24 @@ function quote(name: string): string {
 function show(value: string): string {
   const shown = value.length > 40 ? `${value.slice(0, 37)}…` : value;
   return `'${shown}'`;
+}
+
+/**
+ * Once a migration is proven (and applied again), what it filled is data: a NULL written before
+ * it and filled by it is expected as filled from now on, by the proofs of the migrations after it.
+ */
+export async function acceptFilledNulls(db: Queryable, log: WriteLog): Promise<void> {
+  const catalog = await readCatalog(db);
+  for (const tableName of log.tables()) {
+    const table = catalog.tables.get(`${catalog.schema}.${tableName}`);
+    if (!table || table.primaryKey.length !== 1) continue;
+    const writes = log.lastWrites(tableName).filter((w) => w.row && Object.values(w.row).some((v) => v === null));
+    if (!writes.length) continue;
+    const current = await currentRows(db, table, table.primaryKey[0], writes.map((w) => w.key));
+    for (const write of writes) {
+      const row = current.get(write.key);
+      if (!row) continue;
+      for (const [column, value] of Object.entries(write.row!)) if (value === null && row[column] != null) write.row![column] = row[column];
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { withClient } from '../../pg-client';
 import type { SeedHint } from '../../seed';
-import { checkCommittedWrites, type Moment } from './invariants';
+import { acceptFilledNulls, checkCommittedWrites, type Moment } from './invariants';
 import { latencyStats, samplesDuring, samplesWithin, type LatencySample } from './latency';
 import { startWriter, type RunningWriter, type WriterSink } from './writer';
 import { planWorkload } from './workload-plan';
@@ -29,6 +29,17 @@ export interface StepTraffic {
   stallMs: number;
 }
 
+/** What the sessions of one validation run share. */
+export interface SharedTraffic {
+  log: WriteLog;
+  /** The next workload row number (INSERT values must not repeat across sessions). */
+  counter: { next: number };
+}
+
+export function newSharedTraffic(): SharedTraffic {
+  return { log: new WriteLog(), counter: { next: 0 } };
+}
+
 /** Sub-steps of a step, back to back from its start (migrate's SQL migration, then its data migration). */
 export type SubSteps = { name: string; ms: number }[];
 
@@ -39,21 +50,28 @@ export type SubSteps = { name: string; ms: number }[];
  * checked against a database that no longer moves.
  */
 export class TrafficSession {
-  readonly log = new WriteLog();
   readonly steps: StepTraffic[] = [];
   readonly errors = new Map<string, number>();
   /** false once a migration stopped on a value at a type's edge, as it must: the proof goes on without them. */
   limitValues = true;
   private readonly samples: LatencySample[] = [];
-  private readonly counter = { next: 0 };
   private current = '';
 
+  /**
+   * `shared`: the log and row numbering of the whole validation run. Rows written while an earlier
+   * migration was proven are data the next one meets, and must survive it too.
+   */
   constructor(
     private readonly url: string,
     private readonly tables: string[],
     private readonly hints: SeedHint[],
     readonly options: TrafficOptions = {},
+    private readonly shared: SharedTraffic = newSharedTraffic(),
   ) {}
+
+  get log(): WriteLog {
+    return this.shared.log;
+  }
 
   get maxStallMs(): number {
     return this.options.maxStallMs ?? 1000;
@@ -68,7 +86,7 @@ export class TrafficSession {
     const writers: RunningWriter[] = [];
     let windows: { name: string; from: number; to: number; baseline: number }[] = [];
     try {
-      for (const plan of plans) writers.push(await startWriter(this.url, plan, sink, this.counter, { sleepMs: this.options.sleepMs, limitValues: this.limitValues }));
+      for (const plan of plans) writers.push(await startWriter(this.url, plan, sink, this.shared.counter, { sleepMs: this.options.sleepMs, limitValues: this.limitValues }));
       const warmup = Date.now();
       await new Promise((resolve) => setTimeout(resolve, this.options.warmupMs ?? 200));
       this.current = step;
@@ -92,6 +110,11 @@ export class TrafficSession {
   /** Problems with the committed writes, the database being at rest (no writer runs between steps). */
   check(moment: Moment): Promise<string[]> {
     return withClient(this.url, (db) => checkCommittedWrites(db, this.log, moment));
+  }
+
+  /** The migration is proven and stays applied: what it filled is what later proofs expect. */
+  settle(): Promise<void> {
+    return withClient(this.url, (db) => acceptFilledNulls(db, this.log));
   }
 
   /** Steps that stalled the workload more than maxStallMs beyond its own latency. */

@@ -3,8 +3,14 @@ import type { Queryable } from '../../pg-client';
 import { readCatalog, type Catalog, type ColumnInfo, type SeedHint, type TableInfo } from '../../seed';
 import { applySeedHints } from '../../seed/hints';
 import { buildInsert, parentRowsSql } from '../../seed/statements';
-import { limitValues } from './limit-values';
+import { edgeValues } from '../../seed/edge-values';
 import { rowTextSql, SERVER_MS_SQL } from './row-text';
+
+/**
+ * Columns and objects a recipe adds for its own use while it works (`status__forge_new`): no
+ * application version has them, so the workload neither writes nor checks them.
+ */
+export const INTERNAL_COLUMN = /__forge(_|$)/;
 
 /** The alias every workload statement gives its table, so RETURNING can read the whole row. */
 const ROW = 'forge_w';
@@ -60,7 +66,7 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
   const where = `WHERE ${ROW}.${quoteIdent(key)} = $1::${keyColumn.sqlType}`;
   const unique = new Set(table.uniques.flatMap((u) => u.columns));
   const references = new Set(table.foreignKeys.flatMap((f) => f.columns));
-  const writable = table.columns.filter((c) => c.name !== key && !c.generated && !c.identity);
+  const writable = table.columns.filter((c) => c.name !== key && !c.generated && !c.identity && !INTERNAL_COLUMN.test(c.name));
 
   const updates: UpdateStatement[] = [];
   for (const column of writable) {
@@ -69,7 +75,7 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
     const copy = unique.has(column.name) ? c : `(SELECT s.${c} FROM ${ref} AS s WHERE s.${quoteIdent(key)} = $2::${keyColumn.sqlType})`;
     updates.push({ column: column.name, kind: 'copy', label: unique.has(column.name) ? 'its own value' : "another row's value", sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${copy} ${where} ${returning}` });
     // A key of another table only takes keys that exist there (or NULL).
-    const values = limitValues(column, catalog.types).filter((v) => !references.has(column.name) || v.sql === 'NULL');
+    const values = edgeValues(column, catalog.types).filter((v) => !references.has(column.name) || v.sql === 'NULL');
     for (const value of values) {
       updates.push({ column: column.name, kind: 'limit', label: value.label, sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${value.sql} ${where} ${returning}` });
     }
@@ -78,7 +84,7 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
   return {
     table: table.name,
     key,
-    columns: new Map(table.columns.map((c) => [c.name, { sqlType: c.sqlType, nullable: c.nullable }])),
+    columns: new Map(table.columns.filter((c) => !INTERNAL_COLUMN.test(c.name)).map((c) => [c.name, { sqlType: c.sqlType, nullable: c.nullable }])),
     insert: await insertBuilder(db, catalog, table, ref, returning),
     updates,
     delete: `DELETE FROM ${ref} AS ${ROW} ${where} ${returning}`,
@@ -97,7 +103,10 @@ async function insertBuilder(db: Queryable, catalog: Catalog, table: TableInfo, 
     ...table.foreignKeys.flatMap((f) => f.columns),
     ...table.checks.flatMap((c) => c.columns),
   ]);
-  const app: TableInfo = { ...table, columns: table.columns.filter((c) => c.default === null || c.serial || c.identity || needed.has(c.name)) };
+  const app: TableInfo = {
+    ...table,
+    columns: table.columns.filter((c) => (c.default === null || c.serial || c.identity || needed.has(c.name)) && (!INTERNAL_COLUMN.test(c.name) || needed.has(c.name))),
+  };
   const parentRows = new Map<string, number>();
   for (const fk of table.foreignKeys) parentRows.set(fk.name, Number((await db.query<{ n: string }>(parentRowsSql(fk))).rows[0].n));
   const build = (n: number) =>

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { connect } from '../../pg-client';
 import type { LatencySample } from './latency';
 import type { RowText } from './row-text';
-import type { TableWorkload, UpdateStatement } from './workload-plan';
+import { INTERNAL_COLUMN, type TableWorkload, type UpdateStatement } from './workload-plan';
 import type { WriteLog } from './write-log';
 
 export interface WriterOptions {
@@ -92,6 +92,7 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
     const returned = result.rows[0];
     sink.samples.push({ at, ms: returned ? Number(returned.ms) : performance.now() - started });
     if (!returned) return null; // the row was gone: nothing written
+    for (const column of Object.keys(returned.row ?? {})) if (INTERNAL_COLUMN.test(column)) delete returned.row![column];
     const key = deletedKey ?? returned.row![plan.key]!;
     sink.log.add({
       table: plan.table,

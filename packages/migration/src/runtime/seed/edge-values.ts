@@ -1,8 +1,9 @@
-import { quoteLiteral } from '../../../sql/identifiers';
-import type { ColumnInfo, TypeInfo } from '../../seed';
+import { quoteIdent, quoteLiteral } from '../../sql/identifiers';
+import type { Queryable } from '../pg-client';
+import { type ColumnInfo, type TableInfo, type TypeInfo, tableRefOf } from './catalog';
 
-/** A value the application could write that a migration may get wrong: named for the report. */
-export interface LimitValue {
+/** A value at a type's edge, which a migration may get wrong: named for messages and reports. */
+export interface EdgeValue {
   label: string;
   /** A SQL expression of the column's type. */
   sql: string;
@@ -16,11 +17,11 @@ const NON_ASCII = 'Zoë Ångström — 東京 ✓ ';
  * strings and strings that are no number, empty lists and byte strings. A pending type change
  * that cannot take one of them must stop (or reject the write), never store NULL or a default.
  */
-export function limitValues(column: ColumnInfo, types: Map<number, TypeInfo>): LimitValue[] {
-  const values: LimitValue[] = column.nullable ? [{ label: 'NULL', sql: 'NULL' }] : [];
+export function edgeValues(column: ColumnInfo, types: Map<number, TypeInfo>): EdgeValue[] {
+  const values: EdgeValue[] = column.nullable ? [{ label: 'NULL', sql: 'NULL' }] : [];
   const type = baseType(types, column.typeOid);
   if (!type) return values;
-  const cast = (label: string, literal: string): LimitValue => ({ label, sql: `${quoteLiteral(literal)}::${column.sqlType}` });
+  const cast = (label: string, literal: string): EdgeValue => ({ label, sql: `${quoteLiteral(literal)}::${column.sqlType}` });
   if (type.category === 'A') return [...values, cast('empty list', '{}')];
   if (type.typtype === 'e') return [...values, ...type.enumLabels.map((label) => cast(`enum value '${label}'`, label))];
   switch (type.schema === 'pg_catalog' ? type.name : '') {
@@ -69,4 +70,37 @@ function numericTypmod(typmod: number): { precision: number; scale: number } {
   const precision = ((typmod - 4) >> 16) & 0xffff;
   const rawScale = (typmod - 4) & 0x7ff;
   return { precision, scale: rawScale & 0x400 ? rawScale - 0x800 : rawScale };
+}
+
+/** What the seed puts on one row per column: the value real data is likeliest to hold that breaks a narrowing change. */
+const SEEDED_EDGES = /^(numeric at full precision|int[248] max|non-ASCII string of \d+ characters|empty list|empty bytes)$/;
+
+/**
+ * Gives the second seeded row of `table` an edge value in every column that can take one without
+ * guessing (no CHECK, foreign key or hint on it, not generated): numeric at full precision, the
+ * largest integer, a long non-ASCII string, an empty list, empty bytes. So a Decimal(65,30) →
+ * Decimal(12,4) change, or text narrowed to varchar(20), fails validation as it would fail on real
+ * data. Each column in a savepoint: a value the table refuses (a trigger, an expression index)
+ * leaves that column as generated.
+ */
+export async function seedEdgeValues(db: Queryable, table: TableInfo, types: Map<number, TypeInfo>): Promise<string[]> {
+  if (table.primaryKey.length !== 1) return [];
+  const key = quoteIdent(table.primaryKey[0]);
+  const constrained = new Set([...table.primaryKey, ...table.foreignKeys.flatMap((f) => f.columns), ...table.checks.flatMap((c) => c.columns)]);
+  const row = `(SELECT ${key} FROM ${tableRefOf(table)} ORDER BY ${key} OFFSET 1 LIMIT 1)`;
+  const seeded: string[] = [];
+  for (const column of table.columns) {
+    if (constrained.has(column.name) || column.generated || column.identity || column.serial || types.get(column.typeOid)?.typtype === 'd') continue;
+    const edge = edgeValues(column, types).find((v) => SEEDED_EDGES.test(v.label));
+    if (!edge) continue;
+    await db.query('SAVEPOINT forge_seed_edge');
+    try {
+      await db.query(`UPDATE ${tableRefOf(table)} SET ${quoteIdent(column.name)} = ${edge.sql} WHERE ${key} = ${row}`);
+      await db.query('RELEASE SAVEPOINT forge_seed_edge');
+      seeded.push(`${column.name}: ${edge.label}`);
+    } catch {
+      await db.query('ROLLBACK TO SAVEPOINT forge_seed_edge');
+    }
+  }
+  return seeded;
 }
