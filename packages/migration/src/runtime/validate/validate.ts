@@ -5,7 +5,7 @@ import type { SchemaFile } from '../../engine/schema-engine';
 import { toEngineSchema } from '../../prisma-schema/engine-view';
 import { migrate } from '../migrate';
 import { migrateDown } from '../migrate-down';
-import { withClient } from '../pg-client';
+import { withClient, type Queryable } from '../pg-client';
 import type { ProjectTarget } from '../project-target';
 import { parseSeedHints, seedTables } from '../seed';
 import { fingerprintDifference, schemaFingerprint } from './fingerprint';
@@ -144,7 +144,7 @@ async function proveOne(
       if (!listed.length) break;
       stoppedOn.push(...listed.map(({ write, column, label: value }) => `${label}: ${value} in "${write.table}"."${column}" (row ${write.keyColumn}=${write.key})`));
       await withClient(target.url, (client) => fixListedRows(client, traffic.log, listed));
-      traffic.limitValues = false;
+      traffic.edgeValues = false;
       result = await step(`${label} (after fixing the listed rows${round > 1 ? `, ${round}` : ''})`, fn, split);
     }
     return result;
@@ -213,7 +213,7 @@ async function proveOne(
 }
 
 /** Row hashes of the touched tables that have a one-column primary key (those the workload writes to). */
-async function keyedRows(client: import('pg').Client, tables: string[]): Promise<Map<string, { key: string; hashes: Map<string, string> }>> {
+async function keyedRows(client: Queryable, tables: string[]): Promise<Map<string, { key: string; hashes: Map<string, string> }>> {
   const result = new Map<string, { key: string; hashes: Map<string, string> }>();
   for (const table of tables) {
     const { rows } = await client.query<{ key: string }>(

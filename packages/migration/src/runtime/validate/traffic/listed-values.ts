@@ -45,6 +45,6 @@ export interface ListedValue {
 export async function fixListedRows(db: Queryable, log: WriteLog, listed: ListedValue[]): Promise<void> {
   for (const { write } of new Map(listed.map((l) => [`${l.write.table}\u0000${l.write.key}`, l])).values()) {
     await db.query(`DELETE FROM ${quoteIdent(write.table)} WHERE ${quoteIdent(write.keyColumn)}::text = $1`, [write.key]);
-    log.add({ ...write, kind: 'delete', row: null, step: 'fixing the listed rows', limit: undefined, at: Date.now() });
+    log.add({ ...write, kind: 'delete', row: null, step: 'fixing the listed rows', edge: undefined, at: Date.now() });
   }
 }

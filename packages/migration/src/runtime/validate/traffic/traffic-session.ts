@@ -53,7 +53,7 @@ export class TrafficSession {
   readonly steps: StepTraffic[] = [];
   readonly errors = new Map<string, number>();
   /** false once a migration stopped on a value at a type's edge, as it must: the proof goes on without them. */
-  limitValues = true;
+  edgeValues = true;
   private readonly samples: LatencySample[] = [];
   private current = '';
 
@@ -86,7 +86,7 @@ export class TrafficSession {
     const writers: RunningWriter[] = [];
     let windows: { name: string; from: number; to: number; baseline: number }[] = [];
     try {
-      for (const plan of plans) writers.push(await startWriter(this.url, plan, sink, this.shared.counter, { sleepMs: this.options.sleepMs, limitValues: this.limitValues }));
+      for (const plan of plans) writers.push(await startWriter(this.url, plan, sink, this.shared.counter, { sleepMs: this.options.sleepMs, edgeValues: this.edgeValues }));
       const warmup = Date.now();
       await new Promise((resolve) => setTimeout(resolve, this.options.warmupMs ?? 200));
       this.current = step;

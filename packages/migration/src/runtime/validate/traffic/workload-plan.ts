@@ -19,8 +19,8 @@ const ROW = 'forge_w';
 export interface UpdateStatement {
   column: string;
   sql: string;
-  /** `copy`: a value another row holds (the seed made those convertible); `limit`: a value at the type's edge. */
-  kind: 'copy' | 'limit';
+  /** `copy`: a value another row holds (the seed made those convertible); `edge`: a value at the type's edge. */
+  kind: 'copy' | 'edge';
   /** What is written, for messages (`NULL`, `int4 max`, `a value of row $2`). */
   label: string;
 }
@@ -77,7 +77,7 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
     // A key of another table only takes keys that exist there (or NULL).
     const values = edgeValues(column, catalog.types).filter((v) => !references.has(column.name) || v.sql === 'NULL');
     for (const value of values) {
-      updates.push({ column: column.name, kind: 'limit', label: value.label, sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${value.sql} ${where} ${returning}` });
+      updates.push({ column: column.name, kind: 'edge', label: value.label, sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${value.sql} ${where} ${returning}` });
     }
   }
   const keys = (await db.query<{ k: string }>(`SELECT ${quoteIdent(key)}::text AS k FROM ${ref} ORDER BY 1 LIMIT 500`)).rows.map((r) => r.k);

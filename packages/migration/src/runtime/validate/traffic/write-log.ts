@@ -15,7 +15,7 @@ export interface CommittedWrite {
   /** The step during which it committed (`up`, `down`…). */
   step: string;
   /** `int4 max`, `NULL`…: a value at a type's edge. */
-  limit?: { column: string; label: string };
+  edge?: { column: string; label: string };
   at: number;
 }
 
@@ -24,13 +24,13 @@ export class WriteLog {
   readonly writes: CommittedWrite[] = [];
   private readonly last = new Map<string, CommittedWrite>();
   /** Per row, the columns that were given an edge value, and which. */
-  private readonly limits = new Map<string, Map<string, string>>();
+  private readonly edges = new Map<string, Map<string, string>>();
 
   add(write: CommittedWrite): void {
     const row = `${write.table}\u0000${write.key}`;
     this.writes.push(write);
     this.last.set(row, write);
-    if (write.limit) this.limits.set(row, new Map([...(this.limits.get(row) ?? []), [write.limit.column, write.limit.label]]));
+    if (write.edge) this.edges.set(row, new Map([...(this.edges.get(row) ?? []), [write.edge.column, write.edge.label]]));
   }
 
   /** The last committed write of each row of `table`. */
@@ -49,11 +49,11 @@ export class WriteLog {
 
   /** Whether a row was given an edge value (it is no source for copies: the value would spread unnoticed). */
   hasEdgeValues(table: string, key: string): boolean {
-    return this.limits.has(`${table}\u0000${key}`);
+    return this.edges.has(`${table}\u0000${key}`);
   }
 
   /** The edge value a row's column was given (`int4 max`…), if it was. */
   edgeLabel(write: CommittedWrite, column: string): string | undefined {
-    return this.limits.get(`${write.table}\u0000${write.key}`)?.get(column);
+    return this.edges.get(`${write.table}\u0000${write.key}`)?.get(column);
   }
 }

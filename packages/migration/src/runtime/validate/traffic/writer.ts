@@ -9,7 +9,7 @@ export interface WriterOptions {
   /** Pause between two statements of one writer (default 5 ms). */
   sleepMs?: number;
   /** false: no values at the type's edges (after a migration stopped on one, as it must). */
-  limitValues?: boolean;
+  edgeValues?: boolean;
 }
 
 export interface RunningWriter {
@@ -42,11 +42,11 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
   const sleepMs = options.sleepMs ?? 5;
   const copies = plan.updates.filter((u) => u.kind === 'copy');
   // Grouped by column, taken in turns: each column meets its edge values (NULL first) early.
-  const limits = options.limitValues === false ? [] : byColumnInTurns(plan.updates.filter((u) => u.kind === 'limit'));
+  const edges = options.edgeValues === false ? [] : byColumnInTurns(plan.updates.filter((u) => u.kind === 'edge'));
   const inserted: string[] = [];
   let stopping = false;
   let turn = 0;
-  let limitTurn = 0;
+  let edgeTurn = 0;
 
   const loop = (async () => {
     while (!stopping) {
@@ -63,8 +63,8 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
     } else if (phase === 5 && inserted.length >= 3) {
       const key = inserted.shift()!;
       await run('delete', plan.delete, [key], undefined, key);
-    } else if ((phase === 2 || phase === 4) && limits.length && inserted.length) {
-      const update = limits[limitTurn++ % limits.length];
+    } else if ((phase === 2 || phase === 4) && edges.length && inserted.length) {
+      const update = edges[edgeTurn++ % edges.length];
       await run('update', update.sql, [pick(inserted, i)], update);
     } else if (copies.length) {
       const keys = inserted.length && i % 3 === 0 ? inserted : plan.keys;
@@ -102,7 +102,7 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
       row: kind === 'delete' ? null : returned.row,
       columns: plan.columns,
       step,
-      ...(update?.kind === 'limit' ? { limit: { column: update.column, label: update.label } } : {}),
+      ...(update?.kind === 'edge' ? { edge: { column: update.column, label: update.label } } : {}),
       at,
     });
     return returned.row;
