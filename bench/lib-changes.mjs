@@ -44,6 +44,8 @@ export async function generateChange(change) {
     naive,
     /** The generated migration folders, in order. */
     generated: directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE),
+    /** schema.prisma after the change (what migrate-validate compares the end state with). */
+    schemaFiles: readSchemaFiles(view, layout),
     /** What the runtime printed, for error reports. */
     log: lines,
     target: (url) => ({

@@ -30,12 +30,12 @@ const WRITES = {
 
 /**
  * Starts writing to `table` (ids 1..rows exist). `stop()` resolves to
- * { count, errors, firstError, max, p99, worst: { ms, kind, at } } (at: Date.now() when it started).
+ * { count, errors, firstError, max, p99, worst: { ms, kind, at }, samples: [{ ms, at }] } (at: Date.now() when it started).
  */
-export function startWriter(url, table, { rows, sleepMs = 5 }) {
+export function startWriter(url, table, { rows, sleepMs = 5, insertOnly = false }) {
   if (!WRITES[table]) throw new Error(`no writer for table ${table}`);
   const worker = new Worker(new URL(import.meta.url), {
-    workerData: { url, table, rows, sleepMs },
+    workerData: { url, table, rows, sleepMs, insertOnly },
   });
   const messages = { ready: undefined, stats: undefined };
   const waitFor = (type) =>
@@ -58,7 +58,7 @@ export function startWriter(url, table, { rows, sleepMs = 5 }) {
   };
 }
 
-async function writeUntilStopped({ url, table, rows, sleepMs }) {
+async function writeUntilStopped({ url, table, rows, sleepMs, insertOnly }) {
   const pg = createRequire(import.meta.url)('pg');
   const db = new pg.Client({
     connectionString: url,
@@ -76,7 +76,8 @@ async function writeUntilStopped({ url, table, rows, sleepMs }) {
     run: () => run,
   };
   for (let n = 1; !stopping; n++) {
-    const kind = n % 2 ? 'insert' : 'update';
+    // insertOnly: rows that were there stay as they were (a rollback's data check compares them).
+    const kind = insertOnly || n % 2 ? 'insert' : 'update';
     const [sql, ...args] = WRITES[table][kind];
     const params = args.map((a) => (a === 'n' ? n : value[a]()));
     const at = Date.now();
@@ -100,7 +101,18 @@ async function writeUntilStopped({ url, table, rows, sleepMs }) {
     max: sorted.at(-1) ?? 0,
     p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
     worst,
+    // Every statement's start and time, so a caller can cut the run into phases (up, rollback).
+    samples: samples.map(({ ms, at }) => ({ ms, at })),
   });
+}
+
+/** Worst and p99 of the writer's statements that ran during [from, to) (Date.now() times). */
+export function windowStats(samples, from, to) {
+  const sorted = samples
+    .filter((s) => s.at < to && s.at + s.ms > from)
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
+  return { count: sorted.length, max: sorted.at(-1) ?? 0, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0 };
 }
 
 if (!isMainThread && workerData?.table) await writeUntilStopped(workerData);

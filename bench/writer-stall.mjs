@@ -4,7 +4,11 @@
 //            migrations through Prisma's engine, each followed by its TypeScript data migration);
 //   (Prisma) Prisma's own SQL for the change, applied as Prisma applies migration.sql (one transaction),
 // while a writer (lib-writer.mjs: single-row INSERT and UPDATE in turns, 5 ms apart, own connection)
-// times every statement on the changed table. Target: the writer's worst wait ≤ 200 ms with ours.
+// times every statement on the changed table. Ours is then rolled back (`migrateDown`, every
+// migration of the change) with the writer still writing, and a sampler (lib-lock-sampler.mjs)
+// records the table locks the migrations take, up and down, beside the analysis's prediction.
+// Targets: the writer's worst wait ≤ 200 ms with ours, up and rollback; rollback < 30 s; locks
+// measured = predicted.
 //
 //   NX_DAEMON=false npx nx run migration:build && node bench/writer-stall.mjs [--rows 1000000]
 //   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
@@ -15,8 +19,11 @@ const TARGET_MS = 200;
 
 const { generateChange, loadDist } = await import('./lib-changes.mjs');
 const { startSampleDatabases, withClient } = await import('./lib-sample-database.mjs');
-const { startWriter } = await import('./lib-writer.mjs');
+const { startWriter, windowStats } = await import('./lib-writer.mjs');
+const { compareLockSets, predictedLocks, startLockSampler } = await import('./lib-lock-sampler.mjs');
 const { migrate } = loadDist('runtime/migrate.js');
+const { migrateDown } = loadDist('runtime/migrate-down.js');
+const ROLLBACK_TARGET_MS = 30_000;
 
 /** The changes the issue names, each on the table the writer writes to. */
 const CASES = [
@@ -97,7 +104,7 @@ try {
     const change = await generateChange(c);
     try {
       console.error(`${c.change}: ours …`);
-      const ours = await measure(c.table, (url) => applyOurs(change, url));
+      const ours = await measure(c.table, (url, phase) => applyOurs(change, url, phase));
       console.error(`${c.change}: Prisma …`);
       const naive = await measure(c.table, (url) => applyAsPrisma(url, change.naive.up));
       results.push({ ...c, ours, naive });
@@ -110,29 +117,39 @@ try {
 }
 report();
 
-/** Runs `apply` on a fresh copy of the filled database while the writer writes to `table`. */
+/** Runs `apply` on a fresh copy of the filled database while the writer writes to `table` and the sampler watches locks. */
 async function measure(table, apply) {
   const url = await databases.copy();
   try {
     const writer = startWriter(url, table, { rows: ROWS, sleepMs: 5 });
     await writer.ready;
+    const sampler = await startLockSampler(url);
     await new Promise((r) => setTimeout(r, 200)); // a few undisturbed writes first: the baseline
     const startedAt = Date.now();
-    const outcome = await apply(url);
+    const outcome = await apply(url, (name) => sampler.phase(name));
     const writes = await writer.stop();
+    const locks = await sampler.stop();
+    const up = outcome.rollback ? windowStats(writes.samples, startedAt, outcome.rollback.startedAt) : undefined;
+    const down = outcome.rollback ? windowStats(writes.samples, outcome.rollback.startedAt, outcome.rollback.endedAt) : undefined;
     return {
       ...outcome,
       writes,
-      worstDuring: stepAt(outcome.steps, startedAt, writes.worst?.at),
+      up,
+      down,
+      locks,
+      worstDuring: outcome.rollback && writes.worst?.at >= outcome.rollback.startedAt ? 'the rollback' : stepAt(outcome.steps, startedAt, writes.worst?.at),
     };
   } finally {
     await databases.drop(url);
   }
 }
 
-async function applyOurs(change, url) {
+async function applyOurs(change, url, phase) {
+  const target = change.target(url);
+  const predicted = await predictedLocks(target.directory, change.generated);
   const started = performance.now();
-  const result = await migrate(change.target(url));
+  phase('up');
+  const result = await migrate(target);
   const ms = performance.now() - started;
   const steps = result.steps.map((s) => ({
     name: `${s.migration.replace(/^\d{14}_/, '')} (${s.kind})`,
@@ -140,12 +157,22 @@ async function applyOurs(change, url) {
   }));
   const retries = result.steps.reduce((n, s) => n + s.retries, 0);
   if (result.error) console.error(change.log.join('\n'));
+  let rollback;
+  if (!result.error) {
+    phase('down');
+    const startedAt = Date.now();
+    const down = await migrateDown(target, change.generated.length);
+    rollback = { startedAt, endedAt: Date.now(), ms: Date.now() - startedAt, error: down.error?.message };
+  }
+  phase(undefined);
   return {
     ms,
     steps,
     retries,
     longestBatchMs: longestBatch(change.log),
     error: result.error?.message,
+    rollback,
+    predicted,
   };
 }
 
@@ -198,7 +225,24 @@ function report() {
   ]);
   const headers = ['change', 'SQL', 'migration time', 'writer worst', 'writer p99', 'writes (errors)', 'worst write started during', 'longest backfill batch'];
   const targets = results.map((r) => [r.change, `≤ ${TARGET_MS} ms`, worst(r.ours.writes), r.ours.error ? 'NO (failed)' : r.ours.writes.max <= TARGET_MS ? 'yes' : 'NO']);
-  const tables = [markdownTable(headers, rows), markdownTable(['change', 'target: writer worst (ours)', 'measured', 'met'], targets)];
+  const both = results.map((r) => {
+    const o = r.ours;
+    if (o.error || !o.rollback) return [r.change, 'FAILED', '', '', '', '', ''];
+    return [
+      r.change,
+      `${fmt(o.up.max)} / ${fmt(o.up.p99)} ms`,
+      o.rollback.error ? `FAILED: ${o.rollback.error.split('\n')[0].slice(0, 60)}` : `${fmt(o.down.max)} / ${fmt(o.down.p99)} ms`,
+      secs(o.rollback.ms),
+      o.up.max <= TARGET_MS && !o.rollback.error && o.down.max <= TARGET_MS && o.rollback.ms < ROLLBACK_TARGET_MS ? 'yes' : 'NO',
+      compareLockSets(o.locks.up, o.predicted.up),
+      compareLockSets(o.locks.down, o.predicted.down),
+    ];
+  });
+  const tables = [
+    markdownTable(headers, rows),
+    markdownTable(['change', 'target: writer worst (ours)', 'measured', 'met'], targets),
+    markdownTable(['change (ours)', 'writer worst / p99, up', 'writer worst / p99, rollback', 'rollback time', `≤ ${TARGET_MS} ms both ways, rollback < ${ROLLBACK_TARGET_MS / 1000} s`, 'locks up: measured vs predicted', 'locks rollback: measured vs predicted'], both),
+  ];
   const title = `bench/writer-stall — ${fmt(ROWS)} rows per table, embedded PostgreSQL 15 (fsync off), 2 cores: one run each, so figures carry some noise`;
   console.log(`\n${title}\n\n${tables.join('\n\n')}`);
   const errors = results
@@ -211,7 +255,8 @@ function report() {
       `## Writer stall\n\n${title}.`,
       'A writer on its own connection runs single-row INSERT and UPDATE statements in turns, 5 ms apart, on the changed table while the migration runs, and times each one. ' +
         '"ours": the generated migrations applied by `migrate` (data migrations included). "Prisma": `prisma migrate diff` SQL for the same change, applied as one transaction. ' +
-        '"longest backfill batch": the longest batch of our data migrations, as the runtime reports it; a write to a row of that batch waits up to that long (the writer picks rows at random, so it meets a running batch only by chance).',
+        '"longest backfill batch": the longest batch of our data migrations, as the runtime reports it; a write to a row of that batch waits up to that long (the writer picks rows at random, so it meets a running batch only by chance). ' +
+        'Then every migration of the change is rolled back (`migrateDown`) with the writer still writing. Locks: the table locks sampled in pg_locks every 5 ms while the migrations ran, against the analysis\'s prediction for the same scripts ("=": the same tables in the same strongest modes; "not seen": predicted but held too briefly to be sampled, or not taken).',
       ...tables,
       errors.length ? `First writer errors: ${[...new Set(errors)].map((e) => `\`${e}\``).join('; ')}` : '',
     ].join('\n\n'),

@@ -4,7 +4,9 @@ import {
   DEFAULTS,
   FIELD_NAMES,
   isForeignKey,
+  isPlainScalar,
   SCALAR_TYPES,
+  STAGE,
   UNIQUE_TYPES,
   unusedNames,
   withModel,
@@ -20,13 +22,21 @@ export const addColumn: StepArbitrary = (state) => {
   const [name] = unusedNames(state, FIELD_NAMES);
   if (!name) return undefined;
   return oneOfSteps(
-    state.models.flatMap((model) =>
-      SCALAR_TYPES.flatMap((type) =>
+    state.models.flatMap((model) => [
+      ...SCALAR_TYPES.flatMap((type) =>
         newColumnShapes(type).map(({ options, field }) =>
           step('add-column', { targetTable: model.name, name, type, ...options }, withTaken(addField(state, model.name, { name, type, ...field }), name)),
         ),
       ),
-    ),
+      // A list, and the enum (values with @map) optional or with a default.
+      step('add-column', { targetTable: model.name, name, type: 'String', list: true }, withTaken(addField(state, model.name, { name, type: 'String', list: true, optional: false }), name)),
+      step('add-column', { targetTable: model.name, name, type: STAGE.name, optional: true }, withTaken(addField(state, model.name, { name, type: 'String', enumName: STAGE.name, optional: true }), name)),
+      step(
+        'add-column',
+        { targetTable: model.name, name, type: STAGE.name, default: STAGE.values[0].name },
+        withTaken(addField(state, model.name, { name, type: 'String', enumName: STAGE.name, optional: false, default: STAGE.values[0].name }), name),
+      ),
+    ]),
   );
 };
 
@@ -68,13 +78,29 @@ const TYPE_CHANGES: Partial<Record<ScalarType, ScalarType[]>> = { Int: ['BigInt'
 export const modifyColumn: StepArbitrary = (state) =>
   oneOfSteps(
     state.models.flatMap((model) =>
-      plainFields(model).flatMap((field) =>
-        modifications(field, model.indexes.some((index) => index.includes(field.name))).map(({ options, edit }) =>
+      plainFields(model).flatMap((field) => {
+        const indexed = model.indexes.some((index) => index.includes(field.name));
+        const changes = field.enumName ? enumModifications(field, indexed) : isPlainScalar(field) ? modifications(field, indexed) : [];
+        return changes.map(({ options, edit }) =>
           step('modify-column', { targetTable: model.name, column: field.name, ...options }, replaceField(state, model.name, field.name, edit(field))),
-        ),
-      ),
+        );
+      }),
     ),
   );
+
+/**
+ * The enum to text, as its database values (`--type String`) or through a --map of every value;
+ * the rollback converts back, so the text column's default and values must stay spellable as the enum.
+ */
+function enumModifications(field: FieldState, indexed: boolean): ReturnType<typeof modifications> {
+  if (field.unique || indexed) return [];
+  const toText = (f: FieldState): FieldState => ({ ...f, enumName: undefined, default: undefined });
+  const map = Object.fromEntries(STAGE.values.map((v) => [v.map ?? v.name, `${(v.map ?? v.name).toLowerCase()}-stage`]));
+  return [
+    { options: { type: 'String' }, edit: toText },
+    { options: { type: 'String', map: JSON.stringify(map) }, edit: toText },
+  ];
+}
 
 function modifications(field: FieldState, indexed: boolean): { options: Record<string, string | number | boolean>; edit: (f: FieldState) => FieldState }[] {
   const out: ReturnType<typeof modifications> = [];
@@ -90,6 +116,11 @@ function modifications(field: FieldState, indexed: boolean): { options: Record<s
   // The expand/contract conversion refuses a column in an index (documented: remove the index, convert, add it again).
   if (!field.unique && !indexed) {
     for (const type of TYPE_CHANGES[field.type] ?? []) out.push({ options: { type }, edit: (f) => ({ ...f, type }) });
+    // A cast of the user's own, and its reverse for the rollback.
+    if (field.type === 'Int') {
+      const column = JSON.stringify(field.name);
+      out.push({ options: { type: 'String', cast: `'n' || ${column}::text`, reverseCast: `substr(${column}, 2)::integer` }, edit: (f) => ({ ...f, type: 'String', default: undefined }) });
+    }
   }
   return out;
 }

@@ -3,6 +3,14 @@ import type fc from 'fast-check';
 
 /** Cases per run when FORGE_PROPERTY_RUNS is not set: CI size (about a minute on 2 cores). */
 const CI_RUNS = 6;
+/**
+ * Whether cases run under traffic when FORGE_PROPERTY_TRAFFIC is not set. Off in CI until the
+ * recipes hold under traffic (issue 10's race fixes): today the workload finds their defects
+ * (e.g. the rollback of optional → required meeting NULLs the application wrote). The nightly run
+ * sets FORGE_PROPERTY_TRAFFIC=1. Turn this on with the fixes.
+ */
+export const TRAFFIC_BY_DEFAULT = false;
+
 /** What one case (a few generators, then up/validate/down/up of every migration) may take at worst, shrinking included. */
 const CASE_BUDGET_MS = 30_000;
 
@@ -15,21 +23,28 @@ export interface PropertySettings {
   timeoutMs: number;
   /** How to replay this run. */
   replay: string;
+  /** Whether every case is proven with the application writing (migrate-validate's default). */
+  traffic: boolean;
 }
 
-/** Runs from FORGE_PROPERTY_RUNS, seed from FORGE_PROPERTY_SEED (random otherwise), counter-example path from FORGE_PROPERTY_PATH. */
+/**
+ * Runs from FORGE_PROPERTY_RUNS, seed from FORGE_PROPERTY_SEED (random otherwise), counter-example
+ * path from FORGE_PROPERTY_PATH; FORGE_PROPERTY_TRAFFIC=1 / 0 proves with the application writing / on a quiet database.
+ */
 export function propertySettings(env: NodeJS.ProcessEnv = process.env): PropertySettings {
   const runs = env.FORGE_PROPERTY_RUNS ? Number(env.FORGE_PROPERTY_RUNS) : CI_RUNS;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`FORGE_PROPERTY_RUNS must be a positive integer, got ${env.FORGE_PROPERTY_RUNS}`);
   const seed = env.FORGE_PROPERTY_SEED ? Number(env.FORGE_PROPERTY_SEED) | 0 : randomInt(2 ** 31);
   const path = env.FORGE_PROPERTY_PATH || undefined;
   const timeoutMs = 60_000 + runs * CASE_BUDGET_MS;
+  const traffic = env.FORGE_PROPERTY_TRAFFIC ? env.FORGE_PROPERTY_TRAFFIC !== '0' : TRAFFIC_BY_DEFAULT;
   return {
     runs,
     seed,
     // Stop (and report what shrinking reached so far) before Jest's timeout would hide the counter-example.
     parameters: { numRuns: runs, seed, path, interruptAfterTimeLimit: timeoutMs - 30_000, markInterruptAsFailure: false },
     timeoutMs,
-    replay: `FORGE_PROPERTY_SEED=${seed} FORGE_PROPERTY_RUNS=${runs}${path ? ` FORGE_PROPERTY_PATH=${path}` : ''}`,
+    replay: `FORGE_PROPERTY_SEED=${seed} FORGE_PROPERTY_RUNS=${runs}${path ? ` FORGE_PROPERTY_PATH=${path}` : ''}${traffic ? ' FORGE_PROPERTY_TRAFFIC=1' : ' FORGE_PROPERTY_TRAFFIC=0'}`,
+    traffic,
   };
 }

@@ -12,7 +12,11 @@ datasource db {
 
 /** The Prisma schema of a tracked state (unformatted: prisma-fmt aligns it). */
 export function renderSchema(state: SchemaState): string {
-  return [HEADER, ...state.models.map((model) => renderModel(state, model))].join('\n');
+  return [HEADER, ...state.models.map((model) => renderModel(state, model)), ...state.enums.map(renderEnum)].join('\n');
+}
+
+function renderEnum(e: SchemaState['enums'][number]): string {
+  return `enum ${e.name} {\n${e.values.map((v) => `  ${v.name}${v.map ? ` @map(${JSON.stringify(v.map)})` : ''}`).join('\n')}\n}\n`;
 }
 
 function renderModel(state: SchemaState, model: ModelState): string {
@@ -28,11 +32,12 @@ function renderModel(state: SchemaState, model: ModelState): string {
 
 function renderField(field: FieldState): string {
   const attributes = [field.default !== undefined ? `@default(${prismaDefault(field, field.default)})` : '', field.unique ? '@unique' : ''].filter(Boolean);
-  return [`  ${field.name}`, `${field.type}${field.optional ? '?' : ''}`, ...attributes].join(' ');
+  const type = `${field.enumName ?? field.type}${field.list ? '[]' : field.optional ? '?' : ''}`;
+  return [`  ${field.name}`, type, ...attributes].join(' ');
 }
 
 /** A generator-style default (`draft`, `now()`) as Prisma writes it in the schema (`"draft"`, `now()`). */
 function prismaDefault(field: FieldState, value: Literal): string {
-  if (typeof value === 'string' && field.type === 'String') return JSON.stringify(value);
+  if (typeof value === 'string' && field.type === 'String' && !field.enumName) return JSON.stringify(value);
   return String(value);
 }

@@ -14,7 +14,7 @@ import type { SchemaState } from './schema-state';
 export async function scenarioTree(schema: SchemaState): Promise<Tree> {
   const tree = createSampleTree();
   const [file] = formatSchemaFiles([{ path: SAMPLE_SCHEMA, content: renderSchema(schema) }]);
-  const empty = renderSchema({ models: [], taken: [] });
+  const empty = renderSchema({ models: [], enums: [], taken: [] });
   const { up, down } = await diffSchemasBothWays(toEngineSchema([{ path: SAMPLE_SCHEMA, content: empty }]), toEngineSchema([file]));
   tree.write(SAMPLE_SCHEMA, file.content);
   tree.write(`${SAMPLE_MIGRATIONS}/${BASELINE}/migration.sql`, up);

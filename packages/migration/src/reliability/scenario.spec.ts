@@ -33,7 +33,7 @@ describe('the scenario arbitrary', () => {
 
   it('prints a counter-example as the baseline schema and replayable generator calls', () => {
     const text = describeScenario({
-      schema: { models: [{ name: 'Vendor', idType: 'Int', fields: [{ name: 'code', type: 'String', optional: false, unique: true }], indexes: [], relations: [] }], taken: [] },
+      schema: { models: [{ name: 'Vendor', idType: 'Int', fields: [{ name: 'code', type: 'String', optional: false, unique: true }], indexes: [], relations: [] }], enums: [], taken: [] },
       changes: [
         { generator: 'add-column', options: { targetTable: 'Vendor', name: 'note', type: 'String', default: 'two words' } },
         { generator: 'remove-column', options: { targetTable: 'Vendor', column: 'code', confirmDataLoss: true } },

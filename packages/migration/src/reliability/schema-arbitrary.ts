@@ -6,6 +6,7 @@ import {
   isIndexable,
   MODEL_NAMES,
   SCALAR_TYPES,
+  STAGE,
   UNIQUE_TYPES,
   type FieldState,
   type ModelState,
@@ -34,7 +35,7 @@ export function startingSchema(): fc.Arbitrary<SchemaState> {
       const earlier = (i: number) => names.slice(0, i).map((name, j) => ({ name, idType: idTypes[j] }));
       return fc.tuple(...names.map((name, i) => model(name, idTypes[i], fieldNames.slice(i * MAX_FIELDS, (i + 1) * MAX_FIELDS), earlier(i))));
     })
-    .map((models) => ({ models, taken: models.flatMap((m) => [m.name, ...m.fields.map((f) => f.name)]) }));
+    .map((models) => ({ models, enums: [STAGE], taken: [STAGE.name, ...models.flatMap((m) => [m.name, ...m.fields.map((f) => f.name)])] }));
 }
 
 function model(name: string, idType: IdType, fieldNames: string[], earlier: { name: string; idType: IdType }[]): fc.Arbitrary<ModelState> {
@@ -54,6 +55,15 @@ function model(name: string, idType: IdType, fieldNames: string[], earlier: { na
 }
 
 function scalarField(name: string): fc.Arbitrary<FieldState> {
+  return fc.oneof(
+    { weight: SCALAR_TYPES.length, arbitrary: plainScalarField(name) },
+    // A list, or the enum Stage (values with and without @map), optional or with a default.
+    fc.constantFrom<'String' | 'Int'>('String', 'Int').map((type): FieldState => ({ name, type, list: true, optional: false })),
+    fc.boolean().map((optional): FieldState => ({ name, type: 'String', enumName: STAGE.name, optional, ...(optional ? {} : { default: STAGE.values[0].name }) })),
+  );
+}
+
+function plainScalarField(name: string): fc.Arbitrary<FieldState> {
   return fc.constantFrom(...SCALAR_TYPES).chain((type: ScalarType) =>
     fc
       .record({

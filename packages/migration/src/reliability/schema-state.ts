@@ -4,16 +4,29 @@
  * truth: the tree's schema.prisma (edited by the real generators) is what the migrations prove.
  */
 
-/** Scalar types the random schemas use (Bytes and enums are left to the generators' own specs). */
-export type ScalarType = 'String' | 'Int' | 'BigInt' | 'Boolean' | 'Float' | 'Decimal' | 'DateTime' | 'Json';
-export const SCALAR_TYPES: readonly ScalarType[] = ['String', 'Int', 'BigInt', 'Boolean', 'Float', 'Decimal', 'DateTime', 'Json'];
+/** Scalar types the random schemas use; lists (`String[]`) and the enum `Stage` come on top. */
+export type ScalarType = 'String' | 'Int' | 'BigInt' | 'Boolean' | 'Float' | 'Decimal' | 'DateTime' | 'Json' | 'Bytes';
+export const SCALAR_TYPES: readonly ScalarType[] = ['String', 'Int', 'BigInt', 'Boolean', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'];
+
+/** An enum of the schema; a value's `map` is its database spelling (`@map("draft")`). */
+export interface EnumState {
+  name: string;
+  values: { name: string; map?: string }[];
+}
+
+/** The enum every random schema declares: values with and without @map, as real schemas mix them. */
+export const STAGE: EnumState = { name: 'Stage', values: [{ name: 'DRAFT', map: 'draft' }, { name: 'LIVE', map: 'live' }, { name: 'ARCHIVED' }] };
 
 /** A default or backfill value as the generators take it (`--default draft`, `--default 0`). */
 export type Literal = string | number | boolean;
 
 export interface FieldState {
   name: string;
+  /** For an enum field, the enum's name (`type` is then String, what it becomes as text). */
   type: ScalarType;
+  enumName?: string;
+  /** A scalar list (`String[]`): never optional in Prisma, no default, no index. */
+  list?: boolean;
   optional: boolean;
   default?: Literal;
   unique?: boolean;
@@ -39,6 +52,7 @@ export interface ModelState {
 
 export interface SchemaState {
   models: ModelState[];
+  enums: EnumState[];
   /** Every model and field name used so far: new names never collide, not even with a removed one. */
   taken: string[];
 }
@@ -59,6 +73,7 @@ export const DEFAULTS: Record<ScalarType, Literal[]> = {
   Decimal: [2.5],
   DateTime: ['now()'],
   Json: [],
+  Bytes: [],
 };
 
 /** Values that fill existing rows when a column becomes required (none for Json). */
@@ -71,6 +86,7 @@ export const BACKFILLS: Record<ScalarType, Literal[]> = {
   Decimal: [1.25],
   DateTime: ['2024-01-01T00:00:00.000Z'],
   Json: [],
+  Bytes: [],
 };
 
 /** Types PostgreSQL can seed with many distinct values, so a unique column can hold 100 seeded rows. */
@@ -78,7 +94,12 @@ export const UNIQUE_TYPES: readonly ScalarType[] = ['String', 'Int', 'BigInt'];
 
 /** Json has no default btree operator class; a unique field is indexed already. */
 export function isIndexable(field: FieldState): boolean {
-  return field.type !== 'Json' && !field.unique;
+  return field.type !== 'Json' && !field.unique && !field.list;
+}
+
+/** A plain scalar (no list, no enum): what the default, nullability and type changes apply to. */
+export function isPlainScalar(field: FieldState): boolean {
+  return !field.list && !field.enumName;
 }
 
 export function lowerFirst(name: string): string {

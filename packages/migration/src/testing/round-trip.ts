@@ -6,7 +6,7 @@ import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { createDataMigrationRunner } from '../runtime/data-migration-runner';
 import { migrate } from '../runtime/migrate';
 import type { ProjectTarget } from '../runtime/project-target';
-import { validateMigrations, type ValidationReport } from '../runtime/validate/validate';
+import { validateMigrations, type ValidateOptions, type ValidationReport } from '../runtime/validate/validate';
 import { diskView } from '../workspace/file-view';
 import { readMigrationsDirectory } from '../workspace/migrations-directory';
 import { locatePrismaProject, readSchemaFiles } from '../workspace/prisma-project';
@@ -18,6 +18,11 @@ export interface RoundTripOptions {
   seed?: (url: string) => Promise<void>;
   /** Rows the validator generates into touched tables that are still empty (default 100). */
   seedRows?: number;
+  /**
+   * Application writes during every step, as migrate-validate does by default. Off here unless
+   * asked: the recipes' race fixes (issue 10, s7-recipes) turn it on spec by spec.
+   */
+  traffic?: ValidateOptions['traffic'];
 }
 
 export interface RoundTrip {
@@ -56,7 +61,7 @@ export async function proveGeneratedMigrations(tree: Tree, url: string, options:
     if (baseline.error) throw baseline.error;
     await options.seed?.(url);
     const toProve = directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
-    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows });
+    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic: options.traffic ?? false });
     return { report, url, target, log: logger.lines };
   } finally {
     rmSync(dir, { recursive: true, force: true });

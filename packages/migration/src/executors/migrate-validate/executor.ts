@@ -15,7 +15,11 @@ import { createThrowawayDatabase } from '../../runtime/validate/throwaway-databa
 import { validateMigrations, type ValidationReport } from '../../runtime/validate/validate';
 import { SHADOW_URL_OPTIONS, urlFromOptions } from '../../runtime/url-options';
 import { proofAdvice, warnOnVersionMismatch } from '../../runtime/version-check';
+import { renderTrafficText, trafficSection, writeTrafficSection } from '../../runtime/validate/traffic/render';
 import { validationRecordPath, writeValidationRecord } from '../../runtime/validate/validation-record';
+import { REPORT_FILE } from '../../rules/write-report';
+import { inputError } from '../../errors';
+import { DEFAULT_PG_MAJOR } from '../../engine/postgres-releases';
 import { parsePgVersion } from '../../versions/pg-version';
 import { PG_VERSION_OPTION, readProjectContext, runExecutor, urlsOf, withProjectTarget, type ProjectContext } from '../shared/project-context';
 import type { MigrateValidateExecutorSchema } from './schema';
@@ -25,6 +29,8 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
   return runExecutor(async () => {
     const project = readProjectContext(context);
     const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
+    const stallMs = maxStallMs(options.maxStallMs);
+    const traffic = options.traffic !== false && String(options.traffic) !== 'false';
     const history = migrationHistory(project.directory.migrations);
     if (history.history.length) project.logger.info(describeHistory(history));
     const candidates = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
@@ -51,9 +57,15 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
       return validateMigrations(target, toProve, project.schemaFiles, {
         seedRows: options.seedRows,
         maxRollbackMs: (options.maxRollbackSeconds ?? 300) * 1000,
+        traffic: traffic && { maxStallMs: stallMs },
       });
     });
     writeValidationRecord(validationRecordPath(project.workspaceRoot, project.projectName), project.projectName, project.directory, report);
+    for (const m of report.migrations) {
+      if (!m.traffic) continue;
+      const section = trafficSection(m, { maxStallMs: stallMs, postgres: `PostgreSQL ${pgVersion ?? DEFAULT_PG_MAJOR}${options.shadowDatabaseUrl || options.shadowDatabaseUrlEnv ? ' (shadow server)' : ' (embedded)'}` });
+      writeTrafficSection(join(project.workspaceRoot, project.layout.migrationsDir, m.migration, REPORT_FILE), section);
+    }
     project.logger.info(renderValidation(report));
     return report.ok;
   }, urlsOf(options));
@@ -107,6 +119,13 @@ async function withThrowawayDatabase<T>(
   }
 }
 
+/** --maxStallMs as given (a number, or a string from the command line), checked. */
+function maxStallMs(value: unknown = 1000): number {
+  const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw inputError(`--maxStallMs must be a number of milliseconds ≥ 0 (got ${JSON.stringify(value)}).`);
+  return ms;
+}
+
 export function renderValidation(report: ValidationReport): string {
   const table = textTable(
     ['migration', 'up', 'validate()', 'down', 're-up', 'rows', 'verdict'],
@@ -120,8 +139,9 @@ export function renderValidation(report: ValidationReport): string {
       m.verdict === 'pass' ? 'pass' : 'FAIL',
     ]),
   );
+  const traffic = report.migrations.map(renderTrafficText).filter(Boolean);
   const problems = report.migrations.flatMap((m) => m.problems.map((p) => `✗ ${m.migration}: ${p}`));
   const drift = report.drift ? [`✗ after all migrations the database differs from schema.prisma; it would need:\n${report.drift}`] : [];
   const verdict = report.ok ? '✓ every migration applies, rolls back to the exact schema and rows, and re-applies.' : '✗ validation failed.';
-  return ['', report.migrations.length ? table : '', ...problems, ...drift, verdict].filter((l) => l !== '').join('\n');
+  return ['', report.migrations.length ? table : '', ...traffic, ...problems, ...drift, verdict].filter((l) => l !== '').join('\n');
 }

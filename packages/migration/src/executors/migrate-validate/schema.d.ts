@@ -13,6 +13,10 @@ export interface MigrateValidateExecutorSchema {
   seedRows?: number;
   /** Longest acceptable rollback, in seconds (default 300). */
   maxRollbackSeconds?: number;
+  /** Application writes on the touched tables while each migration is proven (default true). */
+  traffic?: boolean;
+  /** A step may add this much to the workload's worst latency just before it (default 1000). */
+  maxStallMs?: number;
   /** PostgreSQL major of the embedded servers (default 15; nx.json plugin option pgVersion). */
   pgVersion?: number | string;
 }

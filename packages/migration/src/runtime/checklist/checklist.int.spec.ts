@@ -1,3 +1,4 @@
+import { renderValidation } from '../../executors/migrate-validate/executor';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,8 +53,10 @@ function input(url: string, extra: Partial<ChecklistInput> = {}): ChecklistInput
 async function validatePending(): Promise<void> {
   const directory = ws.directory();
   const pending = directory.migrations.map((m) => m.name).filter((n) => n !== BASELINE);
-  const report = await validateMigrations(ws.target(await pg.freshDatabase()), pending, readSchemaFiles(diskView(ws.root), ws.layout));
-  expect(report.ok).toBe(true);
+  // On a quiet database: the checklist reads the record, whatever proved it (the remove-column
+  // backup's race under traffic is the recipes' fix to make, issue 10).
+  const report = await validateMigrations(ws.target(await pg.freshDatabase()), pending, readSchemaFiles(diskView(ws.root), ws.layout), { traffic: false });
+  if (!report.ok) throw new Error(renderValidation(report));
   writeValidationRecord(validationRecordPath(ws.root, 'prisma'), 'prisma', directory, report);
 }
 

@@ -7,6 +7,7 @@ import { applySeedHints, type SeedHint } from './hints';
 import { type SeedStep, parentClosure, planSeed } from './plan';
 import { buildDeferredUpdate, buildInsert, parentRowsSql } from './statements';
 import { planColumn } from './values';
+import { seedEdgeValues } from './edge-values';
 
 export interface SeedOptions {
   /** Rows per seeded table (targets and the empty parents they need). Default 100. */
@@ -60,6 +61,12 @@ export async function seedTables(client: Queryable, tables: string[], options: S
       results.push({ schema: step.table.schema, table: step.table.name, inserted });
     }
     if (rows > 0) for (const step of steps) await fillDeferred(client, catalog, step, logger);
+    // Edge values only where every row is ours (and enough of them that the row is not the only one).
+    for (const step of steps) {
+      if (!step.insert || step.hadRows || rows < 3) continue;
+      const edges = await seedEdgeValues(client, step.table, catalog.types);
+      if (edges.length) logger.info(`${tableRefOf(step.table)}: one row holds edge values (${edges.join(', ')})`);
+    }
     await client.query('COMMIT');
     return results;
   } catch (error) {

@@ -33,3 +33,17 @@ export function changedTables(before: Map<string, TableChecksum>, after: Map<str
   }
   return changed;
 }
+
+/** md5 of every row of one table by primary key (as text): for tables whose rows are written while the proof runs. */
+export async function rowHashes(db: Queryable, table: string, key: string): Promise<Map<string, string>> {
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const { rows } = await db.query<{ k: string; h: string }>(`SELECT t.${quote(key)}::text AS k, md5(to_jsonb(t)::text) AS h FROM ${quote(table)} t`);
+  return new Map(rows.map((r) => [r.k, r.h]));
+}
+
+/** Rows that differ between two sets of row hashes, leaving out the rows in `skip` (written by the workload: checked write by write). */
+export function changedRows(before: Map<string, string>, after: Map<string, string>, skip: Set<string>): number {
+  let changed = 0;
+  for (const key of new Set([...before.keys(), ...after.keys()])) if (!skip.has(key) && before.get(key) !== after.get(key)) changed++;
+  return changed;
+}

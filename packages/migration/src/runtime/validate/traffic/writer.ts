@@ -1,0 +1,134 @@
+import type pg from 'pg';
+import { connect } from '../../pg-client';
+import type { LatencySample } from './latency';
+import type { RowText } from './row-text';
+import { INTERNAL_COLUMN, type TableWorkload, type UpdateStatement } from './workload-plan';
+import type { WriteLog } from './write-log';
+
+export interface WriterOptions {
+  /** Pause between two statements of one writer (default 5 ms). */
+  sleepMs?: number;
+  /** false: no values at the type's edges (after a migration stopped on one, as it must). */
+  edgeValues?: boolean;
+}
+
+export interface RunningWriter {
+  /** Stops after the statement in flight; resolves once it returned. */
+  stop(): Promise<void>;
+}
+
+/** What the writers share with the proof: the step being run, the log and the timings. */
+export interface WriterSink {
+  log: WriteLog;
+  samples: LatencySample[];
+  /** Error messages of writes the database refused (not committed), with their count. */
+  errors: Map<string, number>;
+  step: () => string;
+}
+
+interface QueryResultRow {
+  row: RowText | null;
+  ms: number;
+}
+
+/**
+ * One application session writing to one table on its own connection, as fast as a busy
+ * application: single-row INSERTs, UPDATEs of every column (values other rows hold, and values at
+ * the type's edges on rows it inserted itself), DELETEs of rows it inserted. Every statement is
+ * autocommitted: when it returns, it is committed and goes into the log.
+ */
+export async function startWriter(url: string, plan: TableWorkload, sink: WriterSink, counter: { next: number }, options: WriterOptions = {}): Promise<RunningWriter> {
+  const client = await connect(url, { applicationName: '@forge/migration validate workload' });
+  const sleepMs = options.sleepMs ?? 5;
+  const copies = plan.updates.filter((u) => u.kind === 'copy');
+  // Grouped by column, taken in turns: each column meets its edge values (NULL first) early.
+  const edges = options.edgeValues === false ? [] : byColumnInTurns(plan.updates.filter((u) => u.kind === 'edge'));
+  const inserted: string[] = [];
+  let stopping = false;
+  let turn = 0;
+  let edgeTurn = 0;
+
+  const loop = (async () => {
+    while (!stopping) {
+      await writeOnce(turn++);
+      await new Promise((resolve) => setTimeout(resolve, sleepMs));
+    }
+  })();
+
+  async function writeOnce(i: number): Promise<void> {
+    const phase = i % 6;
+    if ((phase === 0 || (phase === 5 && inserted.length < 3)) && plan.insert) {
+      const row = await run('insert', plan.insert(counter.next++), []);
+      if (row) inserted.push(row[plan.key]!);
+    } else if (phase === 5 && inserted.length >= 3) {
+      const key = inserted.shift()!;
+      await run('delete', plan.delete, [key], undefined, key);
+    } else if ((phase === 2 || phase === 4) && edges.length && inserted.length) {
+      const update = edges[edgeTurn++ % edges.length];
+      await run('update', update.sql, [pick(inserted, i)], update);
+    } else if (copies.length) {
+      const keys = inserted.length && i % 3 === 0 ? inserted : plan.keys;
+      const update = copies[i % copies.length];
+      const copiesAnother = /\$2/.test(update.sql);
+      // Values are copied from rows the workload gave no edge value (plan.keys): those are what the seed made.
+      if (!keys.length || (copiesAnother && !plan.keys.length)) return;
+      await run('update', update.sql, copiesAnother ? [pick(keys, i), pick(plan.keys, i * 7 + 3)] : [pick(keys, i)], update);
+    }
+  }
+
+  async function run(kind: 'insert' | 'update' | 'delete', sql: string, params: string[], update?: UpdateStatement, deletedKey?: string): Promise<RowText | null> {
+    const step = sink.step();
+    const at = Date.now();
+    const started = performance.now();
+    let result: pg.QueryResult<QueryResultRow>;
+    try {
+      result = await client.query<QueryResultRow>(sql, params);
+    } catch (error) {
+      sink.samples.push({ at, ms: performance.now() - started });
+      const message = (error as Error).message.replace(/\d+/g, 'N');
+      sink.errors.set(`${kind} ${plan.table}: ${message}`, (sink.errors.get(`${kind} ${plan.table}: ${message}`) ?? 0) + 1);
+      return null;
+    }
+    const returned = result.rows[0];
+    sink.samples.push({ at, ms: returned ? Number(returned.ms) : performance.now() - started });
+    if (!returned) return null; // the row was gone: nothing written
+    for (const column of Object.keys(returned.row ?? {})) if (INTERNAL_COLUMN.test(column)) delete returned.row![column];
+    const key = deletedKey ?? returned.row![plan.key]!;
+    sink.log.add({
+      table: plan.table,
+      keyColumn: plan.key,
+      key,
+      kind,
+      row: kind === 'delete' ? null : returned.row,
+      columns: plan.columns,
+      step,
+      ...(update?.kind === 'edge' ? { edge: { column: update.column, label: update.label } } : {}),
+      at,
+    });
+    return returned.row;
+  }
+
+  return {
+    async stop() {
+      stopping = true;
+      try {
+        await loop;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+  };
+}
+
+function pick(keys: string[], i: number): string {
+  return keys[(i * 2654435761) % keys.length];
+}
+
+/** [a1, a2, b1] → [a1, b1, a2]: the first value of every column, then the second… */
+function byColumnInTurns(updates: UpdateStatement[]): UpdateStatement[] {
+  const columns = new Map<string, UpdateStatement[]>();
+  for (const u of updates) columns.set(u.column, [...(columns.get(u.column) ?? []), u]);
+  const result: UpdateStatement[] = [];
+  for (let i = 0; result.length < updates.length; i++) for (const list of columns.values()) if (list[i]) result.push(list[i]);
+  return result;
+}
