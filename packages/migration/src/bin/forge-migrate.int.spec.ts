@@ -53,8 +53,12 @@ describe('forge-migrate: the runtime targets without Nx', () => {
     expect(help.result).toBe(0);
     expect(help.output).toMatch(/^Usage: forge-migrate <command> \[options\]/);
     expect(help.output).toMatch(/^ {2}migrate +Apply pending/m);
-    expect(await capturedOutput(() => main(['deploy']))).toMatchObject({ result: 2, output: expect.stringMatching(/Unknown command "deploy"\. Commands: migrate, status, down, uninstall/) });
+    expect(await capturedOutput(() => main(['deploy']))).toMatchObject({ result: 2, output: expect.stringMatching(/Unknown command "deploy"\. Commands: migrate, status, down, resolve, uninstall/) });
     expect(await capturedOutput(() => main(['migrate', '--force']))).toMatchObject({ result: 2, output: expect.stringMatching(/Unknown option '--force'/) });
+    expect(await capturedOutput(() => main(['resolve', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
+      result: 1,
+      output: expect.stringMatching(/Give exactly one migration: `forge-migrate resolve --rolled-back NAME` for a failed migration .*`forge-migrate resolve --applied NAME`/),
+    });
     expect(await capturedOutput(() => main(['down', '--count', 'two', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
       result: 1,
       output: expect.stringMatching(/--count must be a whole number \(got "two"\)/),

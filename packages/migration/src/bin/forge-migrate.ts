@@ -17,6 +17,8 @@ Commands:
   migrate               Apply pending SQL migrations, each followed by its TypeScript data migration
   status                Applied, pending, failed and edited migrations, and drift (exit 1 when unhealthy)
   down                  Roll back the last applied migration(s): data migration down(), then down.sql
+  resolve               Resolve a failed migration like prisma migrate resolve:
+                        --rolled-back <name> records it rolled back, --applied <name> records it applied
   uninstall             Drop the _forge (bookkeeping) and _forge_backup (rollback backups) schemas;
                         lists what it would drop unless --yes
 
@@ -31,6 +33,8 @@ Options:
   --lock-retries <n>    Retries of a migration stopped by lock_timeout (default 4)
   --to <folder>         migrate: stop after this migration folder
   --count <n>           down: how many migrations to roll back (default 1)
+  --rolled-back <name>  resolve: the failed migration whose changes are not in the database
+  --applied <name>      resolve: the migration whose changes are already in the database
   --format json         status: JSON instead of a table
   --yes                 uninstall: really drop the schemas
   -h, --help            This help
@@ -41,7 +45,7 @@ Examples:
   forge-migrate down --count 2`;
 
 /** Targets as this command names them, for the commands the runtime suggests. */
-const SUBCOMMANDS: Record<string, string> = { migrate: 'migrate', 'migrate-status': 'status', 'migrate-down': 'down' };
+const SUBCOMMANDS: Record<string, string> = { migrate: 'migrate', 'migrate-status': 'status', 'migrate-down': 'down', 'migrate-resolve': 'resolve' };
 
 type Values = ReturnType<typeof parse>['values'];
 
@@ -57,6 +61,8 @@ function parse(argv: string[]) {
       'lock-retries': { type: 'string' },
       to: { type: 'string' },
       count: { type: 'string' },
+      'rolled-back': { type: 'string' },
+      applied: { type: 'string' },
       format: { type: 'string' },
       yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -79,6 +85,10 @@ const COMMANDS: Record<string, (project: ProjectContext, values: Values) => Prom
   down: (project, values) => {
     const { migrateDownCommand } = require('../executors/migrate-down/command') as typeof import('../executors/migrate-down/command');
     return migrateDownCommand(project, { ...databaseOptions(values), count: optionalNumber(values.count, '--count') });
+  },
+  resolve: (project, values) => {
+    const { migrateResolveCommand } = require('../executors/migrate-resolve/command') as typeof import('../executors/migrate-resolve/command');
+    return migrateResolveCommand(project, { ...databaseOptions(values), rolledBack: values['rolled-back'], applied: values.applied });
   },
   uninstall: uninstallCommand,
 };
@@ -126,8 +136,16 @@ function readProjectAt(dir: string): ProjectContext {
     projectRoot: '',
     projectName,
     logger: consoleLogger,
-    command: (target) => (SUBCOMMANDS[target] ? `forge-migrate ${SUBCOMMANDS[target]}` : `nx run ${projectName}:${target} (in the Nx workspace)`),
+    command: (target, options) =>
+      SUBCOMMANDS[target]
+        ? `forge-migrate ${SUBCOMMANDS[target]}${shared().commandOptions(options, kebabCase)}`
+        : `nx run ${projectName}:${target}${shared().commandOptions(options)} (in the Nx workspace)`,
   });
+}
+
+/** This command's option names: `rolledBack` → `rolled-back`. */
+function kebabCase(option: string): string {
+  return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function packageName(dir: string): string | undefined {

@@ -5,6 +5,8 @@ export interface DatabaseTarget {
   url: string;
   /** Session lock_timeout for the engine's connection (e.g. "5s"); unset = the server's default. */
   lockTimeout?: string;
+  /** application_name of the engine's sessions, so that they can be found in pg_stat_activity. */
+  applicationName?: string;
 }
 
 export interface PgConnectionConfig extends ClientConfig {

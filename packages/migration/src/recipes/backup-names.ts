@@ -38,19 +38,29 @@ export function fitIdentifier(base: string, suffix: string): string {
 /** 8 hex digits: 32 bits, no collision to expect between the names of one schema. */
 const HASH_CHARACTERS = 8;
 
-/**
- * The name PostgreSQL gives the sequence of a `serial` column (its makeObjectName rule: the
- * longer of table and column is shortened first until `{table}_{column}_seq` fits 63 bytes).
- */
+/** The name PostgreSQL gives the sequence of a `serial` column: `{table}_{column}_seq`. */
 export function serialSequenceName(table: string, column: string): string {
+  return derivedObjectName(table, column, 'seq');
+}
+
+/** The name PostgreSQL 18 gives a column's NOT NULL constraint: `{table}_{column}_not_null`. */
+export function notNullConstraintName(table: string, column: string): string {
+  return derivedObjectName(table, column, 'not_null');
+}
+
+/**
+ * PostgreSQL's makeObjectName rule for `{table}_{column}_{label}`: the longer of table and column
+ * is shortened first until the whole fits 63 bytes.
+ */
+function derivedObjectName(table: string, column: string, label: string): string {
   let tableBytes = Buffer.byteLength(table, 'utf8');
   let columnBytes = Buffer.byteLength(column, 'utf8');
-  const available = MAX_IDENTIFIER_BYTES - '_seq'.length - 1;
+  const available = MAX_IDENTIFIER_BYTES - label.length - 2;
   while (tableBytes + columnBytes > available) {
     if (tableBytes > columnBytes) tableBytes--;
     else columnBytes--;
   }
-  return `${truncateBytes(table, tableBytes)}_${truncateBytes(column, columnBytes)}_seq`;
+  return `${truncateBytes(table, tableBytes)}_${truncateBytes(column, columnBytes)}_${label}`;
 }
 
 export function truncateBytes(text: string, maxBytes: number): string {

@@ -15,12 +15,13 @@ export function testPgVersion(): PgMajor {
 
 /**
  * One real PostgreSQL per test file (embedded, started in beforeAll, always stopped and removed
- * in afterAll), and a fresh database per test so tests cannot see each other's rows.
+ * in afterAll), and a fresh database per test so tests cannot see each other's rows. Of the
+ * specs' major unless a spec needs a given one.
  */
-export function useEmbeddedPostgres() {
+export function useEmbeddedPostgres(major: PgMajor = testPgVersion()) {
   let server: EmbeddedDatabase | undefined;
   beforeAll(async () => {
-    server = await startEmbeddedPostgres({ pgVersion: testPgVersion() });
+    server = await startEmbeddedPostgres({ pgVersion: major });
   }, 180_000);
   afterAll(async () => {
     await server?.stop();

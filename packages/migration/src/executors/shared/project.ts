@@ -7,6 +7,7 @@ import { selectDatabase, type SelectedDatabase } from '../../runtime/database-se
 import type { RuntimeLogger } from '../../runtime/logger';
 import type { UrlOptionNames } from '../../runtime/url-options';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
+import { recordEmbeddedState } from '../../runtime/embedded-state';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { parsePgVersion } from '../../versions/pg-version';
 import { diskView } from '../../workspace/file-view';
@@ -30,6 +31,19 @@ export interface DatabaseOptions {
   pgVersion?: number | string;
 }
 
+/**
+ * The command line that runs a target (migrate, migrate-status, migrate-resolve, …) with options
+ * named as the target's schema names them (camelCase), the way this run was started.
+ */
+export type CommandLine = (target: string, options?: Record<string, string>) => string;
+
+/** Options as a command line's tail: ` --name value`, values quoted for a POSIX shell when needed. */
+export function commandOptions(options: Record<string, string> = {}, name: (option: string) => string = (o) => o): string {
+  return Object.entries(options)
+    .map(([option, value]) => ` --${name(option)} ${/^[\w./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`)
+    .join('');
+}
+
 /** How the pgVersion option is named in errors: it comes from nx.json or the command line. */
 export const PG_VERSION_OPTION = 'pgVersion (nx.json plugin option or --pgVersion)';
 
@@ -41,7 +55,7 @@ export interface ProjectContext {
   schemaFiles: SchemaFile[];
   logger: RuntimeLogger;
   /** The command line that runs `target` (migrate, migrate-status, …) the way this run was started. */
-  command(target: string): string;
+  command: CommandLine;
 }
 
 export interface ProjectLocation {
@@ -50,7 +64,7 @@ export interface ProjectLocation {
   projectRoot: string;
   projectName: string;
   logger: RuntimeLogger;
-  command(target: string): string;
+  command: CommandLine;
 }
 
 /** The Prisma project a command runs for, read from disk. */
@@ -99,8 +113,15 @@ export async function withProjectTarget<T>(
       logger: project.logger,
       lockTimeout,
       lockRetries: options.lockRetries,
+      command: project.command,
     };
-    return await fn(target, database);
+    try {
+      return await fn(target, database);
+    } finally {
+      if (database.source === 'embedded' && embedded === 'workspace') {
+        await recordEmbeddedState(project.workspaceRoot, project.layout.root, database.url).catch((error: Error) => project.logger.warn(`Could not record the embedded database's state for migrate-validate's cache: ${error.message}`));
+      }
+    }
   } finally {
     await database.release();
   }

@@ -38,7 +38,7 @@ export async function addColumnGenerator(tree: Tree, options: AddColumnGenerator
       stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
     },
     toAdd,
-    recipeOptions(options, `add_column_${table}_${columns.map((c) => c.name).join('_')}`),
+    recipeOptions(options, `add_column_${table}_${columns.map((c) => c.name).join('_')}`, change.pgVersion),
   );
   const touched = { models: [options.targetTable] };
   const written = await writeChange(tree, change, plan, { touched, stats: options });

@@ -1,3 +1,4 @@
+import type { PgMajor } from '../../engine/postgres-releases';
 import { inputError } from '../../errors';
 import { snakeCaseMigrationName } from '../../prisma-schema/names';
 import { DEFAULT_LOCK_TIMEOUT, type RecipeOptions } from '../../recipes/plan';
@@ -18,12 +19,12 @@ export interface ChangeGeneratorOptions {
   rows?: number | string;
 }
 
-export function recipeOptions(options: ChangeGeneratorOptions, defaultName: string): RecipeOptions {
+export function recipeOptions(options: ChangeGeneratorOptions, defaultName: string, pgVersion?: PgMajor): RecipeOptions {
   const migrationName = snakeCaseMigrationName(options.migrationName ?? defaultName);
   if (!migrationName) {
     throw inputError(`Invalid --migrationName ${JSON.stringify(options.migrationName)}: use letters and digits, e.g. add_user_preferences.`);
   }
-  return { migrationName, lockTimeout: assertDuration(String(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT)) };
+  return { migrationName, lockTimeout: assertDuration(String(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT)), ...(pgVersion ? { pgVersion } : {}) };
 }
 
 /** `a,b` or `["a","b"]` or an array → a list of trimmed names. */

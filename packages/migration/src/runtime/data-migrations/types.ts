@@ -95,7 +95,10 @@ export type DataMigrationLoader = () => Promise<DataMigrationModule>;
 /** `src/migrations/index.ts`: SQL migration folder name → the data migration that runs right after it. */
 export type DataMigrationRegistry = Record<string, DataMigrationLoader>;
 
-/** Status kept in `_forge.data_migrations`, for migrate-status. */
-export type DataMigrationStatus = 'running' | 'applied' | 'failed' | 'rolled_back';
+/**
+ * Status kept in `_forge.data_migrations`, for migrate-status: 'rolling_back' and
+ * 'rollback_failed' are a down() running (or killed) and a down() that failed.
+ */
+export type DataMigrationStatus = 'running' | 'applied' | 'failed' | 'rolling_back' | 'rollback_failed' | 'rolled_back';
 
 export type DataMigrationDirection = 'up' | 'down' | 'validate';
