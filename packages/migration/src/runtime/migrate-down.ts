@@ -2,6 +2,7 @@ import type { MigrationFolder } from '../engine/migrations';
 import { inputError } from '../errors';
 import { splitStatements } from '../sql/split-statements';
 import { withDeployLock } from './deploy-lock';
+import { assertIndexNameFree } from './index-name-guard';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, appliedRecords, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
@@ -87,6 +88,7 @@ export function rollbackCount(value: unknown = 1): number {
 }
 
 async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): Promise<RollbackResult> {
+  await assertIndexNameFree(target, migration.name, migration.downSql!);
   let dataMs = 0;
   // Never ran: nothing to undo. rolled_back: an earlier rollback stopped after down(), before down.sql.
   const data = target.dataMigrations.has(migration.name) ? await target.dataMigrations.state(migration.name) : undefined;
