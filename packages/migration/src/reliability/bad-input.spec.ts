@@ -13,7 +13,7 @@ import { capturedOutput } from '../testing/captured-output';
 import { useEmbeddedPostgres } from '../testing/database';
 import { databaseChecksum } from '../testing/database-checksum';
 import { writeDiskWorkspace, type DiskWorkspace } from '../testing/disk-workspace';
-import { projectTarget, sampleDirectory } from '../testing/migrations';
+import { migrationFolder, projectTarget, sampleDirectory } from '../testing/migrations';
 import { seedSampleData } from '../testing/sample-data';
 import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../testing/sample-tree';
 
@@ -31,12 +31,18 @@ const AT_PASSWORD = 'wr0ng@Passw0rd';
 let sampleUrl: string;
 /** A database nothing was ever applied to. */
 let emptyUrl: string;
+/** The sample with one more migration applied, whose down.sql builds an index named like a table. */
+let indexDownUrl: string;
+const INDEX_DOWN = migrationFolder('20990101000000_drop_action_index', 'SELECT 1;\n', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" ON "AuditLog"("action");\n');
 beforeAll(async () => {
   sampleUrl = await pgServer.freshDatabase();
   const migrated = await migrate(projectTarget(sampleUrl, sampleDirectory()));
   if (migrated.error) throw migrated.error;
   await seedSampleData(sampleUrl, { users: 50, orders: 100, auditLogs: 200 });
   emptyUrl = await pgServer.freshDatabase();
+  indexDownUrl = await pgServer.freshDatabase();
+  const withIndexDown = await migrate(projectTarget(indexDownUrl, sampleDirectory(INDEX_DOWN)));
+  if (withIndexDown.error) throw withIndexDown.error;
 }, 120_000);
 
 /** Every password the output must not show: the server's and the wrong ones the cases try. */
@@ -205,12 +211,24 @@ describe('executors refuse bad input with a clear error, the database unchanged,
     ['migrate: an index named like a table (IF NOT EXISTS would skip it)', {
       executor: migrateExecutor,
       options: () => inVariable(sampleUrl),
-      message: /20990101000000_add_index_audit_log_action: "Tenant" is already a table in the database, so CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" would do nothing.*Nothing was changed/s,
+      message: /20990101000000_add_index_audit_log_action: "Tenant" is already a table in the database, so CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" would do nothing.*Nothing of 20990101000000_add_index_audit_log_action ran/s,
       prepare: (ws) => {
         const folder = join(ws.root, SAMPLE_MIGRATIONS, '20990101000000_add_index_audit_log_action');
         mkdirSync(folder, { recursive: true });
         writeFileSync(join(folder, 'migration.sql'), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" ON "AuditLog"("action");\n');
         writeFileSync(join(folder, 'down.sql'), 'DROP INDEX CONCURRENTLY IF EXISTS "Tenant";\n');
+      },
+    }],
+    ['migrate-down: a down.sql building an index named like a table', {
+      executor: migrateDownExecutor,
+      options: () => inVariable(indexDownUrl),
+      message: /20990101000000_drop_action_index: "Tenant" is already a table in the database.*Nothing of 20990101000000_drop_action_index ran/s,
+      database: () => indexDownUrl,
+      prepare: (ws) => {
+        const folder = join(ws.root, SAMPLE_MIGRATIONS, INDEX_DOWN.name);
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'migration.sql'), INDEX_DOWN.sql);
+        writeFileSync(join(folder, 'down.sql'), INDEX_DOWN.downSql!);
       },
     }],
     ['migrate-lint: --migration that does not exist', { executor: migrateLintExecutor, options: () => ({ migration: 'no_such_migration' }), message: /No migration folder no_such_migration in packages\/prisma\/prisma\/migrations/ }],

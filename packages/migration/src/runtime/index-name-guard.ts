@@ -8,8 +8,8 @@ const CONCURRENT_INDEX = /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(IF\s+N
 /**
  * `CREATE INDEX CONCURRENTLY IF NOT EXISTS "x"` does nothing when any relation of the schema is
  * named x — a table, a sequence, a view, an index on another table — and the migration would be
- * recorded as applied without its index. Before such a script runs, the name must be free or be
- * this very index (a re-run after an interrupted deploy).
+ * recorded as applied (or rolled back) without its index. Before such a script runs — migration.sql
+ * or down.sql — the name must be free or be this very index (a re-run after an interrupted deploy).
  */
 export async function assertIndexNameFree(target: ProjectTarget, migrationName: string, script: string): Promise<void> {
   const statements = splitStatements(script).map(statementText).filter((s) => !/^SET\s/i.test(s));
@@ -29,7 +29,7 @@ export async function assertIndexNameFree(target: ProjectTarget, migrationName: 
   const what = holder.kind === 'i' ? `an index on "${holder.on}"` : (KINDS[holder.kind] ?? 'another relation');
   throw new Error(
     `${migrationName}: "${name}" is already ${what} in the database, so CREATE INDEX CONCURRENTLY IF NOT EXISTS "${name}" would do nothing and the index on "${table}" would never exist. ` +
-      `Nothing was changed. Give the index another name in migration.sql, down.sql and the map: of schema.prisma (or regenerate it with add-index --name), then run migrate again.`,
+      `Nothing of ${migrationName} ran. Give the index another name in migration.sql, down.sql and the map: of schema.prisma (or regenerate it with add-index --name), then run migrate again.`,
   );
 }
 

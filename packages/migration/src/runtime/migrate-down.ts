@@ -2,6 +2,7 @@ import type { MigrationFolder } from '../engine/migrations';
 import { inputError } from '../errors';
 import { splitStatements } from '../sql/split-statements';
 import { withDeployLock } from './deploy-lock';
+import { assertIndexNameFree } from './index-name-guard';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { retryOnLockTimeout } from './lock-retry';
 import { ensureForgeSchema } from './forge-schema';
@@ -89,6 +90,7 @@ export function rollbackCount(value: unknown = 1): number {
 }
 
 async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): Promise<RollbackResult> {
+  await assertIndexNameFree(target, migration.name, migration.downSql!);
   const steps = rollbackStepsOf(migration.downSql!);
   if (steps) return rollBackInSteps(target, migration, steps);
   let dataMs = 0;
