@@ -59,6 +59,10 @@ describe('forge-migrate: the runtime targets without Nx', () => {
       result: 1,
       output: expect.stringMatching(/Give exactly one migration: `forge-migrate resolve --rolled-back NAME` for a failed migration .*`forge-migrate resolve --applied NAME`/),
     });
+    expect(await capturedOutput(() => main(['migrate', '--concurrent-index-wait', 'soon', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
+      result: 1,
+      output: expect.stringMatching(/Invalid --concurrentIndexWait "soon": expected a duration such as 500ms, 30s or 10min\./),
+    });
     expect(await capturedOutput(() => main(['down', '--count', 'two', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
       result: 1,
       output: expect.stringMatching(/--count must be a whole number \(got "two"\)/),

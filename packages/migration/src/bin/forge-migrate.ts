@@ -28,6 +28,9 @@ Options:
                         else the schema's env("…"). One of them is required: no embedded database here.
   --lock-timeout <d>    lock_timeout of statements that set none (default 5s)
   --lock-retries <n>    Retries of a migration stopped by lock_timeout (default 4)
+  --concurrent-index-wait <d>
+                        How long CREATE INDEX CONCURRENTLY may wait for older transactions
+                        (any table) before it is cancelled, naming them (default 10min)
   --to <folder>         migrate: stop after this migration folder
   --count <n>           down: how many migrations to roll back (default 1)
   --rolled-back <name>  resolve: the failed migration whose changes are not in the database
@@ -55,6 +58,7 @@ function parse(argv: string[]) {
       'database-url': { type: 'string' },
       'lock-timeout': { type: 'string' },
       'lock-retries': { type: 'string' },
+      'concurrent-index-wait': { type: 'string' },
       to: { type: 'string' },
       count: { type: 'string' },
       'rolled-back': { type: 'string' },
@@ -168,6 +172,7 @@ function databaseOptions(values: Values): DatabaseOptions {
     databaseUrl: values['database-url'],
     lockTimeout: values['lock-timeout'],
     lockRetries: optionalNumber(values['lock-retries'], '--lock-retries'),
+    concurrentIndexWait: values['concurrent-index-wait'],
   };
 }
 
