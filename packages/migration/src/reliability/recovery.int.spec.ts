@@ -321,7 +321,7 @@ describe('CREATE INDEX CONCURRENTLY and old snapshots', () => {
       const logger = collectingLogger();
       const run = migrate(target(url, undefined, { logger, lockTimeout: '300ms', lockRetries: 2, concurrentWaitMs: 60_000 }));
       const told = await waitFor('the build to say what it waits for', async () => logger.lines.find((l) => /waiting for older transactions/.test(l)));
-      expect(told).toContain(`${indexAction.name}: waiting for older transactions to end (virtualxid). Waiting for 1 session(s): [pid ${pid}, idle in transaction, for `);
+      expect(told).toContain(`${indexAction.name}: waiting for older transactions to end (waiting for old snapshots). Waiting for 1 session(s): [pid ${pid}, idle in transaction, for `);
       expect(told).toContain(': SELECT count(*) FROM "Tenant"]');
       await new Promise((resolve) => setTimeout(resolve, 1000)); // > lock_timeout: before, each attempt was cut and built again
       await holder.query('COMMIT');
@@ -337,7 +337,7 @@ describe('CREATE INDEX CONCURRENTLY and old snapshots', () => {
       await holder.query('SELECT count(*) FROM "Tenant"');
       const bounded = await migrate(target(url, undefined, { logger, concurrentWaitMs: 700 }));
       expect(bounded.error?.message).toMatch(
-        new RegExp(`${indexAction.name}: the index was built, then waited \\d+ s for older transactions to end and was cancelled .*\\[pid ${pid}, idle in transaction, for \\d+ s: SELECT count\\(\\*\\) FROM "Tenant"\\]`),
+        new RegExp(`${indexAction.name}: waited \\d+ s for older transactions to end \\(build phase: waiting for old snapshots\\) and was cancelled .*\\[pid ${pid}, idle in transaction, for \\d+ s: SELECT count\\(\\*\\) FROM "Tenant"\\]`),
       );
       await holder.query('COMMIT');
     } finally {
