@@ -90,6 +90,7 @@ describe('forge-migrate: the runtime targets without Nx', () => {
     const report = JSON.parse(status.out.slice(status.out.indexOf('{')));
     expect(report.rows.map((r: { state: string }) => r.state)).toEqual(['applied', 'applied', 'applied', 'applied']);
     expect(report.drift).toEqual({ checked: true, sql: '' });
+    expect([report.advice, report.invalidIndexes, report.unhealthy]).toEqual([[], [], false]);
 
     const down = forgeMigrate(['down', '--count', '3'], env);
     expect(down.code).toBe(0);

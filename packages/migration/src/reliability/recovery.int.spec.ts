@@ -177,7 +177,9 @@ describe('a failed migration has a way out', () => {
     expect((await migrate(on)).error?.message).toMatch(/could not create unique index/);
 
     // Recorded applied by hand (the index stays INVALID): before, status said "No drift" and exit 0.
-    await markMigrationApplied({ url }, on.directory, uniqueAction.name);
+    // migrate-resolve --applied does what `prisma migrate resolve --applied` does.
+    await resolveMigration(on, { applied: uniqueAction.name });
+    expect(await markMigrationApplied({ url }, on.directory, uniqueAction.name).catch((e: Error) => e.message)).toMatch(/already recorded as applied/);
     const applied = await status(on);
     expect(applied.unhealthy).toBe(true);
     expect(applied.text).toMatch(/✗ Index AuditLog_action_idx on AuditLog is INVALID .*: a concurrent build or drop of 20250202000000_index_action was interrupted/);
