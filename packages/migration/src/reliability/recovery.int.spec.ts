@@ -281,6 +281,40 @@ describe('an interrupted rollback', () => {
   });
 });
 
+describe('a rollback stopped between down() and down.sql', () => {
+  it('status names the state and both ways out; migrate-down finishes it without running down() twice', async () => {
+    const url = await seeded();
+    // The same migration, with a down.sql that needs a lock a reader holds (ALTER TABLE: ACCESS EXCLUSIVE).
+    const locking = migrationFolder(upperRoles.name, upperRoles.sql, `ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'member';\n`);
+    const on = target(url, sampleDirectory(locking));
+    expect((await migrate(on)).error).toBeUndefined();
+    const reader = await connect(url);
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM "User"');
+      const down = await migrateDown(target(url, on.directory, { lockTimeout: '300ms', lockRetries: 0 }));
+      expect(down.error?.message).toMatch(/Rolling back 20250201000000_upper_roles failed: .*gave up after 1 attempts/s);
+    } finally {
+      await reader.end();
+    }
+    const half = await status(on, sampleSchema);
+    expect(half.rows.find((r) => r.name === upperRoles.name)).toMatchObject({ state: 'applied', data: 'rolled_back' });
+    expect(half.text).toContain(`✗ ${upperRoles.name} is applied but its data migration is rolled back (a rollback stopped before down.sql, or a deploy before the data step).`);
+    expect(half.text).toContain('→ `nx run prisma:migrate-down` rolls 20250201000000_upper_roles back');
+    const lastRun = () => query(url, `SELECT started_at FROM _forge.data_migrations WHERE migration_name = $1`, [upperRoles.name]);
+    const before = await lastRun();
+    await runFix(half.advice[0].fixes[1], on);
+    expect(await lastRun()).toEqual(before); // down() did not run again
+    expect(await roles(url)).toEqual([
+      { role: 'admin', n: 20 },
+      { role: 'member', n: 180 },
+    ]);
+    const after = await status(on, sampleSchema);
+    expect(after.rows.find((r) => r.name === upperRoles.name)).toMatchObject({ state: 'pending', data: 'rolled_back' });
+    expect(after.advice).toEqual([]);
+  });
+});
+
 describe('summaries and counts add up', () => {
   it('a failed data migration counts as failed; the run that finishes it says so, and the numbers add up to the folders', async () => {
     const url = await seeded();
