@@ -24,8 +24,11 @@ Commands:
 
 Options:
   --project-dir <dir>   The Prisma project: the folder holding prisma/ or prisma.config.ts (default: .)
-  --database-url <url>  PostgreSQL URL. Default: DATABASE_URL, else prisma.config.ts's datasource,
-                        else the schema's env("…"). One of them is required: no embedded database here.
+  --database-url <url>  PostgreSQL URL without a password (command lines are visible to every
+                        user and kept in shell history; the password can come from PGPASSWORD).
+                        Default: DATABASE_URL, else prisma.config.ts's datasource, else the schema's
+                        env("…"). One of them is required: no embedded database here.
+  --database-url-env <name>  The environment variable holding the URL (password included)
   --lock-timeout <d>    lock_timeout of statements that set none (default 5s)
   --lock-retries <n>    Retries of a migration stopped by lock_timeout (default 4)
   --concurrent-index-wait <d>
@@ -56,6 +59,7 @@ function parse(argv: string[]) {
     options: {
       'project-dir': { type: 'string' },
       'database-url': { type: 'string' },
+      'database-url-env': { type: 'string' },
       'lock-timeout': { type: 'string' },
       'lock-retries': { type: 'string' },
       'concurrent-index-wait': { type: 'string' },
@@ -122,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
     requireConfiguredDatabase(project, values);
     return (await command(project, values)) ? 0 : 1;
   } catch (error) {
-    console.error(shared().failureMessage(error, [values['database-url']]));
+    console.error(shared().failureMessage(error, shared().urlsOf({ databaseUrl: values['database-url'], databaseUrlEnv: values['database-url-env'] })));
     return 1;
   }
 }
@@ -160,9 +164,9 @@ function packageName(dir: string): string | undefined {
 function requireConfiguredDatabase(project: ProjectContext, values: Values): void {
   const configFile = project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null;
   const { configuredDatabaseUrl } = require('../runtime/database-selection') as typeof import('../runtime/database-selection'); // eslint-disable-line @typescript-eslint/no-require-imports
-  if (configuredDatabaseUrl({ databaseUrl: values['database-url'], configFile, schemaFiles: project.schemaFiles })) return;
+  if (configuredDatabaseUrl({ ...databaseOptions(values), configFile, schemaFiles: project.schemaFiles })) return;
   throw new Error(
-    'No database given: set DATABASE_URL (or the variable your schema or prisma.config.ts reads), or pass --database-url. ' +
+    'No database given: set DATABASE_URL (or the variable your schema or prisma.config.ts reads), or pass --database-url-env NAME or --database-url. ' +
       'forge-migrate never falls back to an embedded database; in the Nx workspace, nx run <project>:migrate does.',
   );
 }
@@ -170,6 +174,8 @@ function requireConfiguredDatabase(project: ProjectContext, values: Values): voi
 function databaseOptions(values: Values): DatabaseOptions {
   return {
     databaseUrl: values['database-url'],
+    databaseUrlEnv: values['database-url-env'],
+    optionNames: { url: '--database-url', env: '--database-url-env' },
     lockTimeout: values['lock-timeout'],
     lockRetries: optionalNumber(values['lock-retries'], '--lock-retries'),
     concurrentIndexWait: values['concurrent-index-wait'],

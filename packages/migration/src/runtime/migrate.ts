@@ -1,6 +1,8 @@
+import { inputError } from '../errors';
 import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
 import type { MigrationFolder } from '../engine/migrations';
 import { registerBackupsAfterMigration } from './backups/registry';
+import { assertIndexNameFree } from './index-name-guard';
 import { CONCURRENT_BUILD_APPLICATION, DEFAULT_CONCURRENT_WAIT_MS, watchConcurrentBuild } from './concurrent-build';
 import { concurrentIndexName, concurrentStatement, dropInvalidIndexLeftBy } from './invalid-index';
 import { readInvalidIndexes } from './invalid-indexes';
@@ -9,6 +11,7 @@ import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, isApplied, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
 import { withClient } from './pg-client';
 import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+import { rollbacksInProgress, type RollbackProgress } from './rollback-steps';
 import { warnOnVersionMismatch } from './version-check';
 
 /** One step of a run: a SQL migration or the data migration that follows it. Results are data. */
@@ -45,8 +48,9 @@ export interface MigrateOptions {
  */
 export async function migrate(target: ProjectTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
   return withDeployLock(target.url, target.logger, async () => {
-    const records = await withClient(target.url, readMigrationRecords);
+    const [records, rollbacks] = await withClient(target.url, (db) => Promise.all([readMigrationRecords(db), rollbacksInProgress(db)]));
     assertKnownHistory(target, records);
+    assertNoRollbackInProgress(rollbacks);
     const active = activeRecords(records);
     const steps: StepResult[] = [];
     let upToDate = 0;
@@ -57,8 +61,10 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
       const record = active.get(m.name);
       return !record || !isApplied(record);
     });
-    await warnOnVersionMismatch(target.url, pendingSql, target.logger);
+    if (target.versionCheck !== false) await warnOnVersionMismatch(target.url, pendingSql, target.logger);
     const notAttempted = migrations.length - last - 1;
+    const late = await lateDataMigrations(target, migrations.slice(0, last + 1), active);
+    if (late.length) return { steps: [], upToDate: 0, notAttempted, error: new Error(lateDataMessage(late)) };
     for (const step of await rebuildInvalidIndexes(target, records)) {
       steps.push(step);
       if (step.status === 'failed') return { steps, upToDate, notAttempted, error: new Error(step.error) };
@@ -99,6 +105,7 @@ async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[]
       target.logger.info(`${migration.name} failed before; marking that attempt rolled back and applying it again.`);
       await markMigrationRolledBack(db, migration.name);
     }
+    await assertIndexNameFree(target, migration.name, migration.sql);
     await dropInvalidIndexLeftBy(target, migration.sql);
     const apply = () => applyMigrations(db, target.directory, migrations.slice(0, index + 1));
     const { retries } = await retryOnLockTimeout(
@@ -139,6 +146,35 @@ async function runDataStep(target: ProjectTarget, migration: MigrationFolder): P
     target.logger.warn(`✗ ${message}\nIts progress is checkpointed: run migrate again to resume.`);
     return { migration: migration.name, kind: 'data', status: 'failed', ms: performance.now() - started, retries: 0, error: message };
   }
+}
+
+/**
+ * Data migrations whose SQL is applied but whose data step never completed, while a later migration
+ * is applied too: something other than `migrate` deployed them (stock `prisma migrate deploy` runs
+ * only migration.sql). Running them now would read a schema they were not written for (a backup
+ * copy of a column the next migration dropped), so they are reported instead, and nothing runs.
+ */
+async function lateDataMigrations(target: ProjectTarget, migrations: MigrationFolder[], active: Map<string, MigrationRecord>): Promise<{ name: string; next: string }[]> {
+  const applied = (m: MigrationFolder) => {
+    const record = active.get(m.name);
+    return !!record && isApplied(record);
+  };
+  const late: { name: string; next: string }[] = [];
+  for (const [i, migration] of migrations.entries()) {
+    if (!applied(migration) || !target.dataMigrations.has(migration.name)) continue;
+    const next = migrations.slice(i + 1).find(applied);
+    if (next && (await target.dataMigrations.state(migration.name)) !== 'applied') late.push({ name: migration.name, next: next.name });
+  }
+  return late;
+}
+
+function lateDataMessage(late: { name: string; next: string }[]): string {
+  return [
+    `${late.length} data migration(s) never ran although their SQL and the migrations after it are applied (deployed with stock \`prisma migrate deploy\`, which runs only migration.sql?):`,
+    ...late.map((l) => `  ${l.name} (${l.next} is applied after it)`),
+    'Running them now would work on a schema they were not written for, so nothing was run. For each: check the data it was to move',
+    '(its src/migrations file says what), put it right by hand if needed, then record it as done with `migrate-resolve --applied <name>`.',
+  ].join('\n');
 }
 
 /**
@@ -193,4 +229,14 @@ function assertKnownHistory(target: ProjectTarget, records: MigrationRecord[]): 
         'Pull the missing migration folders (or roll them back from the branch that has them) before migrating.',
     );
   }
+}
+
+/** Half a rollback is not a state to migrate from: the rest of it comes first. */
+function assertNoRollbackInProgress(rollbacks: RollbackProgress[]): void {
+  const [r] = rollbacks;
+  if (!r) return;
+  throw inputError(
+    `The rollback of ${r.migration} stopped after step ${r.stepsDone} of ${r.stepsTotal}. Nothing was migrated. ` +
+      `Finish it first with migrate-down (it continues at step ${r.stepsDone + 1}), then run migrate to apply it again.`,
+  );
 }

@@ -16,6 +16,8 @@ export interface ProjectTarget {
   lockRetries?: number;
   /** First backoff delay in ms (default 1000). */
   retryDelayMs?: number;
+  /** Whether migrate() warns about migrations generated for another PostgreSQL major (default true; migrate-validate warns once itself). */
+  versionCheck?: boolean;
   /**
    * How long a concurrent index build may wait for other transactions to end, in ms (default 10
    * min); it is not stopped by lock_timeout, which would throw the finished build away.

@@ -3,7 +3,7 @@ import { ForgeInputError } from '../../errors';
 import type { RuntimeLogger } from '../../runtime/logger';
 import { commandOptions, failureMessage, readProject, type ProjectContext } from './project';
 
-export { PG_VERSION_OPTION, withProjectTarget, type DatabaseOptions, type ProjectContext } from './project';
+export { PG_VERSION_OPTION, urlsOf, withProjectTarget, type DatabaseOptions, type ProjectContext } from './project';
 
 export const nxLogger: RuntimeLogger = { info: (m) => logger.info(m), warn: (m) => logger.warn(m) };
 

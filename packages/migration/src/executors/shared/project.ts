@@ -6,7 +6,9 @@ import { inputError } from '../../errors';
 import { assertDuration } from '../../recipes/scripts';
 import { selectDatabase, type SelectedDatabase } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
+import type { UrlOptionNames } from '../../runtime/url-options';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
+import { recordEmbeddedState } from '../../runtime/embedded-state';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { parsePgVersion } from '../../versions/pg-version';
 import { diskView } from '../../workspace/file-view';
@@ -18,7 +20,12 @@ import { locatePrismaProject, readSchemaFiles, type PrismaProjectLayout } from '
 
 /** Options every runtime command takes. */
 export interface DatabaseOptions {
+  /** A URL without a password (command lines are echoed and cached). */
   databaseUrl?: string;
+  /** The name of the environment variable that holds the URL. */
+  databaseUrlEnv?: string;
+  /** How the two are spelt in messages (default: the Nx options). */
+  optionNames?: UrlOptionNames;
   lockTimeout?: string;
   lockRetries?: number;
   /** How long a CREATE INDEX CONCURRENTLY may wait for older transactions (e.g. "10min"; default 10min). */
@@ -91,6 +98,8 @@ export async function withProjectTarget<T>(
   const concurrentWaitMs = options.concurrentIndexWait === undefined ? undefined : durationMs(String(options.concurrentIndexWait), '--concurrentIndexWait');
   const database = await selectDatabase({
     databaseUrl: options.databaseUrl,
+    databaseUrlEnv: options.databaseUrlEnv,
+    optionNames: options.optionNames,
     workspaceRoot: project.workspaceRoot,
     projectName: project.projectName,
     configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
@@ -111,7 +120,13 @@ export async function withProjectTarget<T>(
       concurrentWaitMs,
       command: project.command,
     };
-    return await fn(target, database);
+    try {
+      return await fn(target, database);
+    } finally {
+      if (database.source === 'embedded' && embedded === 'workspace') {
+        await recordEmbeddedState(project.workspaceRoot, project.layout.root, database.url).catch((error: Error) => project.logger.warn(`Could not record the embedded database's state for migrate-validate's cache: ${error.message}`));
+      }
+    }
   } finally {
     await database.release();
   }
@@ -128,4 +143,10 @@ export function durationMs(value: string, option: string): number {
 export function failureMessage(error: unknown, secretsFrom: (string | undefined)[] = []): string {
   const message = error instanceof Error ? error.message : String(error);
   return [process.env.DATABASE_URL, ...secretsFrom].reduce<string>((text, url) => maskSecrets(text, url), message);
+}
+
+/** The URLs a command's options lead to, whose passwords its messages must mask: given ones and the variables named. */
+export function urlsOf(options: { databaseUrl?: string; databaseUrlEnv?: string; shadowDatabaseUrl?: string; shadowDatabaseUrlEnv?: string }): (string | undefined)[] {
+  const fromVariable = (name: string | undefined) => (name ? process.env[name] : undefined);
+  return [options.databaseUrl, fromVariable(options.databaseUrlEnv), options.shadowDatabaseUrl, fromVariable(options.shadowDatabaseUrlEnv)];
 }
