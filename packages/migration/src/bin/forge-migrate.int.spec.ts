@@ -59,6 +59,10 @@ describe('forge-migrate: the runtime targets without Nx', () => {
       result: 1,
       output: expect.stringMatching(/Give exactly one migration: `forge-migrate resolve --rolled-back NAME` for a failed migration .*`forge-migrate resolve --applied NAME`/),
     });
+    expect(await capturedOutput(() => main(['migrate', '--concurrent-index-wait', 'soon', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
+      result: 1,
+      output: expect.stringMatching(/Invalid --concurrentIndexWait "soon": expected a duration such as 500ms, 30s or 10min\./),
+    });
     expect(await capturedOutput(() => main(['down', '--count', 'two', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
       result: 1,
       output: expect.stringMatching(/--count must be a whole number \(got "two"\)/),
@@ -101,6 +105,7 @@ describe('forge-migrate: the runtime targets without Nx', () => {
     const report = JSON.parse(status.out.slice(status.out.indexOf('{')));
     expect(report.rows.map((r: { state: string }) => r.state)).toEqual(['applied', 'applied', 'applied', 'applied']);
     expect(report.drift).toEqual({ checked: true, sql: '' });
+    expect([report.advice, report.invalidIndexes, report.unhealthy]).toEqual([[], [], false]);
 
     const down = forgeMigrate(['down', '--count', '3'], env);
     expect(down.code).toBe(0);

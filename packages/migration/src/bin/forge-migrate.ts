@@ -31,6 +31,9 @@ Options:
   --database-url-env <name>  The environment variable holding the URL (password included)
   --lock-timeout <d>    lock_timeout of statements that set none (default 5s)
   --lock-retries <n>    Retries of a migration stopped by lock_timeout (default 4)
+  --concurrent-index-wait <d>
+                        How long CREATE INDEX CONCURRENTLY may wait for older transactions
+                        (any table) before it is cancelled, naming them (default 10min)
   --to <folder>         migrate: stop after this migration folder
   --count <n>           down: how many migrations to roll back (default 1)
   --rolled-back <name>  resolve: the failed migration whose changes are not in the database
@@ -59,6 +62,7 @@ function parse(argv: string[]) {
       'database-url-env': { type: 'string' },
       'lock-timeout': { type: 'string' },
       'lock-retries': { type: 'string' },
+      'concurrent-index-wait': { type: 'string' },
       to: { type: 'string' },
       count: { type: 'string' },
       'rolled-back': { type: 'string' },
@@ -174,6 +178,7 @@ function databaseOptions(values: Values): DatabaseOptions {
     optionNames: { url: '--database-url', env: '--database-url-env' },
     lockTimeout: values['lock-timeout'],
     lockRetries: optionalNumber(values['lock-retries'], '--lock-retries'),
+    concurrentIndexWait: values['concurrent-index-wait'],
   };
 }
 

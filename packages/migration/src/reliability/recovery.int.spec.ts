@@ -177,7 +177,9 @@ describe('a failed migration has a way out', () => {
     expect((await migrate(on)).error?.message).toMatch(/could not create unique index/);
 
     // Recorded applied by hand (the index stays INVALID): before, status said "No drift" and exit 0.
-    await markMigrationApplied({ url }, on.directory, uniqueAction.name);
+    // migrate-resolve --applied does what `prisma migrate resolve --applied` does.
+    await resolveMigration(on, { applied: uniqueAction.name });
+    expect(await markMigrationApplied({ url }, on.directory, uniqueAction.name).catch((e: Error) => e.message)).toMatch(/already recorded as applied/);
     const applied = await status(on);
     expect(applied.unhealthy).toBe(true);
     expect(applied.text).toMatch(/✗ Index AuditLog_action_idx on AuditLog is INVALID .*: a concurrent build or drop of 20250202000000_index_action was interrupted/);
@@ -279,6 +281,40 @@ describe('an interrupted rollback', () => {
   });
 });
 
+describe('a rollback stopped between down() and down.sql', () => {
+  it('status names the state and both ways out; migrate-down finishes it without running down() twice', async () => {
+    const url = await seeded();
+    // The same migration, with a down.sql that needs a lock a reader holds (ALTER TABLE: ACCESS EXCLUSIVE).
+    const locking = migrationFolder(upperRoles.name, upperRoles.sql, `ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'member';\n`);
+    const on = target(url, sampleDirectory(locking));
+    expect((await migrate(on)).error).toBeUndefined();
+    const reader = await connect(url);
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM "User"');
+      const down = await migrateDown(target(url, on.directory, { lockTimeout: '300ms', lockRetries: 0 }));
+      expect(down.error?.message).toMatch(/Rolling back 20250201000000_upper_roles failed: .*gave up after 1 attempts/s);
+    } finally {
+      await reader.end();
+    }
+    const half = await status(on, sampleSchema);
+    expect(half.rows.find((r) => r.name === upperRoles.name)).toMatchObject({ state: 'applied', data: 'rolled_back' });
+    expect(half.text).toContain(`✗ ${upperRoles.name} is applied but its data migration is rolled back (a rollback stopped before down.sql, or a deploy before the data step).`);
+    expect(half.text).toContain('→ `nx run prisma:migrate-down` rolls 20250201000000_upper_roles back');
+    const lastRun = () => query(url, `SELECT started_at FROM _forge.data_migrations WHERE migration_name = $1`, [upperRoles.name]);
+    const before = await lastRun();
+    await runFix(half.advice[0].fixes[1], on);
+    expect(await lastRun()).toEqual(before); // down() did not run again
+    expect(await roles(url)).toEqual([
+      { role: 'admin', n: 20 },
+      { role: 'member', n: 180 },
+    ]);
+    const after = await status(on, sampleSchema);
+    expect(after.rows.find((r) => r.name === upperRoles.name)).toMatchObject({ state: 'pending', data: 'rolled_back' });
+    expect(after.advice).toEqual([]);
+  });
+});
+
 describe('summaries and counts add up', () => {
   it('a failed data migration counts as failed; the run that finishes it says so, and the numbers add up to the folders', async () => {
     const url = await seeded();
@@ -321,7 +357,7 @@ describe('CREATE INDEX CONCURRENTLY and old snapshots', () => {
       const logger = collectingLogger();
       const run = migrate(target(url, undefined, { logger, lockTimeout: '300ms', lockRetries: 2, concurrentWaitMs: 60_000 }));
       const told = await waitFor('the build to say what it waits for', async () => logger.lines.find((l) => /waiting for older transactions/.test(l)));
-      expect(told).toContain(`${indexAction.name}: waiting for older transactions to end (virtualxid). Waiting for 1 session(s): [pid ${pid}, idle in transaction, for `);
+      expect(told).toContain(`${indexAction.name}: waiting for older transactions to end (waiting for old snapshots). Waiting for 1 session(s): [pid ${pid}, idle in transaction, for `);
       expect(told).toContain(': SELECT count(*) FROM "Tenant"]');
       await new Promise((resolve) => setTimeout(resolve, 1000)); // > lock_timeout: before, each attempt was cut and built again
       await holder.query('COMMIT');
@@ -337,7 +373,7 @@ describe('CREATE INDEX CONCURRENTLY and old snapshots', () => {
       await holder.query('SELECT count(*) FROM "Tenant"');
       const bounded = await migrate(target(url, undefined, { logger, concurrentWaitMs: 700 }));
       expect(bounded.error?.message).toMatch(
-        new RegExp(`${indexAction.name}: the index was built, then waited \\d+ s for older transactions to end and was cancelled .*\\[pid ${pid}, idle in transaction, for \\d+ s: SELECT count\\(\\*\\) FROM "Tenant"\\]`),
+        new RegExp(`${indexAction.name}: waited \\d+ s for older transactions to end \\(build phase: waiting for old snapshots\\) and was cancelled .*\\[pid ${pid}, idle in transaction, for \\d+ s: SELECT count\\(\\*\\) FROM "Tenant"\\]`),
       );
       await holder.query('COMMIT');
     } finally {

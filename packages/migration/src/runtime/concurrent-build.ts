@@ -23,9 +23,9 @@ export interface BlockingSession {
 }
 
 export class ConcurrentBuildWaitError extends Error {
-  constructor(what: string, waitedMs: number, sessions: BlockingSession[]) {
+  constructor(what: string, waitedMs: number, phase: string | null, sessions: BlockingSession[]) {
     super(
-      `${what}: the index was built, then waited ${Math.round(waitedMs / 1000)} s for older transactions to end and was cancelled ` +
+      `${what}: waited ${Math.round(waitedMs / 1000)} s for older transactions to end${phase ? ` (build phase: ${phase})` : ''} and was cancelled ` +
         `(CREATE INDEX CONCURRENTLY waits for every transaction older than it, on any table). ${describeSessions(sessions)} ` +
         'End them (or let them finish), then run the command again; the INVALID index left behind is rebuilt.',
     );
@@ -41,7 +41,7 @@ export class ConcurrentBuildWaitError extends Error {
 export async function watchConcurrentBuild<T>(url: string, what: string, logger: RuntimeLogger, waitMs: number, build: () => Promise<T>): Promise<T> {
   const watcher = await connect(url, { applicationName: '@forge/migration build watch' });
   let done = false;
-  let cancelled: { waitedMs: number; sessions: BlockingSession[] } | undefined;
+  let cancelled: { waitedMs: number; phase: string | null; sessions: BlockingSession[] } | undefined;
   const watch = (async () => {
     let waitingSince: number | undefined;
     let told = false;
@@ -53,10 +53,10 @@ export async function watchConcurrentBuild<T>(url: string, what: string, logger:
         waitingSince ??= Date.now();
         if (!told && waiting.blockers.length) {
           told = true;
-          logger.warn(`${what}: waiting for older transactions to end (${waiting.lock}). ${describeSessions(waiting.blockers)}`);
+          logger.warn(`${what}: waiting for older transactions to end (${waiting.phase ?? waiting.lock}). ${describeSessions(waiting.blockers)}`);
         }
         if (Date.now() - waitingSince > waitMs) {
-          cancelled = { waitedMs: Date.now() - waitingSince, sessions: waiting.blockers };
+          cancelled = { waitedMs: Date.now() - waitingSince, phase: waiting.phase, sessions: waiting.blockers };
           await watcher.query('SELECT pg_cancel_backend($1)', [waiting.pid]);
           return;
         }
@@ -67,7 +67,7 @@ export async function watchConcurrentBuild<T>(url: string, what: string, logger:
   try {
     return await build();
   } catch (error) {
-    if (cancelled) throw new ConcurrentBuildWaitError(what, cancelled.waitedMs, cancelled.sessions);
+    if (cancelled) throw new ConcurrentBuildWaitError(what, cancelled.waitedMs, cancelled.phase, cancelled.sessions);
     throw error;
   } finally {
     done = true;
@@ -77,10 +77,11 @@ export async function watchConcurrentBuild<T>(url: string, what: string, logger:
 }
 
 /** The watched build session when it waits on a heavyweight lock, with the sessions it waits for. */
-async function waitingBuild(db: pg.Client): Promise<{ pid: number; lock: string; blockers: BlockingSession[] } | undefined> {
-  const { rows } = await db.query<{ pid: number; lock: string }>(
-    `SELECT pid, wait_event AS lock FROM pg_stat_activity
-      WHERE application_name = $1 AND datname = current_database() AND wait_event_type = 'Lock' LIMIT 1`,
+async function waitingBuild(db: pg.Client): Promise<{ pid: number; lock: string; phase: string | null; blockers: BlockingSession[] } | undefined> {
+  // The phase ("waiting for old snapshots", "waiting for writers before build", …) says whether the build is done.
+  const { rows } = await db.query<{ pid: number; lock: string; phase: string | null }>(
+    `SELECT a.pid, a.wait_event AS lock, p.phase FROM pg_stat_activity a LEFT JOIN pg_stat_progress_create_index p ON p.pid = a.pid
+      WHERE a.application_name = $1 AND a.datname = current_database() AND a.wait_event_type = 'Lock' LIMIT 1`,
     [CONCURRENT_BUILD_APPLICATION],
   );
   if (!rows[0]) return undefined;

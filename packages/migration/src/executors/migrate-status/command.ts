@@ -8,7 +8,7 @@ import type { MigrateStatusExecutorSchema } from './schema';
 export async function migrateStatusCommand(project: ProjectContext, options: MigrateStatusExecutorSchema): Promise<boolean> {
   return withProjectTarget(project, options, 'workspace', async (target) => {
     const report = await migrationStatus(target, project.schemaFiles);
-    if (options.format === 'json') console.log(JSON.stringify(report, null, 2));
+    if (options.format === 'json') console.log(JSON.stringify(withCommands(report, project.command), null, 2));
     else project.logger.info(renderStatus(report, project.command));
     return !report.unhealthy;
   });
@@ -20,6 +20,12 @@ export function renderStatus(report: StatusReport, command: CommandLine = (targe
     report.rows.map((r) => [r.name, r.state, r.appliedAt?.toISOString() ?? '', r.hasDown ? 'yes' : 'MISSING', r.data ?? '']),
   );
   return `\n${table}\n\n${countsLine(report)}\n${renderAdvice(report.advice, command)}${renderDrift(report)}`;
+}
+
+/** For JSON readers: each fix also as the command line that runs it here. */
+function withCommands(report: StatusReport, command: CommandLine): StatusReport {
+  const advice = report.advice.map((a) => ({ ...a, fixes: a.fixes.map((f) => ('sql' in f ? f : { ...f, command: command(f.target, f.options) })) }));
+  return { ...report, advice };
 }
 
 /** The counts under the table, each the number of rows the table shows in that state. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { MigrationsDirectory } from '../../engine/migrations';
 import type { SchemaFile } from '../../engine/schema-engine';
 import { maskSecrets } from '../../engine/connection';
+import { inputError } from '../../errors';
 import { assertDuration } from '../../recipes/scripts';
 import { selectDatabase, type SelectedDatabase } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
@@ -27,6 +28,8 @@ export interface DatabaseOptions {
   optionNames?: UrlOptionNames;
   lockTimeout?: string;
   lockRetries?: number;
+  /** How long a CREATE INDEX CONCURRENTLY may wait for older transactions (e.g. "10min"; default 10min). */
+  concurrentIndexWait?: string;
   /** The embedded server's PostgreSQL major (nx.json plugin option or --pgVersion; default 15). */
   pgVersion?: number | string;
 }
@@ -92,6 +95,7 @@ export async function withProjectTarget<T>(
   // Checked before connecting: PostgreSQL would reject it only when the first migration runs.
   const lockTimeout = options.lockTimeout === undefined ? undefined : assertDuration(String(options.lockTimeout));
   const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
+  const concurrentWaitMs = options.concurrentIndexWait === undefined ? undefined : durationMs(String(options.concurrentIndexWait), '--concurrentIndexWait');
   const database = await selectDatabase({
     databaseUrl: options.databaseUrl,
     databaseUrlEnv: options.databaseUrlEnv,
@@ -113,6 +117,7 @@ export async function withProjectTarget<T>(
       logger: project.logger,
       lockTimeout,
       lockRetries: options.lockRetries,
+      concurrentWaitMs,
       command: project.command,
     };
     try {
@@ -125,6 +130,13 @@ export async function withProjectTarget<T>(
   } finally {
     await database.release();
   }
+}
+
+/** A duration as PostgreSQL writes one ("500ms", "30s", "10min"; bare digits are ms), in ms; checked before connecting. */
+export function durationMs(value: string, option: string): number {
+  const match = /^(\d+)(ms|s|min)?$/.exec(value.trim());
+  if (!match) throw inputError(`Invalid ${option} ${JSON.stringify(value)}: expected a duration such as 500ms, 30s or 10min.`);
+  return Number(match[1]) * { ms: 1, s: 1000, min: 60_000 }[match[2] ?? 'ms']!;
 }
 
 /** An error as one line for the user, database passwords masked (DATABASE_URL's and the given URLs'). */
