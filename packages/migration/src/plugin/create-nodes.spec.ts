@@ -81,7 +81,7 @@ describe('createNodesV2: targets on every project with a Prisma schema, wherever
 
   it('passes the plugin option pgVersion to every target that starts a server; lint starts none', async () => {
     const targets = (await inferredProjects(root, { pgVersion: 18 }))['packages/db'];
-    const withServer = ['migrate', 'migrate-down', 'migrate-validate', 'migrate-status', 'migrate-checklist', 'migrate-prune'];
+    const withServer = ['migrate', 'migrate-down', 'migrate-resolve', 'migrate-validate', 'migrate-status', 'migrate-checklist', 'migrate-prune'];
     expect(Object.fromEntries(withServer.map((name) => [name, targets[name].options]))).toEqual(Object.fromEntries(withServer.map((name) => [name, { pgVersion: 18 }])));
     expect(targets['migrate-lint'].options).toEqual({});
   });

@@ -29,7 +29,7 @@ export interface ForgeMigrationPluginOptions {
 const PRISMA_FILES_GLOB = '**/{prisma/schema.prisma,prisma/schema/*.prisma,prisma.config.ts,package.json}';
 
 /**
- * Infers migrate, migrate-down, migrate-validate, migrate-status, migrate-lint, migrate-checklist and
+ * Infers migrate, migrate-down, migrate-resolve, migrate-validate, migrate-status, migrate-lint, migrate-checklist and
  * migrate-prune on every Nx project that has a Prisma schema, wherever Prisma itself finds it.
  * migrate-validate and migrate-lint are cacheable: their inputs are the schema and the migrations,
  * so `nx affected -t migrate-validate` runs only where they changed.
@@ -114,6 +114,7 @@ function inferTargets(prefix: string, layout: PrismaProjectLayout, pgVersion: nu
   return {
     [prefix]: target('migrate', 'Apply pending SQL migrations with Prisma’s engine, each followed by its TypeScript data migration'),
     [`${prefix}-down`]: target('migrate-down', 'Roll back the last applied migration(s) (--count N): data migration down(), then down.sql'),
+    [`${prefix}-resolve`]: target('migrate-resolve', 'Resolve a failed migration like prisma migrate resolve: --rolledBack <name> records it rolled back, --applied <name> records it applied'),
     [`${prefix}-validate`]: target(
       'migrate-validate',
       'Prove every pending migration on a throwaway PostgreSQL: up, validate(), down (schema and rows restored), up again',

@@ -8,15 +8,8 @@ import { batchedDuration, tsObject, tsString } from './data-migration-code';
 import { allowLint } from './lint-allowance';
 import { classifyTypeChange } from './modify-column-types';
 import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
-import {
-  ROLLING_BACK,
-  addNotNullCheck,
-  createFillTrigger,
-  createForgeSchema,
-  dropFillTrigger,
-  dropNotNullCheck,
-  enforceNotNullMigration,
-} from './required-column';
+import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
+import { ROLLING_BACK, createFillTrigger, createForgeSchema, dropFillTrigger } from './required-column';
 import { transactionalScript } from './scripts';
 
 export interface MetaChange {
@@ -52,6 +45,7 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
   const meta = upNow.length ? [alterTable(t, upNow)] : [];
   const metaDown = downNow.length ? [withRollbackAllowances(alterTable(t, downNow), up, down, change)] : [];
   const lock = options.lockTimeout;
+  const notNull = notNullSteps(options.pgVersion);
   if (up.some((c) => c.action === 'set-not-null') !== change.becomesRequired) throw new UnexpectedDiffError('modify-column', naive.up);
 
   if (!change.becomesRequired) {
@@ -91,18 +85,18 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
     });
     check.push({
       name: `${options.migrationName}_check`,
-      up: transactionalScript(`${change.label} becomes required, step 2: CHECK NOT VALID (brief lock, no scan)`, [addNotNullCheck(change.table, change.column)], lock),
-      down: transactionalScript(`Reverse of: the NOT NULL check on ${change.label}`, [dropNotNullCheck(change.table, change.column)], lock),
+      up: transactionalScript(`${change.label} becomes required, step 2: ${notNull.words.add} (brief lock, no scan)`, [notNull.add(change.table, change.column)], lock),
+      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column)], lock),
     });
   } else {
     check.push({
       name: options.migrationName,
       up: transactionalScript(
-        `${change.label} becomes required, step 1: refuse if rows are NULL, then CHECK NOT VALID (brief lock, no scan)`,
-        [...meta, nullRowsGuard(change), addNotNullCheck(change.table, change.column)],
+        `${change.label} becomes required, step 1: refuse if rows are NULL, then ${notNull.words.add} (brief lock, no scan)`,
+        [...meta, nullRowsGuard(change), notNull.add(change.table, change.column)],
         lock,
       ),
-      down: transactionalScript(`Reverse of: the NOT NULL check on ${change.label}`, [dropNotNullCheck(change.table, change.column), ...metaDown], lock),
+      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column), ...metaDown], lock),
     });
   }
   return [
@@ -114,10 +108,11 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
       filled: change.backfill !== undefined ? [{ column: change.column, expression: change.backfill }] : [],
       stamp: change.stamp,
       titles: {
-        up: `${change.label} becomes required, last step: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), SET NOT NULL (uses the check: no scan), drop the check`,
-        down: `Reverse of: SET NOT NULL on ${change.label} — nullable again, check back (not validated)`,
+        up: `${change.label} becomes required, last step: ${notNull.words.enforce}`,
+        down: `Reverse of: ${notNull.words.undone} on ${change.label} — ${notNull.words.unenforced}`,
       },
       lockTimeout: lock,
+      steps: notNull,
     }),
   ];
 }

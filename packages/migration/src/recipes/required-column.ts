@@ -1,73 +1,16 @@
 import { quoteIdent } from '../sql/identifiers';
 import { fitIdentifier } from './backup-names';
-import type { PlannedMigration } from './plan';
-import { transactionalScript } from './scripts';
 
 /**
- * Making a column NOT NULL without scanning the table under an exclusive lock (PostgreSQL ≥ 12):
- * a `CHECK (c IS NOT NULL) NOT VALID` constraint (brief lock, no scan; enforced for new writes),
- * later `VALIDATE CONSTRAINT` (scans under SHARE UPDATE EXCLUSIVE: writes continue), then
- * `SET NOT NULL`, which finds the validated check and skips its own scan, then the check goes.
+ * What a required column needs while it is filled: the helper functions' schema and the fill
+ * trigger. The NOT NULL steps themselves are in not-null-steps.ts (they depend on the version).
  */
 
 export const FORGE_FUNCTIONS_SCHEMA = '_forge';
 
+/** The helper CHECK of the NOT NULL steps below PostgreSQL 18. */
 export function notNullCheckName(table: string, column: string): string {
   return fitIdentifier(`${table}_${column}`, '_not_null');
-}
-
-/** Step 1 (its own migration): the check, not validated. */
-export function addNotNullCheck(table: string, column: string): string {
-  return `ALTER TABLE ${quoteIdent(table)} ADD CONSTRAINT ${quoteIdent(notNullCheckName(table, column))} CHECK (${quoteIdent(column)} IS NOT NULL) NOT VALID;`;
-}
-
-export function dropNotNullCheck(table: string, column: string): string {
-  return `ALTER TABLE ${quoteIdent(table)} DROP CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`;
-}
-
-/** Step 2 (a later migration), in this order in one transaction. */
-export function enforceNotNull(table: string, column: string): string[] {
-  const t = quoteIdent(table);
-  return [
-    `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`,
-    `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(column)} SET NOT NULL;`,
-    dropNotNullCheck(table, column),
-  ];
-}
-
-/** The exact state before step 2: nullable again, with the check back, not validated. */
-export function unenforceNotNull(table: string, column: string): string[] {
-  return [`ALTER TABLE ${quoteIdent(table)} ALTER COLUMN ${quoteIdent(column)} DROP NOT NULL;`, addNotNullCheck(table, column)];
-}
-
-/**
- * The migration of step 2 for `columns` of `table`: `enforceNotNull` each, then drop the fill
- * triggers of `filled` (no longer needed once the column is NOT NULL). Its down is the exact state
- * before: the triggers back, the columns nullable with their checks not validated.
- */
-export function enforceNotNullMigration(step: {
-  name: string;
-  table: string;
-  columns: string[];
-  filled: { column: string; expression: string }[];
-  stamp: string;
-  titles: { up: string; down: string };
-  lockTimeout: string;
-}): PlannedMigration {
-  const { table, stamp } = step;
-  return {
-    name: step.name,
-    up: transactionalScript(
-      step.titles.up,
-      [...step.columns.flatMap((c) => enforceNotNull(table, c)), ...step.filled.flatMap((f) => dropFillTrigger(table, f.column, stamp))],
-      step.lockTimeout,
-    ),
-    down: transactionalScript(
-      step.titles.down,
-      [...step.filled.flatMap((f) => createFillTrigger(table, f.column, stamp, f.expression)), ...step.columns.flatMap((c) => unenforceNotNull(table, c))],
-      step.lockTimeout,
-    ),
-  };
 }
 
 /** `"_forge"."name"`: helper functions live outside the datasource schema, invisible to Prisma's diff. */

@@ -197,7 +197,7 @@ describe('report.md beside each generated migration', () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(error?.message).toMatch(/^Cannot read table statistics from --databaseUrl \(postgresql:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check --databaseUrl/s);
+    expect(error?.message).toMatch(/^Cannot read table statistics from --databaseUrl \(127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check --databaseUrl/s);
     expect(error?.message).not.toContain('s3cret-pw');
     expect(snapshotTree(tree)).toEqual(before);
   });
@@ -205,7 +205,7 @@ describe('report.md beside each generated migration', () => {
   it('an unreachable DATABASE_URL only warns: the report says the size is unknown (or uses --rows, which wins over it)', async () => {
     process.env.DATABASE_URL = 'postgresql://app:s3cret-pw@127.0.0.1:1/app';
     const { warn } = await printed(() => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId' }));
-    expect(warn).toMatch(/Cannot read table statistics from DATABASE_URL \(postgresql:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/app\).*Table sizes are unknown/s);
+    expect(warn).toMatch(/Cannot read table statistics from DATABASE_URL \(127\.0\.0\.1:1\/app\).*Table sizes are unknown/s);
     expect(warn).not.toContain('s3cret-pw');
     expect(report(tree, newMigrationFolders(tree)[0])).toContain('Table sizes: unknown');
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { maskDatabaseUrl, parseDatabaseUrl, withDatabase } from '../engine/connection';
+import { databaseAddress, parseDatabaseUrl, withDatabase } from '../engine/connection';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
 import { reachableByOthers } from '../engine/postgres-binaries';
 import { DEFAULT_PG_MAJOR, type PgMajor } from '../engine/postgres-releases';
@@ -11,6 +11,7 @@ import { datasourceEnv } from '../prisma-schema/engine-view';
 import { acquireFileLock, type FileLock } from './file-lock';
 import type { RuntimeLogger } from './logger';
 import { withClient } from './pg-client';
+import { DATABASE_URL_OPTIONS, urlFromOptions, type UrlOptionNames } from './url-options';
 
 /** The database a command works on, and how to let go of it afterwards. */
 export interface SelectedDatabase {
@@ -22,8 +23,12 @@ export interface SelectedDatabase {
 }
 
 export interface SelectDatabaseOptions {
-  /** --databaseUrl */
+  /** --databaseUrl (never with a password) */
   databaseUrl?: string;
+  /** --databaseUrlEnv: the name of the variable that holds the URL. */
+  databaseUrlEnv?: string;
+  /** How those two options are spelt in messages (default: the Nx options). */
+  optionNames?: UrlOptionNames;
   workspaceRoot: string;
   projectName: string;
   /** Absolute path of prisma.config.ts, if the project has one. */
@@ -40,10 +45,10 @@ export interface SelectDatabaseOptions {
 }
 
 /**
- * --databaseUrl, else the datasource's direct URL, else DATABASE_URL, else prisma.config.ts / the
- * schema's env(), else embedded PostgreSQL. Like the Prisma CLI, migrations go through `directUrl`
- * when one is set (a pooler breaks SET LOCAL, advisory locks and CONCURRENTLY); a URL that looks
- * pooled without one gets a warning.
+ * --databaseUrl or --databaseUrlEnv, else the datasource's direct URL, else DATABASE_URL, else
+ * prisma.config.ts / the schema's env(), else embedded PostgreSQL. Like the Prisma CLI, migrations
+ * go through `directUrl` when one is set (a pooler breaks SET LOCAL, advisory locks and
+ * CONCURRENTLY); a URL that looks pooled without one gets a warning.
  */
 export async function selectDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {
   const configured = configuredDatabaseUrl(options);
@@ -51,16 +56,18 @@ export async function selectDatabase(options: SelectDatabaseOptions): Promise<Se
     parseDatabaseUrl(configured.url); // fail early on a malformed URL, with a masked message
     const pooled = configured.direct ? undefined : pooledSign(configured.url);
     if (pooled) options.logger.warn(pooledWarning(configured.from, pooled));
-    return { ...configured, label: `${maskDatabaseUrl(configured.url)} (${configured.from})`, release: async () => undefined };
+    // Where it is, never the URL itself: the label is printed and may end up in a report.
+    return { ...configured, label: `${databaseAddress(configured.url)} (${configured.from})`, release: async () => undefined };
   }
   return options.embedded === 'throwaway' ? throwawayDatabase(options) : workspaceDatabase(options);
 }
 
 /** The database the user configured, if any (option, directUrl, DATABASE_URL, prisma.config.ts, schema env()). */
 export function configuredDatabaseUrl(
-  options: Pick<SelectDatabaseOptions, 'databaseUrl' | 'configFile' | 'schemaFiles'>,
+  options: Pick<SelectDatabaseOptions, 'databaseUrl' | 'databaseUrlEnv' | 'optionNames' | 'configFile' | 'schemaFiles'>,
 ): { url: string; source: SelectedDatabase['source']; from: string; direct?: boolean } | undefined {
-  if (options.databaseUrl) return { url: options.databaseUrl, source: 'option', from: '--databaseUrl' };
+  const given = urlFromOptions(options.databaseUrl, options.databaseUrlEnv, options.optionNames ?? DATABASE_URL_OPTIONS);
+  if (given) return { ...given, source: 'option' };
   const config = options.configFile && existsSync(options.configFile) ? readFileSync(options.configFile, 'utf8') : undefined;
   const direct = (config && urlFromPrismaConfig(config, 'directUrl')) || fromSchemaEnv(options.schemaFiles, 'directUrl');
   if (direct) return { url: direct.url, source: 'config', from: direct.from, direct: true };

@@ -18,6 +18,13 @@ CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".data_migrations (
   rows_affected bigint NOT NULL DEFAULT 0,
   last_error text
 );
+-- Which way the last run went: a 'running' or 'failed' down() is a rollback stopped half-way.
+-- Added only when missing, so that a deploy does not take the table's lock each time.
+DO $forge$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"${FORGE_SCHEMA}".data_migrations'::regclass AND attname = 'direction') THEN
+    ALTER TABLE "${FORGE_SCHEMA}".data_migrations ADD COLUMN direction text NOT NULL DEFAULT 'up' CHECK (direction IN ('up', 'down'));
+  END IF;
+END $forge$;
 CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".batch_checkpoints (
   job text PRIMARY KEY,
   last_key text,

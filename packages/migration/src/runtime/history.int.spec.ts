@@ -45,6 +45,11 @@ afterAll(() => {
 });
 
 const plain = (text: string) => text.replace(/\x1b\[[\d;]*m/g, '');
+/** The test server as the shadow, named by variable: a URL with a password is refused on a command line. */
+function shadowServer() {
+  process.env.FORGE_TEST_SHADOW_URL = pg.serverUrl;
+  return { shadowDatabaseUrlEnv: 'FORGE_TEST_SHADOW_URL' };
+}
 
 describe('history the tool did not write', () => {
   it('migrate-validate applies it as the starting state and proves only what follows the adoption point', async () => {
@@ -53,7 +58,7 @@ describe('history the tool did not write', () => {
       [HISTORY_INDEX, false],
       [generated, true],
     ]);
-    const { result, output } = await capturedOutput(() => migrateValidateExecutor({ shadowDatabaseUrl: pg.serverUrl }, ws.executorContext()));
+    const { result, output } = await capturedOutput(() => migrateValidateExecutor(shadowServer(), ws.executorContext()));
     expect(plain(output)).toContain(`2 migration(s) written before the adoption point (${BASELINE} … ${HISTORY_INDEX}, no down.sql) are history: applied as they are, never rolled back or linted.`);
     expect(plain(output)).toContain(`Proving 1 migration(s): ${generated}`);
     expect(plain(output)).toMatch(new RegExp(`✓ ${generated}`));
@@ -74,7 +79,7 @@ describe('history the tool did not write', () => {
     mkdirSync(join(ws.root, SAMPLE_MIGRATIONS, hand));
     ws.write(`${SAMPLE_MIGRATIONS}/${hand}/migration.sql`, 'ALTER TABLE "User" ADD COLUMN "extra" TEXT;\n');
     try {
-      const { result, output } = await capturedOutput(() => migrateValidateExecutor({ shadowDatabaseUrl: pg.serverUrl }, ws.executorContext()));
+      const { result, output } = await capturedOutput(() => migrateValidateExecutor(shadowServer(), ws.executorContext()));
       expect(result).toEqual({ success: false });
       expect(plain(output)).toContain(`✗ ${hand}: has no down.sql, so it cannot be rolled back. Write its reverse in ${hand}/down.sql`);
       expect(plain(output)).not.toContain('migrate-down again');

@@ -4,9 +4,9 @@ import { splitStatements } from '../sql/split-statements';
 import { withDeployLock } from './deploy-lock';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { retryOnLockTimeout } from './lock-retry';
-import { appliedRecords, readMigrationRecords } from './migration-records';
+import { activeRecords, appliedRecords, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
 import { withClient } from './pg-client';
-import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+import { DEFAULT_SESSION_LOCK_TIMEOUT, suggestedCommand, type ProjectTarget } from './project-target';
 
 export interface RollbackResult {
   migration: string;
@@ -30,6 +30,7 @@ export async function migrateDown(target: ProjectTarget, count = 1): Promise<Mig
   rollbackCount(count);
   return withDeployLock(target.url, target.logger, async () => {
     const records = await withClient(target.url, readMigrationRecords);
+    refuseWhileFailed(target, records);
     const applied = appliedRecords(records).sort((a, b) => b.name.localeCompare(a.name));
     if (applied.length === 0) throw inputError('No applied migration to roll back.');
     const selected = applied.slice(0, count).map((record) => {
@@ -59,6 +60,23 @@ export async function migrateDown(target: ProjectTarget, count = 1): Promise<Mig
   });
 }
 
+/**
+ * A failed migration is not applied (PostgreSQL undid its statements), so "the last applied one"
+ * would be the good migration before it, whose data would go while the failed record still blocks
+ * every later migrate. The operator resolves the failed one first.
+ */
+function refuseWhileFailed(target: ProjectTarget, records: MigrationRecord[]): void {
+  const failed = [...activeRecords(records).values()].filter(isFailed).map((r) => r.name);
+  if (!failed.length) return;
+  const newest = failed.sort().at(-1)!;
+  throw inputError(
+    `Cannot roll back: ${failed.join(', ')} failed and ${failed.length > 1 ? 'are' : 'is'} recorded as failed, not applied ` +
+      '(PostgreSQL undid its statements), so migrate-down would roll back the good migration before it. Nothing was changed. ' +
+      `Record the failed attempt as rolled back with \`${suggestedCommand(target, 'migrate-resolve', { rolledBack: newest })}\`, ` +
+      `then fix it and run \`${suggestedCommand(target, 'migrate')}\`, or run migrate-down again to roll back the migration before it.`,
+  );
+}
+
 /** `--count` as given (a number, or a string from the command line), checked: a positive integer. */
 export function rollbackCount(value: unknown = 1): number {
   const count = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -70,7 +88,9 @@ export function rollbackCount(value: unknown = 1): number {
 
 async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): Promise<RollbackResult> {
   let dataMs = 0;
-  if (target.dataMigrations.has(migration.name) && (await target.dataMigrations.state(migration.name)) !== undefined) {
+  // Never ran: nothing to undo. rolled_back: an earlier rollback stopped after down(), before down.sql.
+  const data = target.dataMigrations.has(migration.name) ? await target.dataMigrations.state(migration.name) : undefined;
+  if (data !== undefined && data !== 'rolled_back') {
     const started = performance.now();
     await target.dataMigrations.down(migration.name);
     dataMs = performance.now() - started;
@@ -81,7 +101,7 @@ async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): P
     logger: target.logger,
     retries: target.lockRetries,
     baseDelayMs: target.retryDelayMs,
-    beforeRetry: () => dropInvalidIndexLeftBy(target, migration.downSql!),
+    beforeRetry: async () => void (await dropInvalidIndexLeftBy(target, migration.downSql!)),
   });
   const sqlMs = performance.now() - started;
   target.logger.info(`↩ ${migration.name} rolled back (${Math.round(dataMs + sqlMs)} ms)`);

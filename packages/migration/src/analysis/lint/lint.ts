@@ -1,6 +1,7 @@
 import { statementEffect } from '../effects';
 import { parseMigration, SqlSyntaxError, type ParsedStatement } from '../parse';
 import { Catalog, type Origin } from '../catalog';
+import { targetVersionOf } from '../../versions/migration-target';
 import { ALL_RULES } from './rules';
 import { ALLOWANCES_FILE, parseAllowances, type FileAllowance } from './allowance-file';
 import { suppressionsAbove } from './suppressions';
@@ -139,6 +140,7 @@ function lintScript(input: ScriptInput): LintFinding[] {
     down: input.down,
     reverses: input.reverses,
     previous: [...input.previous],
+    targetVersion: targetVersionOf(input.sql),
     catalogBefore(index) {
       while (snapshots.length <= index && snapshots.length <= script.statements.length) {
         const next = snapshots[snapshots.length - 1].clone();

@@ -38,6 +38,8 @@ export interface LintContext {
   reverses: LintScript | null;
   /** Names of the migrations before this one in the folder (empty when linted alone). */
   previous: string[];
+  /** The PostgreSQL major the migration was generated for (its generated-by line); undefined for hand-written ones. */
+  targetVersion?: number;
   /**
    * The schema as the migrations before this one (and, for down.sql, this migration's up) left
    * it, replayed forward to just before statement `index` of the script.

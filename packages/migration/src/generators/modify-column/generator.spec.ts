@@ -308,6 +308,7 @@ describe('modify-column generator', () => {
       ['enumValues for an existing type', { targetTable: 'Order', column: 'status', type: 'String', enumValues: 'A' }, /already exists/],
       ['cast without a type change', { targetTable: 'Order', column: 'status', cast: 'upper("status")', default: 'x' }, /convert values to another type/],
       ['cast with two statements', { targetTable: 'Order', column: 'note', type: 'Int', cast: `1; DROP TABLE "Order"` }, /Invalid --cast.*";"/],
+      ['cast closing the expression inside an E-string', { targetTable: 'Order', column: 'note', type: 'Int', cast: `E'\\''); DROP TABLE "Order" CASCADE; --'` }, /Invalid --cast.*(comment|";"|statements)/],
       ['no change requested', { targetTable: 'Order', column: 'status', type: 'String' }, /No change requested for Order\.status: it already is String @default\(pending\)/],
       ['nothing given', { targetTable: 'Order', column: 'status' }, /No change requested/],
       ['optional and required', { targetTable: 'Order', column: 'note', optional: true, required: true }, /either --optional or --required/],
