@@ -2,6 +2,7 @@ import { markMigrationApplied, markMigrationRolledBack } from '../engine/operati
 import { inputError } from '../errors';
 import { didYouMean } from '../suggest';
 import { withDeployLock } from './deploy-lock';
+import { recordDataMigrationResolved } from './data-migrations/records';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { activeRecords, isApplied, isFailed, readMigrationRecords } from './migration-records';
 import { withClient } from './pg-client';
@@ -52,7 +53,16 @@ export async function resolveMigration(target: ProjectTarget, request: ResolveRe
       target.logger.info(`${name} is recorded as rolled back${dropped ? ` (its INVALID index ${dropped} was dropped)` : ''}.`);
       return { migration: name, recorded, droppedInvalidIndex: dropped };
     }
-    if (record && isApplied(record)) throw inputError(`${name} is already recorded as applied. Nothing was changed.`);
+    if (record && isApplied(record)) {
+      // Its SQL was deployed without its data migration (stock prisma migrate deploy), and migrate
+      // will not run that late: record the data step done, as the person resolving has checked the data.
+      if (target.dataMigrations.has(name) && (await target.dataMigrations.state(name)) !== 'applied') {
+        await withClient(target.url, (client) => recordDataMigrationResolved(client, name));
+        target.logger.info(`The data migration of ${name} is recorded as applied (it was not run: its SQL was deployed without it).`);
+        return { migration: name, recorded };
+      }
+      throw inputError(`${name} is already recorded as applied. Nothing was changed.`);
+    }
     // Prisma's engine marks a failed attempt rolled back itself and records a new, applied one.
     await markMigrationApplied(db, target.directory, name);
     target.logger.info(`${name} is recorded as applied (migration.sql was not run: its changes must already be in the database).`);

@@ -5,7 +5,13 @@ import { writeDiskWorkspace, type DiskWorkspace } from '../testing/disk-workspac
 import { BASELINE } from '../testing/migrations';
 import { seedSampleData } from '../testing/sample-data';
 import { createSampleTree, SAMPLE_MIGRATIONS } from '../testing/sample-tree';
+import { diskView } from '../workspace/file-view';
+import { readSchemaFiles } from '../workspace/prisma-project';
+import { recordDataMigrationResolved } from './data-migrations/records';
 import { migrate } from './migrate';
+import { resolveMigration } from './resolve';
+import { withClient } from './pg-client';
+import { migrationStatus } from './status';
 
 // Stock Prisma and this tool on the same database. "Stock" is Prisma's own schema engine called as
 // the CLI calls it (`prisma migrate deploy` = applyMigrations, `migrate status` / `migrate dev` =
@@ -22,6 +28,8 @@ beforeAll(async () => {
   [backupStep, removal] = ws.directory().migrations.slice(1).map((m) => m.name);
 }, 60_000);
 afterAll(() => ws?.remove());
+
+const schemaFiles = () => readSchemaFiles(diskView(ws.root), ws.layout);
 
 async function databaseAtBaseline(): Promise<string> {
   const url = await pg.freshDatabase();
@@ -48,6 +56,18 @@ describe('stock prisma migrate deploy, then ours', () => {
     );
     const [{ n }] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM "_forge".data_migrations`).catch(() => [{ n: 0 }]);
     expect(n).toBe(0);
+    expect((await migrationStatus(ws.target(url), schemaFiles())).unfinishedData).toEqual([backupStep]);
+
+    // The way out, migrate-resolve --applied (after checking the data); then migrate and status agree it is done.
+    expect(await resolveMigration(ws.target(url), { applied: backupStep })).toEqual({ migration: backupStep, recorded: 'applied' });
+    await expect(resolveMigration(ws.target(url), { applied: backupStep })).rejects.toThrow(`${backupStep} is already recorded as applied. Nothing was changed.`);
+    await expect(withClient(url, (db) => recordDataMigrationResolved(db, backupStep))).rejects.toThrow(`The data migration of ${backupStep} is already recorded as applied. Nothing was changed.`);
+    const again = await migrate(ws.target(url));
+    expect(again.error).toBeUndefined();
+    expect(again.upToDate).toBe(3);
+    const status = await migrationStatus(ws.target(url), schemaFiles());
+    expect(status.unfinishedData).toEqual([]);
+    expect(status.unhealthy).toBe(false);
   }, 60_000);
 });
 

@@ -1,4 +1,5 @@
-import { FORGE_SCHEMA } from '../forge-schema';
+import { inputError } from '../../errors';
+import { ensureForgeSchema, FORGE_SCHEMA } from '../forge-schema';
 import type { Queryable } from '../pg-client';
 import type { DataMigrationStatus } from './types';
 
@@ -78,3 +79,24 @@ export async function markFailed(db: Queryable, migrationName: string, error: un
   const message = error instanceof Error ? error.message : String(error);
   await db.query(`UPDATE ${TABLE} SET status = 'failed', finished_at = now(), last_error = $2 WHERE migration_name = $1`, [migrationName, message]);
 }
+
+/**
+ * Records a data migration as applied without running it: the way out when its SQL and the
+ * migrations after it were deployed without it (stock `prisma migrate deploy`), so it can no longer
+ * run against the schema it was written for. Only for one that never completed; the person
+ * resolving it has checked the data. What `migrate-resolve --applied` does when the SQL is applied.
+ */
+export async function recordDataMigrationResolved(db: Queryable, migrationName: string): Promise<void> {
+  await ensureForgeSchema(db);
+  const { rowCount } = await db.query(
+    `INSERT INTO ${TABLE} (migration_name, status, started_at, finished_at, rows_affected, last_error)
+     VALUES ($1, 'applied', now(), now(), 0, $2)
+     ON CONFLICT (migration_name) DO UPDATE SET status = 'applied', finished_at = now(), last_error = EXCLUDED.last_error
+     WHERE ${TABLE}.status <> 'applied'`,
+    [migrationName, RESOLVED_NOTE],
+  );
+  if (!rowCount) throw inputError(`The data migration of ${migrationName} is already recorded as applied. Nothing was changed.`);
+}
+
+/** Kept in last_error so that migrate-status can tell a resolved data migration from one that ran. */
+export const RESOLVED_NOTE = 'recorded as applied by migrate-resolve without running (its SQL was deployed without it)';
