@@ -1,8 +1,10 @@
-// npm run test:matrix [-- --versions 14,18]: the round-trip specs of the ten change types and the
-// version facts, run on every PostgreSQL major the plugin supports (FORGE_PG_VERSION makes the
-// specs' embedded server that major; a major other than the bundled 15 is installed on first use).
-// Prints versions × change types, then every failure with its error; writes the same as Markdown
-// to tmp/test-matrix/results.md. Not part of `npm test`. Exits non-zero when anything failed.
+// npm run test:matrix [-- --versions 14,18] [-- --report]: the round-trip specs of the ten change
+// types and the version facts, run on every PostgreSQL major the plugin supports (FORGE_PG_VERSION
+// makes the specs' embedded server that major; a major other than the bundled 15 is installed on
+// first use). Prints versions × change types, then each version fact × major, then every failure
+// with its error; writes the same as Markdown to tmp/test-matrix/results.md. `--report` prints
+// them again from the last run's Jest reports without running anything. Not part of `npm test`.
+// Exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -48,6 +50,15 @@ function parseArgs(argv) {
     process.exit(2);
   }
   return majors;
+}
+
+/** The last run's Jest report of one major, as runMajor resolves it. */
+function lastRun(major) {
+  const report = join(OUT, `pg${major}.json`);
+  if (!existsSync(report)) return { major, seconds: 0, log: join(OUT, `pg${major}.log`), results: [] };
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  const ended = Math.max(...json.testResults.map((r) => r.endTime));
+  return { major, seconds: (ended - json.startTime) / 1000, log: join(OUT, `pg${major}.log`), results: json.testResults };
 }
 
 /** Runs every spec of the matrix on one major, Jest's JSON report kept; its output goes to a log. */
@@ -114,28 +125,63 @@ function markdownTable(header, rows) {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-const majors = parseArgs(process.argv.slice(2));
+/**
+ * Each fact of the version tables × major. The FACTS specs title each check `<fact id>: <what the
+ * table says of that major>` (`AE rewrite`, `SUE scan`, `yes`, `none (42601)`); the cell is that,
+ * after ✓ when the server agreed, ✗ when not; blank when it did not run.
+ */
+function factGrid(runs) {
+  const ids = new Map();
+  for (const run of runs) {
+    for (const spec of Object.values(FACTS).flat()) {
+      const result = run.results.find((r) => r.name.endsWith(spec));
+      for (const a of result?.assertionResults ?? []) {
+        const [, id, says] = /^([a-z0-9-]+): (.*)$/.exec(a.title) ?? [];
+        if (!id) continue;
+        if (!ids.has(id)) ids.set(id, {});
+        ids.get(id)[run.major] = `${a.status === 'passed' ? '✓' : '✗'} ${says}`;
+      }
+    }
+  }
+  return [...ids].map(([id, cells]) => [id, ...runs.map((r) => cells[r.major] ?? '')]);
+}
+
+const argv = process.argv.slice(2);
+const majors = parseArgs(argv);
+const reportOnly = argv.includes('--report');
 mkdirSync(OUT, { recursive: true });
 const header = ['PostgreSQL', ...Object.keys(COLUMNS), 'time'];
 const rows = [];
 const failures = [];
+const runs = [];
 for (const major of majors) {
-  process.stdout.write(`PostgreSQL ${major}: running ${Object.values(COLUMNS).flat().length} spec files… `);
-  const run = await runMajor(major);
+  if (!reportOnly) process.stdout.write(`PostgreSQL ${major}: running ${Object.values(COLUMNS).flat().length} spec files… `);
+  const run = reportOnly ? lastRun(major) : await runMajor(major);
+  runs.push(run);
   const summary = summarise(run);
   const failed = summary.failures.length;
-  console.log(`${failed ? `${failed} failure(s)` : 'all passed'} in ${Math.round(run.seconds)} s (log: ${relative(ROOT, run.log)})`);
+  if (!reportOnly) console.log(`${failed ? `${failed} failure(s)` : 'all passed'} in ${Math.round(run.seconds)} s (log: ${relative(ROOT, run.log)})`);
   rows.push([String(major), ...Object.keys(COLUMNS).map((c) => summary.cells[c]), `${Math.round(run.seconds)} s`]);
   failures.push(...summary.failures.map((f) => ({ major, ...f })));
 }
 
+const factHeader = ['version fact', ...majors.map(String)];
+const facts = factGrid(runs);
 console.log(`\n${table(header, rows)}\n`);
 console.log('Cells: tests passed / run per change type (its round-trip specs), "—": no spec yet.');
+console.log(`\n${table(factHeader, facts)}\n`);
+console.log(
+  'Cells: what the version tables say of that major (versions/features.ts: yes; versions/statement-facts.ts: the strongest lock on the table, ' +
+    'AE = ACCESS EXCLUSIVE, SUE = SHARE UPDATE EXCLUSIVE, SRE = SHARE ROW EXCLUSIVE, and whether it rewrites or scans it; none (SQLSTATE): the major ' +
+    'lacks it), ✓ when the server agreed.',
+);
 for (const f of failures) console.log(`\n✗ PostgreSQL ${f.major} · ${f.column} · ${f.file}\n  ${f.test}\n${f.error.replace(/^/gm, '    ')}`);
 const markdown = [
   `# Test matrix (${new Date().toISOString().slice(0, 10)})`,
   '',
   markdownTable(header, rows),
+  '',
+  markdownTable(factHeader, facts),
   '',
   ...failures.map((f) => `- PostgreSQL ${f.major}, ${f.column} (\`${f.file}\`): ${f.test}\n\n  \`\`\`\n${f.error.replace(/^/gm, '  ')}\n  \`\`\``),
 ].join('\n');

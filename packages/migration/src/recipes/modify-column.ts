@@ -20,6 +20,7 @@ import {
   parseSqlType,
   type TypeChangeKind,
 } from './modify-column-types';
+import { notNullSteps, type NotNullSteps } from './not-null-steps';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
 import { BACKUP_SCHEMA } from '../runtime/forge-schema';
 
@@ -57,7 +58,7 @@ export function modifyColumnRecipe(input: ModifyColumnInput, options: RecipeOpti
       { model: m.model, table: m.table, column: m.column, label, key: m.key, becomesRequired, backfill: input.backfillLiteral, stamp: input.stamp },
       options,
     );
-    return { migrations, notes: metadataNotes(label, kind, before, after, becomesRequired, input.backfillLiteral) };
+    return { migrations, notes: metadataNotes(label, kind, before, after, becomesRequired, input.backfillLiteral, notNullSteps(options.pgVersion)) };
   }
   return expandContract(input, kind, label, options);
 }
@@ -198,14 +199,22 @@ function enumStatements(naive: { up: string; down: string }, table: string, colu
   return { createTypes: pick(naive.up, 'CREATE'), dropTypes: pick(naive.down, 'DROP') };
 }
 
-function metadataNotes(label: string, kind: TypeChangeKind, before: ColumnDefinition, after: ColumnDefinition, becomesRequired: boolean, backfill: string | undefined): string[] {
+function metadataNotes(
+  label: string,
+  kind: TypeChangeKind,
+  before: ColumnDefinition,
+  after: ColumnDefinition,
+  becomesRequired: boolean,
+  backfill: string | undefined,
+  notNull: NotNullSteps,
+): string[] {
   return [
     ...(kind === 'coercible' ? [`${before.type} → ${after.type} is binary-coercible: ALTER COLUMN TYPE changes only the catalog (no rewrite; indexes kept).`] : []),
     ...(before.default !== after.default ? [`SET/DROP DEFAULT changes only the catalog: existing rows keep their values.`] : []),
     ...(!before.notNull && !after.notNull ? [] : !after.notNull ? ['DROP NOT NULL changes only the catalog; its reverse (SET NOT NULL) scans the table and fails if NULLs were written since.'] : []),
     ...(becomesRequired
       ? [
-          `${label} becomes required through CHECK (… IS NOT NULL) NOT VALID, then VALIDATE (writes continue) and SET NOT NULL (no scan)` +
+          `${label} becomes required through ${notNull.words.route}` +
             (backfill !== undefined ? `, after a batched backfill of NULL rows with ${backfill}.` : '; if some rows are NULL, the first migration refuses and lists them (give --backfillValue).'),
         ]
       : []),

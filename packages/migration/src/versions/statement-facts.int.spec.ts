@@ -51,8 +51,16 @@ async function measure(fact: StatementFact): Promise<{ behaviour: StatementBehav
   }
 }
 
+/** `SUE scan`, `AE rewrite`, `none (42601)`: what the table says of this major, in the test's title for the matrix's grid. */
+function expectation(fact: StatementFact, major: number): string {
+  const b = behaviourOn(fact, major);
+  if (!b) return `none (${fact.missing})`;
+  const initials = b.lock.split(' ').map((w) => w[0]).join('');
+  return [initials, b.rewrites ? 'rewrite' : b.scans ? 'scan' : ''].filter(Boolean).join(' ');
+}
+
 describe(`statement facts on PostgreSQL ${testPgVersion()}`, () => {
-  it.each(STATEMENT_FACTS.map((f) => [f.id, f] as const))('%s: the lock, rewrite and scan of the table, or the SQLSTATE before it exists', async (_id, fact) => {
+  it.each(STATEMENT_FACTS.map((f) => [f.id, expectation(f, testPgVersion()), f] as const))('%s: %s', async (_id, _expected, fact) => {
     const expected = behaviourOn(fact, server.major);
     expect(await measure(fact)).toEqual(expected ? { behaviour: expected } : { error: fact.missing });
   });

@@ -10,6 +10,14 @@ describe(rule, () => {
     expect(finding.message).toMatch(/checks every row of "Order" under ACCESS EXCLUSIVE/);
   });
 
+  it('flags PostgreSQL 18’s validated ADD CONSTRAINT … NOT NULL on an existing table, not its NOT VALID form', async () => {
+    const notNull = 'ALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" NOT NULL "note"';
+    const [finding, ...rest] = await lint(`${notNull};`);
+    expect(rest).toEqual([]);
+    expect(finding.message).toMatch(/NOT NULL checks every row of "Order" under ACCESS EXCLUSIVE/);
+    expect(await lint(`${notNull} NOT VALID;`)).toEqual([]);
+  });
+
   it('flags VALIDATE in the same transaction as ADD … NOT VALID', async () => {
     expect(brief(await lint(`${CHECK} NOT VALID;\nALTER TABLE "Order" VALIDATE CONSTRAINT "positive";`))).toEqual(['migration.sql:3 check-constraint-not-valid']);
   });

@@ -17,6 +17,14 @@ export const checkConstraintNotValid: LintRule = {
       const catalog = context.catalogBefore(statement.index);
       for (const { table, cmd } of alterTableCommands(statement)) {
         const constraint = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
+        // PostgreSQL 18's ADD CONSTRAINT … NOT NULL col scans the same way (versions/statement-facts.ts).
+        if (constraint?.contype === 'CONSTR_NOTNULL' && !constraint.skip_validation && !catalog.isNewTable(table)) {
+          findings.push({
+            statement,
+            message: `ADD CONSTRAINT ${q(constraint.conname)} NOT NULL checks every row of ${q(table)} under ACCESS EXCLUSIVE: reads and writes wait for the scan.`,
+            fix: `ALTER TABLE ${q(table)} ADD CONSTRAINT … NOT NULL … NOT VALID in this migration (new writes are checked at once), then VALIDATE CONSTRAINT in the next one (writes continue).`,
+          });
+        }
         if (constraint?.contype === 'CONSTR_CHECK' && !constraint.skip_validation && !catalog.isNewTable(table)) {
           findings.push({
             statement,
