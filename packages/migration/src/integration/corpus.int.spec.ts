@@ -17,14 +17,17 @@ const schemas = CORPUS.filter((s) => (ONLY ? ONLY.includes(s.name) : FULL || s.c
 
 describe.each(schemas)('corpus schema $name', (schema) => {
   const changes = schema.changes.filter((c) => FULL || schema.ci.includes(c.type as ChangeType));
-  let baselined: Awaited<ReturnType<typeof baselineSchema>> | undefined;
+  let baselined: Awaited<ReturnType<typeof baselineSchema>> | Error | undefined;
 
   beforeAll(async () => {
-    baselined = await baselineSchema(schema, () => pg.freshDatabase());
+    baselined = await baselineSchema(schema, () => pg.freshDatabase()).catch((error: Error) => error);
   }, 600_000);
 
   it.each(changes.map((c) => [c.type, c] as const))('%s', async (_type, change) => {
-    const result = await runCorpusChange(baselined!, change, (template) => pg.freshDatabase(template), { seedRows: FULL ? 100 : 20 });
+    const result =
+      baselined instanceof Error
+        ? { schema: schema.name, type: change.type, what: change.what, outcome: 'fail' as const, detail: `baseline: ${baselined.message.split('\n')[0]}`, folders: 0, ms: 0 }
+        : await runCorpusChange(baselined!, change, (template) => pg.freshDatabase(template), { seedRows: FULL ? 100 : 20 });
     results.push(result);
     expect(result.detail === '' ? result.outcome : `${result.outcome}: ${result.detail}`).toBe(EXPECTED[`${schema.name} ${change.type}`] ?? 'pass');
   }, 600_000);
