@@ -10,13 +10,14 @@ import { useEmbeddedPostgres } from '../testing/database';
  */
 const FULL = process.env.FORGE_CORPUS === 'full';
 const ONLY = process.env.FORGE_CORPUS_SCHEMAS?.split(',');
+const ONLY_CHANGES = process.env.FORGE_CORPUS_CHANGES?.split(',');
 const pg = useEmbeddedPostgres();
 const results: ChangeResult[] = [];
 
 const schemas = CORPUS.filter((s) => (ONLY ? ONLY.includes(s.name) : FULL || s.ci.length > 0));
 
 describe.each(schemas)('corpus schema $name', (schema) => {
-  const changes = schema.changes.filter((c) => FULL || schema.ci.includes(c.type as ChangeType));
+  const changes = schema.changes.filter((c) => (ONLY_CHANGES ? ONLY_CHANGES.includes(c.type) : FULL || schema.ci.includes(c.type as ChangeType)));
   let baselined: Awaited<ReturnType<typeof baselineSchema>> | Error | undefined;
 
   beforeAll(async () => {
