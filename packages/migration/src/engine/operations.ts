@@ -5,6 +5,7 @@ import type {
   SchemaFilter,
 } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
+import { withoutIdenticalIndexRecreation } from './index-recreation';
 import { parseDatabaseUrl, type DatabaseTarget } from './connection';
 import { explainEngineMessage } from './engine-errors';
 import { toMigrationList, type MigrationFolder, type MigrationsDirectory } from './migrations';
@@ -138,7 +139,7 @@ export async function diffDatabaseToSchema(db: DatabaseTarget, schema: SchemaFil
       exitCode: null,
       filters: NO_FILTERS,
     });
-    return normalizeScript(result.stdout);
+    return withoutIdenticalIndexRecreation(normalizeScript(result.stdout), parseDatabaseUrl(db.url));
   });
 }
 

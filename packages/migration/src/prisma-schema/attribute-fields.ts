@@ -15,16 +15,46 @@ function isKeyValue(value: unknown, key?: string): value is KeyValue {
   return !!value && typeof value === 'object' && (value as KeyValue).type === 'keyValue' && (key === undefined || (value as KeyValue).key === key);
 }
 
-/** The array of `key: [...]`, or of the first positional argument when key is 'fields' and there is no `fields:`. */
+/**
+ * The argument each attribute takes without a name, as Prisma reads it: `@map("x")` is
+ * `@map(name: "x")`, `@@index([a])` is `@@index(fields: [a])`, `@relation("R", …)` is
+ * `@relation(name: "R", …)`, `@default(now())` is `@default(value: now())`.
+ */
+const POSITIONAL_ARGUMENT: Record<string, string> = {
+  'field map': 'name',
+  'object map': 'name',
+  'field relation': 'name',
+  'field default': 'value',
+  'field unique': 'fields',
+  'object index': 'fields',
+  'object unique': 'fields',
+  'object id': 'fields',
+  'object fulltext': 'fields',
+};
+
+/**
+ * An attribute's argument `key`, written named (`key: value`) or in its positional form: the one
+ * reader every edit uses, so that `@map("created")` and `@map(name: "created")` mean the same.
+ */
+export function attributeArgument(attribute: Attribute | BlockAttribute, key: string): Value | undefined {
+  const args = attribute.args ?? [];
+  for (const arg of args) {
+    if (isKeyValue(arg.value, key)) return arg.value.value;
+  }
+  if (POSITIONAL_ARGUMENT[`${attribute.kind} ${attribute.name}`] !== key) return undefined;
+  return args.find((arg) => !isKeyValue(arg.value))?.value as Value | undefined;
+}
+
+/** The string argument `key` of an attribute, unquoted (named or positional). */
+export function attributeString(attribute: Attribute | BlockAttribute, key: string): string | undefined {
+  const value = attributeArgument(attribute, key);
+  return typeof value === 'string' ? unquote(value) : undefined;
+}
+
+/** The array argument `key` of an attribute (`fields: [...]` or the positional list). */
 function listOf(attribute: Attribute | BlockAttribute, key: 'fields' | 'references'): ArrayValue | undefined {
-  for (const arg of attribute.args ?? []) {
-    if (isKeyValue(arg.value, key) && isArray(arg.value.value)) return arg.value.value;
-  }
-  if (key === 'fields' && attribute.kind === 'object') {
-    const positional = (attribute.args ?? []).find((arg) => !isKeyValue(arg.value));
-    if (positional && isArray(positional.value)) return positional.value;
-  }
-  return undefined;
+  const value = attributeArgument(attribute, key);
+  return isArray(value) ? value : undefined;
 }
 
 function entryName(entry: ListEntry): string {
@@ -59,18 +89,13 @@ export function removeFieldAttribute(field: Field, attribute: Attribute): void {
 
 /** The `"…"` name of `@relation("Name", …)` or `@relation(name: "Name")`, when given. */
 export function relationNameArgument(attribute: Attribute): string | undefined {
-  for (const arg of attribute.args ?? []) {
-    if (typeof arg.value === 'string') return unquote(arg.value);
-    if (isKeyValue(arg.value, 'name') && typeof arg.value.value === 'string') return unquote(arg.value.value);
-  }
-  return undefined;
+  return attributeString(attribute, 'name');
 }
 
 /** The database name `@map("…")` gives a field, if any. */
 export function fieldMap(field: Field): string | undefined {
   const map = fieldAttributes(field, 'map')[0];
-  const value = map?.args?.[0]?.value;
-  return typeof value === 'string' ? unquote(value) : undefined;
+  return map && attributeString(map, 'name');
 }
 
 /** Sets (or, with undefined, removes) `@map("…")` on a field. */

@@ -3,10 +3,12 @@ import { inputError } from '../errors';
 import { didYouMean } from '../suggest';
 import { findEnum, findModel, parseSchema, printSchema, type Enum, type Model, type Schema } from './ast';
 import { formatSchemaFiles } from './prisma-fmt';
+import { maskBlockComments, spliceChangedBlocks } from './quiet-print';
 
 /**
- * A Prisma schema split over one or more files, edited through the AST. Only files that were
- * edited are re-printed; the formatter sees all files so cross-file relations format correctly.
+ * A Prisma schema split over one or more files, edited through the AST. Only the blocks an edit
+ * changed are re-printed (quiet-print.ts); the formatter sees all files so cross-file relations
+ * format correctly.
  */
 export class PrismaSchemaDocument {
   private readonly asts = new Map<string, Schema>();
@@ -19,7 +21,8 @@ export class PrismaSchemaDocument {
     if (!schema) {
       const file = this.files.find((f) => f.path === path);
       if (!file) throw new Error(`No schema file ${path}`);
-      schema = parseSchema(file.content);
+      // prisma-ast does not read /* … */ comments, which Prisma accepts; they stay in the file (see toFiles).
+      schema = parseSchema(maskBlockComments(file.content));
       this.asts.set(path, schema);
     }
     return schema;
@@ -70,11 +73,18 @@ export class PrismaSchemaDocument {
     return (this.files.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.content)) ?? this.files[0]).path;
   }
 
-  /** The edited schema: edited files re-printed and formatted by Prisma, others unchanged. */
+  /**
+   * The edited schema: in edited files, the blocks the edit changed as Prisma formats them, every
+   * other byte as the user wrote it; other files unchanged.
+   */
   toFiles(): SchemaFile[] {
-    const printed = this.files.map((f) => (this.edited.has(f.path) ? { path: f.path, content: printSchema(this.ast(f.path)) } : f));
-    const formatted = formatSchemaFiles(printed);
-    return formatted.map((f, i) => (this.edited.has(f.path) ? f : this.files[i]));
+    const print = (f: SchemaFile, schema: () => Schema) => (this.edited.has(f.path) ? { path: f.path, content: printSchema(schema()) } : f);
+    const after = formatSchemaFiles(this.files.map((f) => print(f, () => this.ast(f.path))));
+    const before = formatSchemaFiles(this.files.map((f) => print(f, () => parseSchema(maskBlockComments(f.content)))));
+    return after.map((f, i) => {
+      if (!this.edited.has(f.path)) return this.files[i];
+      return { path: f.path, content: spliceChangedBlocks(this.files[i].content, before[i].content, f.content) ?? f.content };
+    });
   }
 
   changedPaths(): string[] {

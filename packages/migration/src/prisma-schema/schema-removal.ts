@@ -1,4 +1,5 @@
-import { blockAttributes, type Block, type BlockAttribute, type Field, type KeyValue, type Model, type Schema } from './ast';
+import { blockAttributes, type Block, type BlockAttribute, type Field, type Model, type Schema } from './ast';
+import { attributeFieldList } from './attribute-fields';
 
 /**
  * Removing blocks and fields from the AST together with their `///` documentation: a doc comment
@@ -40,20 +41,10 @@ export function blockAttributesUsing(model: Model, fields: string[]): BlockAttri
 
 /** The field names of `@@index([a, b(sort: Desc)])` or `@@unique(fields: [a, b])`. */
 export function listedFields(attribute: BlockAttribute): string[] {
-  const args = attribute.args ?? [];
-  const named = args.map((a) => a.value).find((v): v is KeyValue => isKeyValue(v) && v.key === 'fields');
-  const list = named ? named.value : args.map((a) => a.value).find((v) => !isKeyValue(v));
-  if (!list || typeof list !== 'object' || (list as { type?: string }).type !== 'array') return [];
-  return ((list as { args: unknown[] }).args ?? []).map((entry) =>
-    typeof entry === 'string' ? entry : String((entry as { name?: string }).name ?? ''),
-  );
+  return attributeFieldList(attribute) ?? [];
 }
 
 /** `@@index([a, b], map: "x")` as text for messages. */
 export function describeBlockAttribute(attribute: BlockAttribute): string {
   return `@@${attribute.name}([${listedFields(attribute).join(', ')}])`;
-}
-
-function isKeyValue(value: unknown): value is KeyValue {
-  return !!value && typeof value === 'object' && (value as KeyValue).type === 'keyValue';
 }

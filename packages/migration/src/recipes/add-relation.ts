@@ -79,9 +79,14 @@ export function addRelationRecipe(naive: { up: string; down: string }, relation:
   if (relation.index) {
     const indexMigration: PlannedMigration = {
       name: `${base}_index`,
-      up: standaloneScript(
-        `Index ${relation.index.name} on ${relation.table}(${relation.index.columns.join(', ')}) for the foreign key, built without blocking writes`,
-        createIndexConcurrently(up.createIndex[0]),
+      // The seed hints too: when the column exists this migration comes first, and validate seeds the
+      // table here; rows seeded without them would be orphans that the foreign key rightly refuses.
+      up: withHeaderComments(
+        standaloneScript(
+          `Index ${relation.index.name} on ${relation.table}(${relation.index.columns.join(', ')}) for the foreign key, built without blocking writes`,
+          createIndexConcurrently(up.createIndex[0]),
+        ),
+        hints,
       ),
       down: standaloneScript(`Reverse of: index ${relation.index.name}`, dropIndexConcurrently(relation.index.name)),
     };

@@ -1,4 +1,5 @@
 import type { AddedTable } from '../prisma-schema/edits/add-table';
+import type { RelationMode } from '../prisma-schema/relation-mode';
 import { quotedIdentPattern } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
@@ -8,9 +9,11 @@ import { transactionalScript } from './scripts';
  * A new table is safe as Prisma writes it: nobody reads or writes it yet, so plain CREATE INDEX is
  * fine and its foreign keys validate instantly (no rows). Each foreign key still takes a brief
  * SHARE ROW EXCLUSIVE lock on the referenced table, hence one transaction behind lock_timeout.
- * The reverse is Prisma's: drop the foreign keys and the (new) table.
+ * The reverse is Prisma's: drop the foreign keys and the (new) table. Under relationMode "prisma"
+ * there are no foreign keys, only the relation scalars' indexes.
  */
-export function addTableRecipe(naive: { up: string; down: string }, added: AddedTable, options: RecipeOptions): MigrationPlan {
+export function addTableRecipe(naive: { up: string; down: string }, added: AddedTable, options: RecipeOptions, relationMode: RelationMode = 'foreignKeys'): MigrationPlan {
+  const foreignKeys = relationMode === 'prisma' ? 0 : added.relations.length;
   const table = quotedIdentPattern(added.table);
   const upKinds = [
     new RegExp(`^CREATE TABLE ${table} \\(`),
@@ -21,11 +24,11 @@ export function addTableRecipe(naive: { up: string; down: string }, added: Added
   const up = checked(naive.up, upKinds, 'add-table');
   const down = checked(naive.down, downKinds, 'add-table (reverse)');
   const count = (statements: string[], pattern: RegExp) => statements.filter((s) => pattern.test(statementText(s))).length;
-  if (count(up, upKinds[0]) !== 1 || count(up, upKinds[2]) !== added.relations.length) throw new UnexpectedDiffError('add-table', naive.up);
-  if (count(down, downKinds[1]) !== 1 || count(down, downKinds[0]) !== added.relations.length) {
+  if (count(up, upKinds[0]) !== 1 || count(up, upKinds[2]) !== foreignKeys) throw new UnexpectedDiffError('add-table', naive.up);
+  if (count(down, downKinds[1]) !== 1 || count(down, downKinds[0]) !== foreignKeys) {
     throw new UnexpectedDiffError('add-table (reverse)', naive.down);
   }
-  const referenced = [...new Set(added.relations.map((r) => r.referencedTable))];
+  const referenced = foreignKeys ? [...new Set(added.relations.map((r) => r.referencedTable))] : [];
   return {
     migrations: [
       {
@@ -39,6 +42,9 @@ export function addTableRecipe(naive: { up: string; down: string }, added: Added
       `${added.table} is new and empty: CREATE TABLE, its indexes and foreign keys run as Prisma writes them, in one transaction.`,
       ...(referenced.length
         ? [`Its foreign keys take a brief SHARE ROW EXCLUSIVE lock on ${referenced.join(', ')} (writes wait a moment), behind lock_timeout ${options.lockTimeout}.`]
+        : []),
+      ...(relationMode === 'prisma' && added.relations.length
+        ? ['relationMode = "prisma": no foreign keys in the database; Prisma Client checks references and runs the referential actions, and each relation scalar is indexed.']
         : []),
     ],
   };

@@ -9,6 +9,13 @@ import { transactionalScript } from './scripts';
 const CREATE_TABLE = /^CREATE TABLE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") \(/;
 
 /**
+ * Column types from PostgreSQL's contrib extensions (`@db.Citext`, Civitai uses it): Prisma's diff
+ * uses them without creating the extension unless the schema lists it (`extensions = [citext]`),
+ * so on a fresh database the baseline would stop at the first such column.
+ */
+const EXTENSION_TYPES: [extension: string, type: RegExp][] = [['citext', /\bCITEXT\b/]];
+
+/**
  * The first migration of a project that has a schema but no migrations: exactly what Prisma's diff
  * from an empty database writes (`prisma migrate diff --from-empty`), so that a fresh database gets
  * the schema and a database that already has it can record it as applied without running it.
@@ -21,6 +28,9 @@ export function baselineRecipe(naive: { up: string; down: string }, options: Rec
     throw inputError('The schema defines no model, enum or other database object: there is nothing to baseline. Add models first (nx g @forge/migration:add-table).');
   }
   const tables = up.map((s) => CREATE_TABLE.exec(statementText(s))?.[1]).filter((t): t is string => !!t);
+  const extensions = EXTENSION_TYPES.filter(
+    ([name, type]) => up.some((s) => type.test(statementText(s))) && !up.some((s) => new RegExp(`^CREATE EXTENSION IF NOT EXISTS "?${name}"?`).test(statementText(s))),
+  ).map(([name]) => name);
   return {
     migrations: [
       {
@@ -30,6 +40,7 @@ export function baselineRecipe(naive: { up: string; down: string }, options: Rec
           [
             '-- A database that already has these tables must not run it: record it as applied instead',
             `-- (migrate-resolve --applied <this folder>, like \`prisma migrate resolve --applied\`).`,
+            ...extensions.map((name) => `CREATE EXTENSION IF NOT EXISTS ${name};`),
             ...up,
           ],
           options.lockTimeout,
@@ -45,6 +56,9 @@ export function baselineRecipe(naive: { up: string; down: string }, options: Rec
       `Baseline of the existing schema: ${tables.length} table(s), created as Prisma's diff from an empty database writes them.`,
       'On a database that already has the schema, do not run it: mark it applied with migrate-resolve --applied <folder> (Prisma’s baselining workflow).',
       'Its rollback drops every table it created; it refuses (changing nothing) while any of them holds a row.',
+      ...extensions.map(
+        (name) => `The schema uses the ${name} type without listing the extension: the baseline creates it first (IF NOT EXISTS), and its rollback leaves it, since other schemas may use it.`,
+      ),
     ],
   };
 }

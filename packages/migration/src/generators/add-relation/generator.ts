@@ -1,6 +1,8 @@
 import type { Tree } from '@nx/devkit';
 import { addRelation } from '../../prisma-schema/edits/add-relation';
+import { relationModeOf } from '../../prisma-schema/relation-mode';
 import { addRelationRecipe } from '../../recipes/add-relation';
+import { addEmulatedRelationRecipe } from '../../recipes/emulated-relation';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
 import { recipeOptions, toList } from '../shared/options';
@@ -23,7 +25,8 @@ export async function addRelationGenerator(tree: Tree, options: AddRelationGener
     }),
   );
   const relation = change.summary;
-  const plan = addRelationRecipe(change.naive, relation, recipeOptions(options, `add_relation_${relation.table}_${relation.field}`));
+  const recipe = relationModeOf(change.before.files) === 'prisma' ? addEmulatedRelationRecipe : addRelationRecipe;
+  const plan = recipe(change.naive, relation, recipeOptions(options, `add_relation_${relation.table}_${relation.field}`));
   const touched = { models: [...new Set([options.targetTable, options.references])] };
   const written = await writeChange(tree, change, plan, { touched, stats: options });
   printChange(change, plan, written, touched);

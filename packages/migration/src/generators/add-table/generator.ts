@@ -2,6 +2,7 @@ import type { Tree } from '@nx/devkit';
 import { inputError } from '../../errors';
 import type { ColumnSpec } from '../../prisma-schema/edits/add-columns';
 import { addTable, type IdSpec, type TableIndexSpec, type TableRelationSpec, type TableSpec } from '../../prisma-schema/edits/add-table';
+import { relationModeOf } from '../../prisma-schema/relation-mode';
 import { addTableRecipe } from '../../recipes/add-table';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
@@ -19,7 +20,7 @@ export async function addTableGenerator(tree: Tree, options: AddTableGeneratorSc
   const spec = normalizeSpec(options);
   const change = await planSchemaChange(tree, options.project, ({ document, datamodel }) => addTable(document, datamodel, spec));
   const added = change.summary;
-  const plan = addTableRecipe(change.naive, added, recipeOptions(options, `add_table_${added.table}`));
+  const plan = addTableRecipe(change.naive, added, recipeOptions(options, `add_table_${added.table}`), relationModeOf(change.before.files));
   const touched = { models: [added.model, ...new Set(added.relations.map((r) => r.references))] };
   const written = await writeChange(tree, change, plan, { touched, stats: options });
   printChange(change, plan, written, touched);

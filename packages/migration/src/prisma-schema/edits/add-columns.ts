@@ -1,6 +1,7 @@
 import { inputError } from '../../errors';
 import { fieldAttribute, findField, insertFields, quoted, type Attribute, type Field } from '../ast';
 import type { PrismaSchemaDocument } from '../document';
+import { conventionalColumn } from '../naming-convention';
 import { assertColumnType, nativeTypeAttribute, renderDefault, type DefaultKind } from '../field-types';
 import { assertDatabaseName, assertPrismaName } from '../names';
 import { assertSqlExpression } from '../../sql/user-expression';
@@ -33,8 +34,12 @@ export function addColumns(document: PrismaSchemaDocument, datamodel: Datamodel,
   if (columns.length === 0) throw inputError('No column to add: give --name and --type, or --columns with a JSON array.');
   const { path, model } = document.requireModel(modelName);
   const seen = new Set<string>();
-  const added = columns.map((column): { field: Field; added: AddedColumn } => {
-    assertPrismaName('column', column.name);
+  const dmModel = datamodel.models.find((m) => m.name === modelName);
+  const added = columns.map((spec): { field: Field; added: AddedColumn } => {
+    assertPrismaName('column', spec.name);
+    // A new field follows the model's naming: snake_case columns when its fields are mapped that way.
+    const conventional = spec.map === undefined && dmModel ? conventionalColumn(dmModel, spec.name) : undefined;
+    const column = conventional ? { ...spec, map: conventional } : spec;
     if (column.map) assertDatabaseName('column name (--map)', column.map);
     if (findField(model, column.name) || seen.has(column.name)) {
       throw inputError(`Model ${modelName} already has a field named ${JSON.stringify(column.name)}. Choose another --name.`);

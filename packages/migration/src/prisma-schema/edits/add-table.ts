@@ -101,7 +101,7 @@ export function addTable(document: PrismaSchemaDocument, datamodel: Datamodel, s
     if (!index) continue;
     document.edit(path, () => index.apply(model));
     relation.index = { name: index.name, columns: index.columns };
-    indexes.push({ name: index.name, table, columns: index.columns, unique: false });
+    indexes.push({ name: index.name, table, columns: index.columns, unique: false, type: 'BTree', notes: [] });
     notes.push(`Index ${index.name} on the foreign key ${relation.columns.join(', ')}: deletes in ${relation.referencedTable} look up ${table} rows through it (pass "index": false in the relation to skip it).`);
     current = reread(document);
   }
