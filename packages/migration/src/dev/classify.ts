@@ -1,4 +1,6 @@
 import type { ChangeType } from '../generators/migration/change-types';
+import { columnName, prismaDefaultName, tableName } from '../prisma-schema/constraint-names';
+import { hasIndexStartingWith } from '../prisma-schema/edits/foreign-key-index';
 import type { Datamodel, DatamodelField, DatamodelIndex, DatamodelModel } from '../prisma-schema/prisma-fmt';
 
 /**
@@ -157,7 +159,7 @@ function compareModel(
     const previous = old.fields.find((o) => o.name === field.name && o.kind !== 'object');
     if (previous) compareField(model, previous, field, input, changes, unsupported);
   }
-  for (const relation of addedRelations) changes.push(addRelation(model, relation, old, input.after));
+  for (const relation of addedRelations) changes.push(addRelation(now, relation, old, input.after));
   for (const relation of goneRelations) {
     changes.push({ type: 'remove_relation', options: { targetTable: model, field: relation.name }, label: `remove relation ${model}.${relation.name} (its foreign key)` });
   }
@@ -238,7 +240,8 @@ function addColumn(model: string, field: DatamodelField, input: ClassifyInput): 
   };
 }
 
-function addRelation(model: string, relation: DatamodelField, old: DatamodelModel, after: Datamodel): ChangeRequest {
+function addRelation(owner: DatamodelModel, relation: DatamodelField, old: DatamodelModel, after: Datamodel): ChangeRequest {
+  const model = owner.name;
   const options: Record<string, unknown> = {
     targetTable: model,
     field: relation.name,
@@ -248,6 +251,10 @@ function addRelation(model: string, relation: DatamodelField, old: DatamodelMode
   };
   const back = backRelation(after, relation);
   if (back) options.backRelationField = back;
+  // The index on the key is the user's: theirs by its name, or none (a longer one is added by add-index).
+  const keyIndex = modelIndexes(after, model).find((i) => i.type === 'normal' && i.fields.map((f) => f.name).join(',') === (relation.relationFromFields ?? []).join(','));
+  if (keyIndex) options.indexName = indexName(owner, keyIndex);
+  else options.index = false;
   if (relation.relationName && relation.relationName !== defaultRelationName(model, relation.type)) options.relationName = relation.relationName;
   if (!relation.isRequired) options.optional = true;
   if (relation.relationOnDelete) options.onDelete = relation.relationOnDelete;
@@ -291,7 +298,7 @@ function addTable(model: DatamodelModel, after: Datamodel): ChangeRequest {
   const id = idField ? { name: idField.name, type: idField.type, ...(defaultText(idField) ? { default: defaultText(idField) } : {}), ...(nativeType(idField) ? { dbType: nativeType(idField) } : {}) } : undefined;
   const indexes = modelIndexes(after, model.name)
     .filter((i) => !i.isDefinedOnField)
-    .map((i) => ({ fields: i.fields.map((f) => f.name), ...(i.type === 'unique' ? { unique: true } : {}) }));
+    .map((i) => ({ fields: i.fields.map((f) => f.name), ...(i.type === 'unique' ? { unique: true } : {}), name: indexName(model, i) }));
   return {
     type: 'add_table',
     options: {
@@ -307,6 +314,8 @@ function addTable(model: DatamodelModel, after: Datamodel): ChangeRequest {
         ...(r.relationOnDelete ? { onDelete: r.relationOnDelete } : {}),
         ...(r.relationOnUpdate ? { onUpdate: r.relationOnUpdate } : {}),
         ...(backRelation(after, r) ? { backRelationField: backRelation(after, r) } : {}),
+        // add-table indexes the key unless the user's indexes already do; an unindexed key stays the user's choice.
+        ...(hasIndexStartingWith(after, model, r.relationFromFields ?? []) ? {} : { index: false }),
         ...(r.relationName && r.relationName !== defaultRelationName(model.name, r.type) ? { relationName: r.relationName } : {}),
       })),
       indexes,
@@ -340,7 +349,7 @@ function compareIndexes(
     const fields = index.fields.map((f) => f.name);
     changes.push({
       type: 'add_index',
-      options: { targetTable: now.name, fields, ...(index.type === 'unique' ? { unique: true } : {}), ...(index.dbName ? { name: index.dbName } : {}) },
+      options: { targetTable: now.name, fields, ...(index.type === 'unique' ? { unique: true } : {}), name: indexName(now, index) },
       label: `add ${index.type === 'unique' ? 'unique ' : ''}index ${now.name}(${fields.join(', ')}) (built CONCURRENTLY)`,
     });
   }
@@ -366,6 +375,12 @@ function newRelationKeys(old: DatamodelModel, now: DatamodelModel): string[] {
 
 function modelIndexes(datamodel: Datamodel, model: string): DatamodelIndex[] {
   return datamodel.indexes.filter((i) => i.model === model && (i.type === 'normal' || i.type === 'unique'));
+}
+
+/** The index's name in the database: its `map:`, or the name Prisma gives it. */
+function indexName(model: DatamodelModel, index: DatamodelIndex): string {
+  const columns = index.fields.map((f) => columnName(model, f.name));
+  return index.dbName ?? prismaDefaultName(tableName(model), columns, index.type === 'unique' ? 'key' : 'idx');
 }
 
 function sameColumns(a: DatamodelModel, b: DatamodelModel): boolean {

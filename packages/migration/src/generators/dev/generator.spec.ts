@@ -1,0 +1,105 @@
+import type { Tree } from '@nx/devkit';
+import { committedSampleWorkspace, type DevWorkspace } from '../../testing/dev-workspace';
+import { HAND_EDITS, replace } from '../../testing/hand-edits';
+import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../../testing/sample-tree';
+import type { Answer, Question } from '../migration/change-questions';
+import { loadChangeGenerator } from '../migration/change-types';
+import { devGenerator } from './generator';
+
+/** Generated files (migrations, data migrations), timestamps blanked: two runs can straddle a second. */
+function generated(files: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, content] of files) {
+    if (!path.startsWith(`${SAMPLE_ROOT}/`) || path === SAMPLE_SCHEMA || path.endsWith('project.json')) continue;
+    out[path.replace(/\/\d{14}_/, '/<ts>_')] = content.replace(/\d{14}/g, '<ts>').replace(/@generated-at .*/, '@generated-at <time>');
+  }
+  return out;
+}
+
+/** Runs dev on the workspace's edited schema and writes the result to disk. */
+async function runDev(ws: DevWorkspace, options: Record<string, unknown>, ask?: (q: Question) => Promise<Answer>): Promise<Tree> {
+  const tree = ws.tree();
+  await devGenerator(tree, { name: 'the_change', ...options }, ask);
+  ws.flush(tree);
+  return tree;
+}
+
+describe('dev: schema.prisma edited by hand → the migrations the generators write', () => {
+  let ws: DevWorkspace;
+  beforeEach(() => (ws = committedSampleWorkspace()));
+  afterEach(() => ws.remove());
+
+  it.each(HAND_EDITS.map((e) => [e.type, e] as const))('%s: the same migrations, down.sql, data migration and report as its generator', async (type, handEdit) => {
+    const edited = ws.edit(handEdit.edit);
+    await runDev(ws, handEdit.dev ?? {});
+
+    const direct = createSampleTree();
+    await loadChangeGenerator(type)(direct, { ...handEdit.generator, migrationName: 'the_change' });
+
+    const viaDev = generated(ws.files());
+    expect(viaDev).toEqual(generated(snapshotTree(direct)));
+    expect(Object.keys(viaDev).filter((p) => p.endsWith('/migration.sql')).length).toBeGreaterThan(1); // baseline + the change
+    // schema.prisma stays as the user wrote it.
+    expect(ws.files().get(SAMPLE_SCHEMA)).toBe(edited);
+  });
+
+  it('refuses an ambiguous rename without --rename in a non-interactive run, listing the pairs and the flags; writes nothing', async () => {
+    ws.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
+    const before = ws.files();
+    await expect(runDev(ws, {})).rejects.toThrow(
+      /cannot tell a rename from a drop \+ add\.\n {2}Order\.note disappeared and comment appeared: rename \(--rename Order\.note=comment\) or drop \+ add \(--dropAndAdd Order\.note\)\?/,
+    );
+    expect(ws.files()).toEqual(before);
+  });
+
+  it('asks "rename or drop + add?" in a terminal; the answer writes what the flag writes', async () => {
+    ws.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
+    const asked: Question[] = [];
+    await runDev(ws, {}, async (question) => {
+      asked.push(question);
+      expect(question.kind === 'select' && question.choices.map((c) => c.value)).toEqual(['comment', '']);
+      return 'comment';
+    });
+    expect(asked.map((q) => q.message)).toEqual(['Order.note is gone and comment appeared: rename or drop + add?']);
+    const interactive = generated(ws.files());
+
+    const flags = committedSampleWorkspace();
+    try {
+      flags.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
+      await runDev(flags, { rename: 'Order.note=comment' });
+      expect(generated(flags.files())).toEqual(interactive);
+    } finally {
+      flags.remove();
+    }
+    expect(Object.keys(interactive).some((p) => p.includes('/<ts>_the_change/migration.sql') && interactive[p].includes('RENAME COLUMN "note" TO "comment"'))).toBe(true);
+  });
+
+  it('names each loss and refuses without --confirmDataLoss; a required field without default asks for --backfill', async () => {
+    ws.edit((s) => replace(replace(s, '  note       String?\n', ''), '  role      String     @default("member")\n', '  role      String     @default("member")\n  locale    String\n'));
+    const before = ws.files();
+    await expect(runDev(ws, { dropAndAdd: [] })).rejects.toThrow(/User\.locale is required without a default.*\n {2}--backfill User\.locale=<value>/s);
+    await expect(runDev(ws, { backfill: 'User.locale=en' })).rejects.toThrow(/removes data, and was not confirmed:\n {2}- column Order\.note and its values\nPass --confirmDataLoss/);
+    expect(ws.files()).toEqual(before);
+    await runDev(ws, { backfill: 'User.locale=en', confirmDataLoss: true });
+    const names = Object.keys(generated(ws.files())).filter((p) => p.endsWith('/migration.sql')).map((p) => p.split('/').at(-2));
+    // Expand before contract: the new column (and its backfill) before the removal.
+    expect(names[0]).toMatch(/baseline/);
+    expect(names.slice(1).join(' ')).toMatch(/the_change_1.*the_change_2/);
+    const sql = (name: string) => Object.entries(generated(ws.files())).find(([p]) => p.includes(`${name}`) && p.endsWith('/migration.sql'))?.[1] ?? '';
+    expect(sql('the_change_1')).toContain('"locale"');
+    expect(Object.entries(generated(ws.files())).filter(([p]) => p.endsWith('/migration.sql')).at(-1)?.[1]).toContain('DROP COLUMN "note"');
+  });
+
+  it('with nothing edited, writes nothing', async () => {
+    const before = ws.files();
+    const tree = await runDev(ws, {});
+    expect(tree.listChanges().filter((c) => c.type !== 'UPDATE' || c.content?.toString() !== before.get(c.path))).toEqual([]);
+  });
+
+  it('refuses when the committed schema is not what the migrations build, naming the difference', async () => {
+    // A migration written by hand after the commit: the commit no longer describes the folder.
+    const tree = ws.tree();
+    tree.write(`${SAMPLE_MIGRATIONS}/20990101000000_by_hand/migration.sql`, 'ALTER TABLE "User" ADD COLUMN "nickname" TEXT;\n');
+    await expect(devGenerator(tree, { name: 'x' })).rejects.toThrow(/only in the migrations: column User\.nickname text\n.*Fix: commit schema\.prisma together with the migrations/s);
+  });
+});
