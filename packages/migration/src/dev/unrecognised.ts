@@ -2,13 +2,10 @@ import type { Tree } from '@nx/devkit';
 import type { StatsOptions } from '../analysis/stats-source';
 import type { SchemaFile } from '../engine/schema-engine';
 import { DEFAULT_LOCK_TIMEOUT, type MigrationPlan } from '../recipes/plan';
-import { transactionalScript } from '../recipes/scripts';
+import { PRISMA_SQL_TITLE, transactionalScript } from '../recipes/scripts';
 import { planSchemaReplacement } from '../rules/schema-change';
 import { printChange, writeChange } from '../rules/write-change';
 import { splitStatements } from '../sql/split-statements';
-
-/** The first line of such a migration: what migrate-lint and the report recognise it by. */
-export const UNRECOGNISED_TITLE = "Prisma's SQL for what no recipe covers: review it before deploying";
 
 export interface UnrecognisedOptions {
   project: string;
@@ -34,8 +31,8 @@ export async function writeUnrecognised(tree: Tree, options: UnrecognisedOptions
     migrations: [
       {
         name: options.name,
-        up: transactionalScript(UNRECOGNISED_TITLE, splitStatements(change.naive.up), lockTimeout),
-        down: transactionalScript(`Reverse of: ${UNRECOGNISED_TITLE}`, splitStatements(change.naive.down), lockTimeout),
+        up: transactionalScript(PRISMA_SQL_TITLE, splitStatements(change.naive.up), lockTimeout),
+        down: transactionalScript(`Reverse of: ${PRISMA_SQL_TITLE}`, splitStatements(change.naive.down), lockTimeout),
       },
     ],
     notes: [

@@ -54,11 +54,11 @@ export async function lintMigrations(migrations: readonly MigrationSource[], opt
     if (report) {
       linted.push(migration.name);
       // Each script's effects on the schema it runs on: down.sql on the state migration.sql left.
-      const up = upStatements && withEffects('migration.sql', upStatements, history);
+      const up = upStatements && withEffects('migration.sql', upStatements, history, migration.up);
       const downBase = history.clone();
       if (upStatements) replay(downBase, upStatements, 'reversed');
       const downStatements = migration.down === null ? null : await readScript(migration.name, 'down.sql', migration.down, findings, true);
-      const down = downStatements && withEffects('down.sql', downStatements, downBase);
+      const down = downStatements && withEffects('down.sql', downStatements, downBase, migration.down ?? '');
       if (up) {
         findings.push(...lintScript({ folder: migration.name, sql: migration.up, script: up, down, reverses: null, previous, base: history, rules }));
       }
@@ -100,14 +100,15 @@ async function readScript(folder: string, kind: ScriptKind, sql: string, finding
 }
 
 /** The script with each statement's effect on the schema as the statements before it leave it (the same facts the report uses). */
-function withEffects(kind: ScriptKind, statements: ParsedStatement[], base: Catalog): LintScript {
+function withEffects(kind: ScriptKind, statements: ParsedStatement[], base: Catalog, sql: string): LintScript {
   const catalog = base.clone();
   const linted = statements.map((statement, index) => {
     const effect = statementEffect(statement, catalog);
     catalog.apply(statement, 'this');
     return { statement, effect, index };
   });
-  return { kind, statements: linted, transactional: linted.length > 1 || linted.every((s) => s.effect.transactional) };
+  const title = /^(?:\s*--\s*@forge-.*\n)*\s*--\s*(.+)/.exec(sql)?.[1]?.trim() ?? '';
+  return { kind, statements: linted, transactional: linted.length > 1 || linted.every((s) => s.effect.transactional), title };
 }
 
 function replay(catalog: Catalog, statements: ParsedStatement[], origin: Origin): void {

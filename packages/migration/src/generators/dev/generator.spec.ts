@@ -4,6 +4,8 @@ import { HAND_EDITS, replace } from '../../testing/hand-edits';
 import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../../testing/sample-tree';
 import type { Answer, Question } from '../migration/change-questions';
 import { loadChangeGenerator } from '../migration/change-types';
+import { lintMigrations } from '../../analysis/lint';
+import { PRISMA_SQL_TITLE } from '../../recipes/scripts';
 import { devGenerator } from './generator';
 
 /** Generated files (migrations, data migrations), timestamps blanked: two runs can straddle a second. */
@@ -88,6 +90,27 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     const sql = (name: string) => Object.entries(generated(ws.files())).find(([p]) => p.includes(`${name}`) && p.endsWith('/migration.sql'))?.[1] ?? '';
     expect(sql('the_change_1')).toContain('"locale"');
     expect(Object.entries(generated(ws.files())).filter(([p]) => p.endsWith('/migration.sql')).at(-1)?.[1]).toContain('DROP COLUMN "note"');
+  });
+
+  it("prints the plan first; what no recipe covers becomes Prisma's SQL in its own migration, flagged in report.md and by migrate-lint", async () => {
+    // A changed referential action: no generator makes it.
+    ws.edit((s) => replace(s, '  user       User        @relation(fields: [userId], references: [id])\n', '  user       User        @relation(fields: [userId], references: [id], onDelete: Cascade)\n'));
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'info').mockImplementation((m) => void printed.push(String(m)));
+    try {
+      await runDev(ws, {});
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed.join('\n')).toMatch(/Plan:\n {2}• relation Order\.user changed \(User\(userId→id\) onDelete default onUpdate default → User\(userId→id\) onDelete Cascade onUpdate default\) {2}\[no recipe: Prisma's SQL in a migration of its own, flagged\]/);
+    const files = generated(ws.files());
+    const folder = Object.keys(files).find((p) => p.endsWith('_the_change/migration.sql'))!;
+    expect(files[folder]).toContain(`-- ${PRISMA_SQL_TITLE}\n`);
+    expect(files[folder]).toMatch(/DROP CONSTRAINT "Order_userId_fkey";[\s\S]*ON DELETE CASCADE/);
+    expect(files[folder.replace('migration.sql', 'report.md')]).toContain('Not a recipe: relation Order.user changed');
+    const history = [...ws.files()].filter(([p]) => p.endsWith('/migration.sql')).sort();
+    const lint = await lintMigrations(history.map(([p, up]) => ({ name: p.split('/').at(-2)!, up, down: null })));
+    expect(lint.findings.filter((f) => f.rule === 'prisma-sql-not-a-recipe').map((f) => f.migration)).toEqual([expect.stringMatching(/^\d{14}_the_change$/)]);
   });
 
   it('with nothing edited, writes nothing', async () => {
