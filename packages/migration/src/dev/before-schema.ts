@@ -5,7 +5,7 @@ import { join, posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { schemaFactsFromHistory, schemaFactsFromSql } from '../analysis/schema-facts';
 import { diffSchemas } from '../engine/operations';
-import type { SchemaFile } from '../engine/schema-engine';
+import { loadSchemaEngineRuntime, type SchemaFile } from '../engine/schema-engine';
 import { inputError } from '../errors';
 import type { PrismaProject } from '../rules/prisma-project';
 import { treeView } from '../workspace/file-view';
@@ -27,15 +27,21 @@ export interface BeforeSchema {
  * written since) is refused instead of migrated twice.
  */
 export async function readBeforeSchema(tree: Tree, project: PrismaProject, current: SchemaFile[]): Promise<BeforeSchema> {
+  // Prisma's engine and PostgreSQL's parser (both WebAssembly) compile while git answers.
+  const engineReady = loadSchemaEngineRuntime();
+  engineReady.catch(() => undefined);
   const history = migrationScripts(tree, project);
-  const expected = (await schemaFactsFromHistory(history)).shape();
-  const candidates: [BeforeSource, SchemaFile[] | null][] = [
-    ['recorded', readRecorded(tree, history)],
-    ['git', readCommitted(tree, current)],
+  const replayed = schemaFactsFromHistory(history);
+  replayed.catch(() => undefined);
+  const candidates: [BeforeSource, () => SchemaFile[] | null][] = [
+    ['recorded', () => readRecorded(tree, history)],
+    ['git', () => readCommitted(tree, current)],
   ];
   let mismatch: { source: BeforeSource; missing: string[]; extra: string[] } | undefined;
-  for (const [source, files] of candidates) {
+  for (const [source, read] of candidates) {
+    const files = read();
     if (!files) continue;
+    const expected = (await replayed).shape();
     const shape = (await schemaFactsFromSql(await diffSchemas(null, files))).shape();
     const missing = expected.filter((line) => !shape.includes(line));
     const extra = shape.filter((line) => !expected.includes(line));
@@ -92,21 +98,21 @@ function readRecorded(tree: Tree, history: string[]): SchemaFile[] | null {
   }
 }
 
-/** The schema files as committed (HEAD), at the paths the project uses now. */
+/**
+ * The schema files as committed (HEAD): the one schema file, or every .prisma file committed in
+ * the folders of a multi-file schema. One git process for a single file.
+ */
 function readCommitted(tree: Tree, current: SchemaFile[]): SchemaFile[] | null {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: tree.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   try {
+    if (current.length === 1) return [{ path: current[0].path, content: git('show', `HEAD:./${current[0].path}`) }];
     const dirs = [...new Set(current.map((f) => posix.dirname(f.path)))];
-    const committed = git('ls-tree', '-r', '--name-only', '--full-name', 'HEAD', '--', ...dirs.map((d) => `${d}/`));
-    const prefix = git('rev-parse', '--show-prefix').trim();
-    const paths = committed
+    // Paths come back relative to the working directory (the workspace root).
+    const paths = git('ls-tree', '-r', '--name-only', 'HEAD', '--', ...dirs.map((d) => `${d}/`))
       .split('\n')
-      .filter((p) => p.endsWith('.prisma'))
-      .map((p) => p.slice(prefix.length))
-      .filter((p) => current.some((f) => f.path === p) || current.length > 1);
-    if (!paths.length) return null;
-    return paths.sort().map((path) => ({ path, content: git('show', `HEAD:./${path}`) }));
+      .filter((p) => p.endsWith('.prisma'));
+    return paths.length ? paths.sort().map((path) => ({ path, content: git('show', `HEAD:./${path}`) })) : null;
   } catch {
-    return null; // not a git repository, or nothing committed yet
+    return null; // not a git repository, or the schema was never committed
   }
 }

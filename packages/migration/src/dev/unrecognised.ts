@@ -5,7 +5,11 @@ import { DEFAULT_LOCK_TIMEOUT, type MigrationPlan } from '../recipes/plan';
 import { PRISMA_SQL_TITLE, transactionalScript } from '../recipes/scripts';
 import { planSchemaReplacement } from '../rules/schema-change';
 import { printChange, writeChange } from '../rules/write-change';
+import { diffSchemas } from '../engine/operations';
+import { resolvePrismaProject } from '../rules/prisma-project';
 import { splitStatements } from '../sql/split-statements';
+import { treeView } from '../workspace/file-view';
+import { readSchemaFiles } from '../workspace/prisma-project';
 
 export interface UnrecognisedOptions {
   project: string;
@@ -23,6 +27,9 @@ export interface UnrecognisedOptions {
  * SQL in a migration of its own — never hidden, never guessed safe. Returns whether it wrote one.
  */
 export async function writeUnrecognised(tree: Tree, options: UnrecognisedOptions): Promise<boolean> {
+  const current = readSchemaFiles(treeView(tree), resolvePrismaProject(tree, options.project));
+  // One diff first: in the usual case nothing is left, and the change below is not worth planning.
+  if (!(await diffSchemas(current, options.edited)).trim()) return false;
   const change = await planSchemaReplacement(tree, options.project, options.edited);
   if (!change.naive.up.trim()) return false;
   const lockTimeout = options.options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT;
