@@ -46,6 +46,8 @@ export interface ClassifyInput {
   renames: RenameDecisions;
   /** --backfill: `Model.field` → value, or `sql:<expression>`. */
   backfills: Map<string, string>;
+  /** --map / --cast of a type change: `Model.field` → a JSON value map, or an SQL expression. */
+  conversions?: { maps: Map<string, Record<string, string>>; casts: Map<string, string> };
   confirmDataLoss: boolean;
 }
 
@@ -114,6 +116,7 @@ export function classify(input: ClassifyInput): Classification {
     const fieldRenames = compareModel(old, now, input, changes, undecided, unsupported);
     compareIndexes(old, now, fieldRenames, modelRename, input, changes);
   }
+  unsupported.push(...enumChanges(input, changes));
   const rank = (c: ChangeRequest) => ORDER.indexOf(c.type);
   return { changes: changes.map((c, i) => [c, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([c]) => c), undecided, unsupported };
 }
@@ -153,6 +156,10 @@ function compareModel(
 
   for (const field of newFields) {
     if (renamedTo.has(field.name) || relationKeys.has(field.name)) continue;
+    if (field.kind === 'enum' && !input.before.enums.some((e) => e.name === field.type)) {
+      unsupported.push(`new field ${model}.${field.name} of the new enum ${field.type} (add-column takes existing enums: add the enum first)`);
+      continue;
+    }
     changes.push(addColumn(model, field, input));
   }
   for (const field of columns(now)) {
@@ -179,6 +186,25 @@ function compareModel(
   return fieldRenames;
 }
 
+/** Enum edits no change above makes: values added, removed or renamed, enums added unused or removed. */
+function enumChanges(input: ClassifyInput, changes: ChangeRequest[]): string[] {
+  const created = new Set(changes.flatMap((c) => (c.type === 'modify_column' && typeof c.options.type === 'string' ? [c.options.type] : [])));
+  const values = (e: Datamodel['enums'][number]) => e.values.map((v) => v.dbName ?? v.name).join(', ');
+  const found: string[] = [];
+  for (const now of input.after.enums) {
+    const old = input.before.enums.find((e) => e.name === now.name);
+    if (!old && !created.has(now.name) && !unsupportedUses(input, now.name)) found.push(`new enum ${now.name} (${values(now)})`);
+    else if (old && values(old) !== values(now)) found.push(`enum ${now.name}: ${values(old)} → ${values(now)}`);
+  }
+  for (const old of input.before.enums) if (!input.after.enums.some((e) => e.name === old.name)) found.push(`enum ${old.name} removed`);
+  return found;
+}
+
+/** A new enum that a field added with it uses (already reported with that field). */
+function unsupportedUses(input: ClassifyInput, name: string): boolean {
+  return input.after.models.some((m) => m.fields.some((f) => f.type === name && !input.before.models.find((b) => b.name === m.name)?.fields.some((o) => o.name === f.name)));
+}
+
 /** Type, native type, nullability and default of a field that stays: one modify-column change. */
 function compareField(model: string, old: DatamodelField, now: DatamodelField, input: ClassifyInput, changes: ChangeRequest[], unsupported: string[]): void {
   const options: Record<string, unknown> = {};
@@ -189,9 +215,18 @@ function compareField(model: string, old: DatamodelField, now: DatamodelField, i
     return;
   }
   if (old.type !== now.type || nativeType(old) !== nativeType(now)) {
-    options.type = now.type;
+    if (old.type !== now.type) options.type = now.type;
     if (nativeType(now)) options.dbType = nativeType(now);
-    what.push(`type ${describeType(old)} → ${describeType(now)}`);
+    else if (nativeType(old)) options.type = now.type; // back to the type's default column type
+    const key = `${model}.${now.name}`;
+    const map = input.conversions?.maps.get(key);
+    const cast = input.conversions?.casts.get(key);
+    if (map) options.map = map;
+    if (cast !== undefined) options.cast = cast;
+    // A type that is an enum new in this edit: modify-column creates it (from the map, or with its values).
+    const newEnum = now.kind === 'enum' && !input.before.enums.some((e) => e.name === now.type) ? input.after.enums.find((e) => e.name === now.type) : undefined;
+    if (newEnum && !map) options.enumValues = newEnum.values.map((v) => v.name);
+    what.push(`type ${describeType(old)} → ${describeType(now)}${map ? ' (value map)' : cast !== undefined ? ` (cast ${cast})` : ''}`);
   }
   if (old.isRequired && !now.isRequired) {
     options.optional = true;

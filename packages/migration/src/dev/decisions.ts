@@ -28,6 +28,27 @@ export function backfillValues(entries: string[]): Map<string, string> {
   return values;
 }
 
+/** `--map 'Order.status={"pending":"PENDING"}'` and `--cast 'Order.total=round(total)::int'` of type changes. */
+export function conversions(maps: string[], casts: string[]): { maps: Map<string, Record<string, string>>; casts: Map<string, string> } {
+  const split = (entry: string, flag: string, example: string): [string, string] => {
+    const at = entry.indexOf('=');
+    const key = entry.slice(0, at).trim();
+    if (at < 0 || !/^[A-Za-z]\w*\.[A-Za-z]\w*$/.test(key)) throw inputError(`Invalid --${flag} ${JSON.stringify(entry)}: write Model.field=<${flag === 'map' ? 'JSON' : 'SQL'}>, e.g. --${flag} '${example}'.`);
+    return [key, entry.slice(at + 1)];
+  };
+  const result = { maps: new Map<string, Record<string, string>>(), casts: new Map<string, string>() };
+  for (const entry of maps) {
+    const [key, json] = split(entry, 'map', 'Order.status={"pending":"PENDING"}');
+    try {
+      result.maps.set(key, JSON.parse(json) as Record<string, string>);
+    } catch (error) {
+      throw inputError(`--map ${key}=… is not valid JSON (${(error as Error).message}). Example: --map 'Order.status={"pending":"PENDING"}'.`);
+    }
+  }
+  for (const entry of casts) result.casts.set(...split(entry, 'cast', 'Order.totalCents=round("totalCents")::int'));
+  return result;
+}
+
 /** A --rename or --dropAndAdd that names no candidate pair is a typo: say which pairs there are. */
 export function assertDecisionsUsed(decisions: RenameDecisions, candidates: RenameCandidate[], decided: string[]): void {
   for (const [from, to] of decisions) {

@@ -45,6 +45,15 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     expect(ws.files().get(SAMPLE_SCHEMA)).toBe(edited);
   });
 
+  it("String → a new enum (the seed's Order.status): --map gives the value map, and dev writes what modify-column writes", async () => {
+    const map = { pending: 'PENDING', paid: 'PAID', shipped: 'SHIPPED', cancelled: 'CANCELLED' };
+    ws.edit((s) => `${replace(s, '  status     String      @default("pending")\n', '  status     OrderStatus @default(PENDING)\n')}\nenum OrderStatus {\n  PENDING\n  PAID\n  SHIPPED\n  CANCELLED\n}\n`);
+    await runDev(ws, { map: `Order.status=${JSON.stringify(map)}` });
+    const direct = createSampleTree();
+    await loadChangeGenerator('modify_column')(direct, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map, default: 'PENDING', migrationName: 'the_change' });
+    expect(generated(ws.files())).toEqual(generated(snapshotTree(direct)));
+  });
+
   it('refuses an ambiguous rename without --rename in a non-interactive run, listing the pairs and the flags; writes nothing', async () => {
     ws.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
     const before = ws.files();

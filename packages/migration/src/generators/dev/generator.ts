@@ -1,6 +1,6 @@
 import { logger, type Tree } from '@nx/devkit';
 import { classify, type Classification, type ClassifyInput } from '../../dev/classify';
-import { askRenames, assertDecisionsUsed, backfillValues, renameDecisions, renameRefusal } from '../../dev/decisions';
+import { askRenames, assertDecisionsUsed, backfillValues, conversions, renameDecisions, renameRefusal } from '../../dev/decisions';
 import { readBeforeSchema, recordBeforeSchema } from '../../dev/before-schema';
 import { writeUnrecognised } from '../../dev/unrecognised';
 import { inputError } from '../../errors';
@@ -36,6 +36,8 @@ export async function devGenerator(tree: Tree, options: DevGeneratorSchema, ask:
     after: readDatamodel(toEngineSchema(edited)),
     renames: decisions,
     backfills: backfillValues(toList(options.backfill)),
+    // Not split on commas: a value map and an SQL cast contain them.
+    conversions: conversions(asArray(options.map), asArray(options.cast)),
     confirmDataLoss: !!options.confirmDataLoss,
   };
   let classification = classify(input);
@@ -76,6 +78,10 @@ export async function devGenerator(tree: Tree, options: DevGeneratorSchema, ask:
   // schema.prisma as the user wrote it (the generators' formatting may differ; the schema does not).
   for (const file of edited) tree.write(file.path, file.content);
   recordBeforeSchema(tree, project, edited);
+}
+
+function asArray(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function decided(classification: Classification, key: string): boolean {

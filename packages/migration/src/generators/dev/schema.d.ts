@@ -9,6 +9,10 @@ export interface DevGeneratorSchema {
   dropAndAdd?: string | string[];
   /** Existing rows' value of a field that became required: `Model.field=value` or `Model.field=sql:<expression>`. */
   backfill?: string | string[];
+  /** Value map of a type change: `Model.field={"old":"NEW"}` (repeat the flag for several fields). */
+  map?: string | string[];
+  /** SQL conversion of a type change: `Model.field=<expression>` (repeat the flag for several fields). */
+  cast?: string | string[];
   /** Confirms the removals the edit makes. */
   confirmDataLoss?: boolean;
   lockTimeout?: string;
