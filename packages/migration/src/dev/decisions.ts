@@ -50,9 +50,9 @@ export function conversions(maps: string[], casts: string[]): { maps: Map<string
 }
 
 /** A --rename or --dropAndAdd that names no candidate pair is a typo: say which pairs there are. */
-export function assertDecisionsUsed(decisions: RenameDecisions, candidates: RenameCandidate[], decided: string[]): void {
+export function assertDecisionsUsed(decisions: RenameDecisions, candidates: RenameCandidate[]): void {
   for (const [from, to] of decisions) {
-    if (decided.includes(from) || candidates.some((c) => c.from === from && (to === '' || c.to === to))) continue;
+    if (candidates.some((c) => c.from === from && (to === '' || c.to === to))) continue;
     throw inputError(
       `--${to ? 'rename' : 'dropAndAdd'} ${from}${to ? `=${to}` : ''} names no field or model that disappeared while ${to || 'another'} appeared. ` +
         (candidates.length ? `Candidates: ${candidates.map(flag).join(', ')}.` : 'No rename is possible between the two schemas.'),

@@ -85,6 +85,15 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     expect(Object.keys(interactive).some((p) => p.includes('/<ts>_the_change/migration.sql') && interactive[p].includes('RENAME COLUMN "note" TO "comment"'))).toBe(true);
   });
 
+  it('--dropAndAdd decides a drop + add (the loss still confirmed); a --rename naming no candidate pair is refused, listing the pairs', async () => {
+    ws.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
+    await expect(runDev(ws, { rename: 'Order.notes=comment' })).rejects.toThrow(/--rename Order\.notes=comment names no field or model that disappeared.*Candidates: Order\.note=comment\./s);
+    await runDev(ws, { dropAndAdd: 'Order.note', confirmDataLoss: true });
+    const sql = Object.entries(generated(ws.files())).filter(([p]) => p.endsWith('/migration.sql')).map(([, c]) => c).join('\n');
+    expect(sql).toContain('ADD COLUMN     "comment" TEXT');
+    expect(sql).toContain('DROP COLUMN "note"');
+  });
+
   it('names each loss and refuses without --confirmDataLoss; a required field without default asks for --backfill', async () => {
     ws.edit((s) => replace(replace(s, '  note       String?\n', ''), '  role      String     @default("member")\n', '  role      String     @default("member")\n  locale    String\n'));
     const before = ws.files();

@@ -40,8 +40,9 @@ export async function devGenerator(tree: Tree, options: DevGeneratorSchema, ask:
     conversions: conversions(asArray(options.map), asArray(options.cast)),
     confirmDataLoss: !!options.confirmDataLoss,
   };
+  // Every pair that may be a rename, before any decision: what --rename and --dropAndAdd may name.
+  assertDecisionsUsed(decisions, classify({ ...input, renames: new Map() }).undecided);
   let classification = classify(input);
-  assertDecisionsUsed(decisions, classification.undecided, [...decisions.keys()].filter((k) => decided(classification, k)));
   if (classification.undecided.length) {
     if (!ask) throw renameRefusal(classification.undecided);
     input.renames = await askRenames(classification, decisions, ask);
@@ -82,10 +83,6 @@ export async function devGenerator(tree: Tree, options: DevGeneratorSchema, ask:
 
 function asArray(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function decided(classification: Classification, key: string): boolean {
-  return classification.changes.some((c) => c.type === 'rename' && (c.options.targetTable === key || `${c.options.targetTable}.${c.options.field}` === key));
 }
 
 /** A required field without a default on a table with rows needs the value its existing rows get. */
