@@ -54,6 +54,12 @@ export async function readBeforeSchema(tree: Tree, project: PrismaProject, curre
         'repository (or schema.prisma is not committed). Fix: commit schema.prisma with its migrations (git add, git commit), edit it, then run dev.',
     );
   }
+  if (!history.length) {
+    throw inputError(
+      `${project.migrationsDir} holds no migration yet, so there is no earlier schema to compare the edit with. ` +
+        'Fix: write the first migration with `nx g @forge/migration:baseline` (from the schema as committed), then edit schema.prisma and run dev.',
+    );
+  }
   const differences = [...mismatch.missing.map((l) => `  only in the migrations: ${l}`), ...mismatch.extra.map((l) => `  only in the committed schema: ${l}`)];
   throw inputError(
     `The committed schema.prisma (git HEAD) is not what the migrations folder builds, so dev cannot tell your edit from earlier changes:\n` +

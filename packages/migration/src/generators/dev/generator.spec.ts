@@ -131,6 +131,17 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     expect(lint.findings.filter((f) => f.rule === 'prisma-sql-not-a-recipe').map((f) => f.migration)).toEqual([expect.stringMatching(/^\d{14}_the_change$/)]);
   });
 
+  it('edited again before a commit: the schema dev recorded on its last run is the before, so only the new edit is migrated', async () => {
+    ws.edit(HAND_EDITS.find((e) => e.type === 'add_column')!.edit);
+    await runDev(ws, {});
+    const first = Object.keys(generated(ws.files())).filter((p) => p.endsWith('/migration.sql'));
+    ws.edit(HAND_EDITS.find((e) => e.type === 'add_index')!.edit);
+    await runDev(ws, { name: 'second' });
+    const added = Object.keys(generated(ws.files())).filter((p) => p.endsWith('/migration.sql') && !first.includes(p));
+    expect(added).toEqual([`${SAMPLE_MIGRATIONS}/<ts>_second/migration.sql`]);
+    expect(generated(ws.files())[added[0]]).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "AuditLog_tenantId_createdAt_idx"');
+  });
+
   it('with nothing edited, writes nothing', async () => {
     const before = ws.files();
     const tree = await runDev(ws, {});
