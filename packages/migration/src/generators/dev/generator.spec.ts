@@ -54,6 +54,15 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     expect(generated(ws.files())).toEqual(generated(snapshotTree(direct)));
   });
 
+  it('a renamed model: refused without a decision, then --rename Product=Item writes what rename writes', async () => {
+    ws.edit((s) => replace(replace(s, 'model Product {', 'model Item {'), '  product    Product @relation(fields: [productId], references: [id])', '  product    Item    @relation(fields: [productId], references: [id])'));
+    await expect(runDev(ws, {})).rejects.toThrow(/Product disappeared and Item appeared: rename \(--rename Product=Item\) or drop \+ add \(--dropAndAdd Product\)\?/);
+    await runDev(ws, { rename: 'Product=Item' });
+    const direct = createSampleTree();
+    await loadChangeGenerator('rename')(direct, { targetTable: 'Product', to: 'Item', migrationName: 'the_change' });
+    expect(generated(ws.files())).toEqual(generated(snapshotTree(direct)));
+  });
+
   it('refuses an ambiguous rename without --rename in a non-interactive run, listing the pairs and the flags; writes nothing', async () => {
     ws.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
     const before = ws.files();
