@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Tree } from '@nx/devkit';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { writeDiskWorkspace, type DiskWorkspace } from './disk-workspace';
 import { createSampleTree, listFiles, SAMPLE_ROOT, SAMPLE_SCHEMA } from './sample-tree';
@@ -11,7 +12,8 @@ import { createSampleTree, listFiles, SAMPLE_ROOT, SAMPLE_SCHEMA } from './sampl
  * a generator there; `files()` reads the project back after `flush`.
  */
 export interface DevWorkspace extends DiskWorkspace {
-  edit(change: (schema: string) => string): string;
+  /** Edits schema.prisma (or another file of the workspace) by hand; returns the new content. */
+  edit(change: (schema: string) => string, path?: string): string;
   tree(): FsTree;
   flush(tree: FsTree): void;
   commit(message: string): void;
@@ -19,8 +21,10 @@ export interface DevWorkspace extends DiskWorkspace {
   files(): Map<string, string>;
 }
 
-export function committedSampleWorkspace(): DevWorkspace {
+/** `prepare` shapes the sample project (e.g. a multi-file schema) before it is committed. */
+export function committedSampleWorkspace(prepare?: (tree: Tree) => void): DevWorkspace {
   const sample = createSampleTree();
+  prepare?.(sample);
   {
     const disk = writeDiskWorkspace(sample, 'forge-dev-');
     writeFileSync(join(disk.root, 'nx.json'), '{}\n');
@@ -31,10 +35,10 @@ export function committedSampleWorkspace(): DevWorkspace {
     git('commit', '-q', '-m', 'schema and migrations');
     const workspace: DevWorkspace = {
       ...disk,
-      edit(change) {
-        const path = join(disk.root, SAMPLE_SCHEMA);
-        const next = change(readFileSync(path, 'utf8'));
-        writeFileSync(path, next);
+      edit(change, path = SAMPLE_SCHEMA) {
+        const file = join(disk.root, path);
+        const next = change(readFileSync(file, 'utf8'));
+        writeFileSync(file, next);
         return next;
       },
       tree: () => new FsTree(disk.root, false),

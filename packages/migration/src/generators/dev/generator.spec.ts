@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { committedSampleWorkspace, type DevWorkspace } from '../../testing/dev-workspace';
 import { HAND_EDITS, replace } from '../../testing/hand-edits';
-import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../../testing/sample-tree';
+import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree, splitSampleSchema } from '../../testing/sample-tree';
 import type { Answer, Question } from '../migration/change-questions';
 import { loadChangeGenerator } from '../migration/change-types';
 import { lintMigrations } from '../../analysis/lint';
@@ -61,6 +61,24 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     const direct = createSampleTree();
     await loadChangeGenerator('rename')(direct, { targetTable: 'Product', to: 'Item', migrationName: 'the_change' });
     expect(generated(ws.files())).toEqual(generated(snapshotTree(direct)));
+  });
+
+  it('a multi-file schema (prisma/schema/): the edited file is read from git as committed, the others stay', async () => {
+    const split = (tree: Tree) => splitSampleSchema(tree, 'audit.prisma', '/// Append-only record');
+    const multi = committedSampleWorkspace(split);
+    try {
+      const part = `${SAMPLE_ROOT}/prisma/schema/audit.prisma`;
+      const edited = multi.edit(HAND_EDITS.find((e) => e.type === 'add_index')!.edit, part);
+      await runDev(multi, {});
+      const direct = createSampleTree();
+      split(direct);
+      await loadChangeGenerator('add_index')(direct, { ...HAND_EDITS.find((e) => e.type === 'add_index')!.generator, migrationName: 'the_change' });
+      const strip = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([p]) => !p.endsWith('.prisma')));
+      expect(strip(generated(multi.files()))).toEqual(strip(generated(snapshotTree(direct))));
+      expect(multi.files().get(part)).toBe(edited);
+    } finally {
+      multi.remove();
+    }
   });
 
   it('refuses an ambiguous rename without --rename in a non-interactive run, listing the pairs and the flags; writes nothing', async () => {
