@@ -169,6 +169,20 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     expect(generated(ws.files())[added[0]]).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "AuditLog_tenantId_createdAt_idx"');
   });
 
+  it('understands the history every generator writes: after all ten (and a String → enum) are committed, dev finds nothing to do', async () => {
+    const tree = ws.tree();
+    // AuditLog's relation goes before AuditLog itself.
+    const edits = [...HAND_EDITS.filter((e) => e.type !== 'remove_table'), ...HAND_EDITS.filter((e) => e.type === 'remove_table')];
+    for (const edit of edits) await loadChangeGenerator(edit.type)(tree, { ...edit.generator, migrationName: edit.type });
+    const map = { pending: 'PENDING', paid: 'PAID', shipped: 'SHIPPED', cancelled: 'CANCELLED' };
+    await loadChangeGenerator('modify_column')(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map, migrationName: 'status_enum' });
+    ws.flush(tree);
+    ws.commit('every change type');
+    const again = ws.tree();
+    await devGenerator(again, { name: 'nothing' });
+    expect(again.listChanges().filter((c) => c.path.startsWith(SAMPLE_MIGRATIONS)).map((c) => c.path)).toEqual([]);
+  });
+
   it('with nothing edited, writes nothing', async () => {
     const before = ws.files();
     const tree = await runDev(ws, {});
