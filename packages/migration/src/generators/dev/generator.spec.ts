@@ -3,7 +3,7 @@ import { committedSampleWorkspace, type DevWorkspace } from '../../testing/dev-w
 import { HAND_EDITS, replace } from '../../testing/hand-edits';
 import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree, splitSampleSchema } from '../../testing/sample-tree';
 import type { Answer, Question } from '../migration/change-questions';
-import { loadChangeGenerator } from '../migration/change-types';
+import { loadChangeGenerator, type ChangeType } from '../migration/change-types';
 import { lintMigrations } from '../../analysis/lint';
 import { PRISMA_SQL_TITLE } from '../../recipes/scripts';
 import { devGenerator } from './generator';
@@ -43,6 +43,19 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     expect(Object.keys(viaDev).filter((p) => p.endsWith('/migration.sql')).length).toBeGreaterThan(1); // baseline + the change
     // schema.prisma stays as the user wrote it.
     expect(ws.files().get(SAMPLE_SCHEMA)).toBe(edited);
+  });
+
+  const FIELD_EDITS: [string, (s: string) => string, ChangeType, Record<string, unknown>, Record<string, unknown>][] = [
+    ['optional → required, backfilled', (s) => replace(s, '  name      String?\n', '  name      String\n'), 'modify_column', { column: 'name', required: true, backfillValue: 'unknown' }, { backfill: 'User.name=unknown' }],
+    ['a new default', (s) => replace(s, '@default("member")', '@default("viewer")'), 'modify_column', { column: 'role', default: 'viewer' }, {}],
+    ['@unique on an existing field', (s) => replace(s, '  name      String?\n', '  name      String?    @unique\n'), 'add_index', { fields: 'name', unique: true, name: 'User_name_key' }, {}],
+  ];
+  it.each(FIELD_EDITS)('User field, %s: what the matching generator writes', async (_label, edit, type, generatorOptions, devOptions) => {
+    ws.edit(edit);
+    await runDev(ws, devOptions);
+    const direct = createSampleTree();
+    await loadChangeGenerator(type)(direct, { targetTable: 'User', ...generatorOptions, migrationName: 'the_change' });
+    expect(generated(ws.files())).toEqual(generated(snapshotTree(direct)));
   });
 
   it("String → a new enum (the seed's Order.status): --map gives the value map, and dev writes what modify-column writes", async () => {
