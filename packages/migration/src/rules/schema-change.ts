@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
+import { loadSqlParser } from '../analysis/parse';
 import { diffSchemasBothWays } from '../engine/operations';
 import type { PgMajor } from '../engine/postgres-releases';
 import { loadSchemaEngineRuntime, type SchemaFile } from '../engine/schema-engine';
@@ -83,6 +84,7 @@ async function planChange<Summary>(
   const pgVersion = configuredPgVersion(tree, tree.isFile(project.schemaPath) ? project.schemaPath : posix.join(project.schemaPath, 'schema.prisma'));
   const files = readSchemaFiles(treeView(tree), project);
   const before: SchemaState = { files, datamodel: readDatamodel(toEngineSchema(files)) };
+  await loadSqlParser(); // user SQL (casts, backfills, dbgenerated defaults) is checked while editing
   const { summary, afterFiles } = edit(files, before.datamodel);
   const after: SchemaState = { files: afterFiles, datamodel: readDatamodel(toEngineSchema(afterFiles)) };
   await engineReady;
