@@ -11,6 +11,7 @@ import {
   selectedColumns,
   tableKey,
   tableOf,
+  typeText,
   type ColumnType,
 } from './sql-facts';
 
@@ -204,6 +205,26 @@ export class Catalog implements SchemaFacts {
 
   tablesInSchema(schema: string): string[] | undefined {
     return [...this.state.tables.values()].filter((t) => t.known && schemaOf(t.name) === schema).map((t) => t.name);
+  }
+
+  /**
+   * The default schema as lines (tables, columns with type/NOT NULL/default, constraints, indexes,
+   * enums), sorted: two histories that build the same schema have the same shape. `_forge_backup`
+   * and other schemas are left out (Prisma does not see them either).
+   */
+  shape(): string[] {
+    const lines: string[] = [];
+    for (const table of this.state.tables.values()) {
+      if (schemaOf(table.name) || !table.known) continue;
+      lines.push(`table ${table.name}`);
+      for (const c of table.columns.values()) lines.push(`column ${table.name}.${c.name} ${typeText(c.type)}${c.notNull ? ' not null' : ''}${c.hasDefault ? ' default' : ''}`);
+      for (const c of table.constraints.values()) lines.push(`constraint ${table.name}.${c.name} ${c.kind}${c.validated ? '' : ' not valid'}`);
+    }
+    for (const index of this.state.indexes.values()) {
+      if (!schemaOf(index.table)) lines.push(`index ${index.name} on ${index.table}(${index.columns.join(', ')})${index.unique ? ' unique' : ''}`);
+    }
+    for (const [name, values] of this.state.enums) if (!name.includes('.')) lines.push(`enum ${name} (${[...values.keys()].join(', ')})`);
+    return lines.sort();
   }
 
   /** Replays one statement. */

@@ -87,7 +87,12 @@ describe('createNodesV2: targets on every project with a Prisma schema, wherever
   });
 
   it('leaves the options empty without it (the executors default to 15)', async () => {
-    const targets = (await inferredProjects(root))['packages/db'];
-    expect(Object.values(targets).map((t) => t.options)).toEqual(Object.values(targets).map(() => ({})));
+    const { 'migrate-dev': _dev, ...executors } = (await inferredProjects(root))['packages/db'];
+    expect(Object.values(executors).map((t) => t.options)).toEqual(Object.values(executors).map(() => ({})));
+  });
+
+  it('infers migrate-dev, which runs the dev generator on the project (nx run db:migrate-dev --name x)', async () => {
+    const dev = (await inferredProjects(root, { pgVersion: 18 }))['packages/db']['migrate-dev'];
+    expect(dev).toMatchObject({ executor: 'nx:run-commands', options: { command: 'nx g @forge/migration:dev --project={projectName}' } });
   });
 });

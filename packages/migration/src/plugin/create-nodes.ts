@@ -29,8 +29,9 @@ export interface ForgeMigrationPluginOptions {
 const PRISMA_FILES_GLOB = '**/{prisma/schema.prisma,prisma/schema/*.prisma,prisma.config.ts,package.json}';
 
 /**
- * Infers migrate, migrate-down, migrate-resolve, migrate-validate, migrate-status, migrate-lint, migrate-checklist and
- * migrate-prune on every Nx project that has a Prisma schema, wherever Prisma itself finds it.
+ * Infers migrate, migrate-down, migrate-resolve, migrate-validate, migrate-status, migrate-lint,
+ * migrate-checklist, migrate-dev and migrate-prune on every Nx project that has a Prisma schema,
+ * wherever Prisma itself finds it.
  * migrate-validate and migrate-lint are cacheable: their inputs are the schema and the migrations,
  * so `nx affected -t migrate-validate` runs only where they changed.
  */
@@ -132,6 +133,16 @@ function inferTargets(prefix: string, layout: PrismaProjectLayout, pgVersion: nu
       'migrate-checklist',
       'Deploy checklist: before (committed, rollback tested, backup, maintenance window, monitoring) and after (data migrations validate, health check, rollback ready 24 h); non-zero when a required item fails',
     ),
+    // `prisma migrate dev` muscle memory: `nx run prisma:migrate-dev --name x` runs the dev generator
+    // (arguments are forwarded; the generator is where the work and the prompts are).
+    [`${prefix}-dev`]: {
+      executor: 'nx:run-commands',
+      options: { command: 'nx g @forge/migration:dev --project={projectName}' },
+      metadata: {
+        technologies: ['prisma', 'postgresql'],
+        description: 'Edit schema.prisma by hand, then this: the safe migrations the generators write for your edit (nx g @forge/migration:dev)',
+      },
+    },
     [`${prefix}-prune`]: target('migrate-prune', 'Drop backups in _forge_backup older than the retention (--retention 24h), never younger ones; --dryRun lists them'),
   };
 }

@@ -53,6 +53,29 @@ export async function planSchemaChange<Summary>(
   projectName: string | undefined,
   edit: (context: EditContext) => Summary,
 ): Promise<SchemaChange<Summary>> {
+  return planChange(tree, projectName, (files, datamodel) => {
+    const document = new PrismaSchemaDocument(files);
+    const summary = edit({ document, datamodel });
+    return { summary, afterFiles: document.toFiles() };
+  });
+}
+
+/**
+ * The change from the project's schema in the tree to `afterFiles` as given (a hand edit, taken
+ * as it is): Prisma's SQL both ways, nothing written. Files of the tree absent from `afterFiles` stay.
+ */
+export async function planSchemaReplacement(tree: Tree, projectName: string | undefined, afterFiles: SchemaFile[]): Promise<SchemaChange<null>> {
+  return planChange(tree, projectName, (files) => ({
+    summary: null,
+    afterFiles: [...files.filter((f) => !afterFiles.some((a) => a.path === f.path)), ...afterFiles],
+  }));
+}
+
+async function planChange<Summary>(
+  tree: Tree,
+  projectName: string | undefined,
+  edit: (files: SchemaFile[], datamodel: Datamodel) => { summary: Summary; afterFiles: SchemaFile[] },
+): Promise<SchemaChange<Summary>> {
   const now = new Date();
   // Compile the engine's WebAssembly in the background while the schema is parsed and edited.
   const engineReady = loadSchemaEngineRuntime();
@@ -61,13 +84,11 @@ export async function planSchemaChange<Summary>(
   const pgVersion = configuredPgVersion(tree, tree.isFile(project.schemaPath) ? project.schemaPath : posix.join(project.schemaPath, 'schema.prisma'));
   const files = readSchemaFiles(treeView(tree), project);
   const before: SchemaState = { files, datamodel: readDatamodel(toEngineSchema(files)) };
-  const document = new PrismaSchemaDocument(files);
   await loadSqlParser(); // user SQL (casts, backfills, dbgenerated defaults) is checked while editing
-  const summary = edit({ document, datamodel: before.datamodel });
-  const afterFiles = document.toFiles();
+  const { summary, afterFiles } = edit(files, before.datamodel);
   const after: SchemaState = { files: afterFiles, datamodel: readDatamodel(toEngineSchema(afterFiles)) };
   await engineReady;
   const { up, down, created } = await diffSchemasBothWays(toEngineSchema(before.files), toEngineSchema(after.files), { created: true });
-  const changedFiles = afterFiles.filter((f, i) => f.content !== files[i].content);
+  const changedFiles = afterFiles.filter((f) => f.content !== files.find((b) => b.path === f.path)?.content);
   return { project, before, after, summary, naive: { up, down }, beforeSql: created ?? '', changedFiles, now, pgVersion };
 }

@@ -29,6 +29,8 @@ export interface LintScript {
    * #22922), and a single statement is its own transaction unless PostgreSQL refuses it in one.
    */
   transactional: boolean;
+  /** The script's title: its first comment line (past `-- @forge-…` directives), '' when it has none. */
+  title: string;
 }
 
 /** Everything a rule may look at. */

@@ -22,6 +22,8 @@ export async function addRelationGenerator(tree: Tree, options: AddRelationGener
       onUpdate: options.onUpdate,
       relationName: options.relationName,
       backRelationField: options.backRelationField,
+      index: options.index,
+      indexName: options.indexName,
     }),
   );
   const relation = change.summary;

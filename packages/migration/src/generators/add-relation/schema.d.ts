@@ -11,4 +11,8 @@ export interface AddRelationGeneratorSchema extends ChangeGeneratorOptions {
   onUpdate?: string;
   relationName?: string;
   backRelationField?: string;
+  /** Add @@index on the foreign-key columns when no index starts with them (default true). */
+  index?: boolean;
+  /** Database name of that index (default idx_{table}_{columns}). */
+  indexName?: string;
 }

@@ -33,6 +33,8 @@ export interface RelationSpec {
   newTable?: boolean;
   /** Add `@@index` on the foreign-key columns when no index starts with them (default true). */
   index?: boolean;
+  /** Database name of that index; default `idx_{table}_{columns}`. */
+  indexName?: string;
 }
 
 export interface AddedRelation extends ForeignKeyRef {
@@ -120,7 +122,7 @@ export function addRelation(document: PrismaSchemaDocument, datamodel: Datamodel
   const backRelationField = resolveBackRelationName(dmParent, spec, oneToOne, relationName !== undefined);
 
   const fk = foreignKeyRef(dmChild, fkNames, dmParent, referenced.map((r) => r.name));
-  const index = spec.index === false ? undefined : foreignKeyIndex(datamodel, dmChild, fkNames);
+  const index = spec.index === false ? undefined : foreignKeyIndex(datamodel, dmChild, fkNames, spec.indexName);
 
   const relationField: Field = {
     type: 'field',

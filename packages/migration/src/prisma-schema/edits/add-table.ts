@@ -97,7 +97,7 @@ export function addTable(document: PrismaSchemaDocument, datamodel: Datamodel, s
   const notes: string[] = [];
   for (const [i, relation] of relations.entries()) {
     if (spec.relations![i].index === false) continue;
-    const index = foreignKeyIndex(current, current.models.find((m) => m.name === spec.name)!, relation.fields);
+    const index = foreignKeyIndex(current, current.models.find((m) => m.name === spec.name)!, relation.fields, spec.relations![i].indexName);
     if (!index) continue;
     document.edit(path, () => index.apply(model));
     relation.index = { name: index.name, columns: index.columns };

@@ -18,11 +18,13 @@ export function foreignKeyIndex(
   datamodel: Datamodel,
   model: DatamodelModel,
   fields: string[],
+  /** Database name of the index; default `idx_{table}_{columns}`. */
+  indexName?: string,
 ): (ForeignKeyIndex & { apply: (node: Model) => void }) | undefined {
   if (hasIndexStartingWith(datamodel, model, fields)) return undefined;
   const table = tableName(model);
   const columns = fields.map((f) => columnName(model, f));
-  const name = truncateIdentifier(`idx_${table}_${columns.join('_')}`);
+  const name = indexName ?? truncateIdentifier(`idx_${table}_${columns.join('_')}`);
   const clash = databaseIndexNames(datamodel).get(name);
   if (clash) {
     throw inputError(

@@ -8,6 +8,7 @@ import { dropTableWithoutBackup } from './drop-table-without-backup';
 import { enumAddValueUsedInSameTransaction } from './enum-add-value-used-in-same-transaction';
 import { foreignKeyNotValid } from './foreign-key-not-valid';
 import { identifierTooLong } from './identifier-too-long';
+import { prismaSqlNotARecipe } from './prisma-sql-not-a-recipe';
 import { renameAsDropAndAdd } from './rename-as-drop-and-add';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation';
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion';
@@ -36,4 +37,5 @@ export const ALL_RULES: readonly LintRule[] = [
   enumAddValueUsedInSameTransaction,
   identifierTooLong,
   requiresNewerPostgresql,
+  prismaSqlNotARecipe,
 ];
