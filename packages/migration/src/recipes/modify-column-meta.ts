@@ -9,7 +9,7 @@ import { allowLint } from './lint-allowance';
 import { classifyTypeChange } from './modify-column-types';
 import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
 import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
-import { ROLLING_BACK, createFillTrigger, createForgeSchema, dropFillTrigger } from './required-column';
+import { createFillTrigger, createForgeSchema, dropFillTrigger, rollbackFillFunction } from './required-column';
 import { transactionalScript } from './scripts';
 
 export interface MetaChange {
@@ -72,7 +72,7 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
           `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)};`,
           `CREATE TABLE ${keys} AS SELECT ${quoteIdent(change.key)}, ${quoteIdent(change.column)} FROM ${t} WITH NO DATA;`,
           `ALTER TABLE ${keys} ADD PRIMARY KEY (${quoteIdent(change.key)});`,
-          ...createFillTrigger(change.table, change.column, change.stamp, change.backfill),
+          ...createFillTrigger(change.table, change.column, change.stamp, change.backfill, { keys, key: change.key }),
         ],
         lock,
       ),
@@ -105,7 +105,7 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
       name: `${options.migrationName}_not_null`,
       table: change.table,
       columns: [change.column],
-      filled: change.backfill !== undefined ? [{ column: change.column, expression: change.backfill }] : [],
+      filled: change.backfill !== undefined ? [{ column: change.column, expression: change.backfill, record: { keys: keysTable(change), key: change.key! } }] : [],
       stamp: change.stamp,
       titles: {
         up: `${change.label} becomes required, last step: ${notNull.words.enforce}`,
@@ -160,33 +160,38 @@ function keysTable(change: MetaChange): string {
   return `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(columnBackupTableName(change.table, [change.column], change.stamp))}`;
 }
 
-/** Records which rows were NULL (for an exact rollback), then fills them in batches. */
+/**
+ * Fills the NULL rows in batches by writing NULL again: the fill trigger gives them the value and
+ * records their keys, as it does for NULLs the application writes meanwhile, so the rollback makes
+ * exactly those rows NULL again (and keeps values written since).
+ */
 function fillData(change: MetaChange, keys: string, options: RecipeOptions): PlannedDataMigration {
   const c = quoteIdent(change.column);
   const k = quoteIdent(change.key!);
   const t = quoteIdent(change.table);
+  const record = { keys, key: change.key! };
   return {
     name: options.migrationName,
     model: change.model,
-    description: `Fills ${change.label} = ${change.backfill} where it is NULL, recording those rows in ${keys} so that the rollback can make them NULL again.`,
+    description: `Fills ${change.label} = ${change.backfill} where it is NULL (the fill trigger records those rows in ${keys}, and every NULL written until NOT NULL), so that the rollback can make them NULL again.`,
     estimatedDuration: batchedDuration(options.batchSize),
     body: {
       up: [
-        `await ctx.batchCopy(${tsObject({ table: change.table, key: change.key, columns: [change.column], into: keys, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'null_rows' })});`,
-        `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = ${change.backfill}`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
+        '// Writing NULL fires the fill trigger: it sets the value and records the row for the rollback.',
+        `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = NULL`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
       ].join('\n'),
       down: [
-        '// The fill trigger would refill what this sets back to NULL; it skips writes of a session that says it is rolling back.',
-        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'on', false)`)});`,
+        '// From now on NULLs written stay NULL, and a value written takes its row out of the records.',
+        `await ctx.query(${tsString(rollbackFillFunction(change.table, change.column, change.stamp, record))});`,
+        '// Recorded rows that still hold the fill value become NULL again (a value written since is kept).',
         `await ctx.batchUpdate(${tsObject({
           table: change.table,
           key: change.key,
           set: `${c} = NULL`,
-          where: `${c} IS NOT NULL AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
+          where: `${c}::text IS NOT DISTINCT FROM (${change.backfill})::text AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
           batchSize: options.batchSize,
           name: 'unfill',
         })});`,
-        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'off', false)`)});`,
       ].join('\n'),
       validate: `return (await ctx.count(${tsString(change.table)}, ${tsString(`${c} IS NULL`)})) === 0;`,
     },

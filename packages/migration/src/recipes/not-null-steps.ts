@@ -3,7 +3,7 @@ import { quoteIdent } from '../sql/identifiers';
 import { hasFeature } from '../versions/features';
 import { notNullConstraintName } from './backup-names';
 import type { PlannedMigration } from './plan';
-import { createFillTrigger, dropFillTrigger, notNullCheckName } from './required-column';
+import { createFillTrigger, dropFillTrigger, notNullCheckName, type FillRecord } from './required-column';
 import { transactionalScript } from './scripts';
 
 /**
@@ -104,7 +104,7 @@ export function enforceNotNullMigration(step: {
   name: string;
   table: string;
   columns: string[];
-  filled: { column: string; expression: string }[];
+  filled: { column: string; expression: string; record?: FillRecord }[];
   stamp: string;
   titles: { up: string; down: string };
   lockTimeout: string;
@@ -120,7 +120,7 @@ export function enforceNotNullMigration(step: {
     ),
     down: transactionalScript(
       step.titles.down,
-      [...step.filled.flatMap((f) => createFillTrigger(table, f.column, stamp, f.expression)), ...step.columns.flatMap((c) => steps.unenforce(table, c))],
+      [...step.filled.flatMap((f) => createFillTrigger(table, f.column, stamp, f.expression, f.record)), ...step.columns.flatMap((c) => steps.unenforce(table, c))],
       step.lockTimeout,
     ),
   };

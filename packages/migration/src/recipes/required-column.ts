@@ -33,27 +33,74 @@ export function fillTriggerNames(table: string, column: string, stamp: string): 
   return { trigger: fitIdentifier(column, '__forge_fill'), fn: fitIdentifier(`${table}__${column}`, `__${stamp}__fill`) };
 }
 
+/** Where a fill trigger records the rows it filled, so that a rollback can make them NULL again. */
+export interface FillRecord {
+  /** The keys table, qualified and quoted: `"_forge_backup"."Order__note__…"`. */
+  keys: string;
+  /** The single-column primary key (database name). */
+  key: string;
+}
+
 /**
  * A trigger that gives a column its backfill value whenever a write leaves it NULL, until the
  * column is NOT NULL: the application deployed before the change keeps inserting rows without the
  * column, and those must not undo the backfill. `rowExpression` is evaluated over the new row, so
- * it may refer to the row's columns by name, as in the batched backfill's `SET`.
+ * it may refer to the row's columns by name, as in the batched backfill's `SET`. With `record`,
+ * the rows it fills are what the application wrote NULL (the batched fill too writes NULL and lets
+ * the trigger fill): their keys go into `record.keys`; a value written later takes the key out.
  */
-export function createFillTrigger(table: string, column: string, stamp: string, rowExpression: string): string[] {
+export function createFillTrigger(table: string, column: string, stamp: string, rowExpression: string, record?: FillRecord): string[] {
   const { trigger, fn } = fillTriggerNames(table, column, stamp);
   const c = quoteIdent(column);
   return [
-    [
-      `CREATE OR REPLACE FUNCTION ${forgeFunction(fn)}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
-      'BEGIN',
-      `  IF NEW.${c} IS NULL AND current_setting('${ROLLING_BACK}', true) IS DISTINCT FROM 'on' THEN`,
-      `    SELECT (${rowExpression}) INTO NEW.${c} FROM (SELECT NEW.*) AS ${quoteIdent(table)};`,
-      '  END IF;',
-      '  RETURN NEW;',
-      'END $forge$;',
-    ].join('\n'),
+    fillFunction(table, column, stamp, rowExpression, record),
     `CREATE TRIGGER ${quoteIdent(trigger)} BEFORE INSERT OR UPDATE OF ${c} ON ${quoteIdent(table)} FOR EACH ROW EXECUTE FUNCTION ${forgeFunction(fn)}();`,
   ];
+}
+
+export function fillFunction(table: string, column: string, stamp: string, rowExpression: string, record?: FillRecord): string {
+  const { fn } = fillTriggerNames(table, column, stamp);
+  const c = quoteIdent(column);
+  const k = record && quoteIdent(record.key);
+  return [
+    `CREATE OR REPLACE FUNCTION ${forgeFunction(fn)}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+    'BEGIN',
+    `  IF NEW.${c} IS NULL AND current_setting('${ROLLING_BACK}', true) IS DISTINCT FROM 'on' THEN`,
+    `    SELECT (${rowExpression}) INTO NEW.${c} FROM (SELECT NEW.*) AS ${quoteIdent(table)};`,
+    ...(record
+      ? [
+          '    -- Written NULL: the rollback makes it NULL again.',
+          `    INSERT INTO ${record.keys} (${k}) VALUES (NEW.${k}) ON CONFLICT (${k}) DO NOTHING;`,
+          `  ELSIF NEW.${c} IS NOT NULL AND TG_OP = 'UPDATE' THEN`,
+          '    -- Written a value: the rollback keeps it.',
+          `    DELETE FROM ${record.keys} WHERE ${k} = NEW.${k};`,
+        ]
+      : []),
+    '  END IF;',
+    '  RETURN NEW;',
+    'END $forge$;',
+  ].join('\n');
+}
+
+/**
+ * The fill trigger's function while its change rolls back: NULLs written now stay NULL (the
+ * column becomes optional again), and a value written now takes the row out of `record.keys`, so
+ * the batched unfill leaves it alone. Replacing a function takes no lock on the table.
+ */
+export function rollbackFillFunction(table: string, column: string, stamp: string, record: FillRecord): string {
+  const { fn } = fillTriggerNames(table, column, stamp);
+  const c = quoteIdent(column);
+  const k = quoteIdent(record.key);
+  return [
+    `CREATE OR REPLACE FUNCTION ${forgeFunction(fn)}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+    'BEGIN',
+    '  -- Rolling back: NULLs stay NULL; a value written now is kept by the rollback.',
+    `  IF NEW.${c} IS NOT NULL AND TG_OP = 'UPDATE' THEN`,
+    `    DELETE FROM ${record.keys} WHERE ${k} = NEW.${k};`,
+    '  END IF;',
+    '  RETURN NEW;',
+    'END $forge$;',
+  ].join('\n');
 }
 
 export function dropFillTrigger(table: string, column: string, stamp: string): string[] {

@@ -33,6 +33,14 @@ CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".batch_checkpoints (
   finished boolean NOT NULL DEFAULT false,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- A rollback in steps (down.sql with -- forge:step lines) that has started and not finished.
+CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".rollback_progress (
+  migration_name text PRIMARY KEY,
+  steps_done integer NOT NULL,
+  steps_total integer NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
 -- One row per table in _forge_backup: which migration parked it and when (migrate-prune's clock).
 CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".backups (
   table_name text PRIMARY KEY,

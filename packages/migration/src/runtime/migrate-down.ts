@@ -5,9 +5,11 @@ import { withDeployLock } from './deploy-lock';
 import { assertIndexNameFree } from './index-name-guard';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { retryOnLockTimeout } from './lock-retry';
+import { ensureForgeSchema } from './forge-schema';
 import { activeRecords, appliedRecords, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
 import { withClient } from './pg-client';
 import { DEFAULT_SESSION_LOCK_TIMEOUT, suggestedCommand, type ProjectTarget } from './project-target';
+import { forgetProgressSql, recordStepSql, rollbackStepsOf, stepsDone, type RollbackStep } from './rollback-steps';
 
 export interface RollbackResult {
   migration: string;
@@ -89,6 +91,8 @@ export function rollbackCount(value: unknown = 1): number {
 
 async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): Promise<RollbackResult> {
   await assertIndexNameFree(target, migration.name, migration.downSql!);
+  const steps = rollbackStepsOf(migration.downSql!);
+  if (steps) return rollBackInSteps(target, migration, steps);
   let dataMs = 0;
   // Never ran: nothing to undo. rolled_back: an earlier rollback stopped after down(), before down.sql.
   const data = target.dataMigrations.has(migration.name) ? await target.dataMigrations.state(migration.name) : undefined;
@@ -111,23 +115,81 @@ async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): P
 }
 
 /**
+ * A down.sql in steps: each step commits on its own with its progress, the data migration's down()
+ * runs at its `-- forge:data-step` (first, when there is none), and the last step removes the
+ * migration's row. A rollback that stopped (an error, a lock timeout, a killed process) continues
+ * at the step after the last committed one when migrate-down runs again.
+ */
+async function rollBackInSteps(target: ProjectTarget, migration: MigrationFolder, steps: RollbackStep[]): Promise<RollbackResult> {
+  const name = migration.name;
+  const total = steps.length;
+  const done = await withClient(target.url, async (db) => {
+    await ensureForgeSchema(db);
+    return stepsDone(db, name, total);
+  });
+  if (done > 0) target.logger.info(`↩ ${name}: its rollback stopped after step ${done} of ${total}; continuing at step ${done + 1}.`);
+  let dataMs = 0;
+  let sqlMs = 0;
+  let retries = 0;
+  const runData = async () => {
+    // Never ran, or its down() already finished: nothing to undo.
+    const state = target.dataMigrations.has(name) ? await target.dataMigrations.state(name) : undefined;
+    if (state === undefined || state === 'rolled_back') return;
+    const started = performance.now();
+    await target.dataMigrations.down(name);
+    dataMs += performance.now() - started;
+  };
+  if (done === 0 && !steps.some((s) => s.kind === 'data')) await runData();
+  for (let i = done; i < total; i++) {
+    const step = steps[i];
+    const last = i === total - 1;
+    const progress = last ? `${forgetProgressSql(name)}\n${forgetMigrationSql(name)}` : recordStepSql(name, i + 1, total);
+    if (step.kind === 'data') {
+      await runData();
+      await withClient(target.url, (db) => db.query(progress));
+      continue;
+    }
+    const started = performance.now();
+    const sql = step.sql.replace(/;?\s*$/, ';');
+    await dropInvalidIndexLeftBy(target, sql);
+    const { retries: stepRetries } = await retryOnLockTimeout(`${name} (down.sql, step ${i + 1} of ${total}: ${step.title})`, () => runScript(target, sql, progress), {
+      logger: target.logger,
+      retries: target.lockRetries,
+      baseDelayMs: target.retryDelayMs,
+      beforeRetry: async () => void (await dropInvalidIndexLeftBy(target, sql)),
+    });
+    retries += stepRetries;
+    sqlMs += performance.now() - started;
+  }
+  target.logger.info(`↩ ${name} rolled back in ${total} steps (${Math.round(dataMs + sqlMs)} ms)`);
+  return { migration: name, dataMs, sqlMs, retries };
+}
+
+function forgetMigrationSql(name: string): string {
+  return `DELETE FROM _prisma_migrations WHERE migration_name = '${name.replace(/'/g, "''")}';`;
+}
+
+/** A script and the SQL that records it, in one transaction; a CONCURRENTLY statement alone first. */
+async function runScript(target: ProjectTarget, sql: string, record: string): Promise<void> {
+  await withClient(
+    target.url,
+    async (client) => {
+      if (/\bCONCURRENTLY\b/i.test(sql)) {
+        await client.query(sql);
+        await client.query(record);
+      } else {
+        await client.query(`${sql}\n${record}`);
+      }
+    },
+    { lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT, applicationName: '@forge/migration migrate-down' },
+  );
+}
+
+/**
  * down.sql and the removal of the migration's row run as one script, so one implicit transaction:
  * either both happen or neither. A CONCURRENTLY statement cannot run in a transaction; it runs
  * alone (it is idempotent with IF EXISTS), then the row is removed.
  */
 async function runDownScript(target: ProjectTarget, migration: MigrationFolder): Promise<void> {
-  const down = migration.downSql!.trim().replace(/;?\s*$/, ';');
-  const forget = `DELETE FROM _prisma_migrations WHERE migration_name = '${migration.name.replace(/'/g, "''")}';`;
-  await withClient(
-    target.url,
-    async (client) => {
-      if (/\bCONCURRENTLY\b/i.test(down)) {
-        await client.query(down);
-        await client.query(forget);
-      } else {
-        await client.query(`${down}\n${forget}`);
-      }
-    },
-    { lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT, applicationName: '@forge/migration migrate-down' },
-  );
+  await runScript(target, migration.downSql!.trim().replace(/;?\s*$/, ';'), forgetMigrationSql(migration.name));
 }

@@ -1,3 +1,4 @@
+import { inputError } from '../errors';
 import { markMigrationRolledBack, applyMigrations } from '../engine/operations';
 import type { MigrationFolder } from '../engine/migrations';
 import { registerBackupsAfterMigration } from './backups/registry';
@@ -10,6 +11,7 @@ import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, isApplied, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
 import { withClient } from './pg-client';
 import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+import { rollbacksInProgress, type RollbackProgress } from './rollback-steps';
 import { warnOnVersionMismatch } from './version-check';
 
 /** One step of a run: a SQL migration or the data migration that follows it. Results are data. */
@@ -46,8 +48,9 @@ export interface MigrateOptions {
  */
 export async function migrate(target: ProjectTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
   return withDeployLock(target.url, target.logger, async () => {
-    const records = await withClient(target.url, readMigrationRecords);
+    const [records, rollbacks] = await withClient(target.url, (db) => Promise.all([readMigrationRecords(db), rollbacksInProgress(db)]));
     assertKnownHistory(target, records);
+    assertNoRollbackInProgress(rollbacks);
     const active = activeRecords(records);
     const steps: StepResult[] = [];
     let upToDate = 0;
@@ -226,4 +229,14 @@ function assertKnownHistory(target: ProjectTarget, records: MigrationRecord[]): 
         'Pull the missing migration folders (or roll them back from the branch that has them) before migrating.',
     );
   }
+}
+
+/** Half a rollback is not a state to migrate from: the rest of it comes first. */
+function assertNoRollbackInProgress(rollbacks: RollbackProgress[]): void {
+  const [r] = rollbacks;
+  if (!r) return;
+  throw inputError(
+    `The rollback of ${r.migration} stopped after step ${r.stepsDone} of ${r.stepsTotal}. Nothing was migrated. ` +
+      `Finish it first with migrate-down (it continues at step ${r.stepsDone + 1}), then run migrate to apply it again.`,
+  );
 }

@@ -10,7 +10,7 @@ export interface StatusAdvice {
   fixes: StatusFix[];
 }
 
-type Findings = Pick<StatusReport, 'rows' | 'unknownApplied' | 'unfinishedData' | 'unfinishedRollbacks' | 'invalidIndexes'>;
+type Findings = Pick<StatusReport, 'rows' | 'unknownApplied' | 'unfinishedData' | 'unfinishedRollbacks' | 'interruptedRollbacks' | 'invalidIndexes'>;
 
 /**
  * What to run for each problem. Every suggestion is a command that works from that state (each
@@ -47,6 +47,14 @@ export function statusAdvice(findings: Findings): StatusAdvice[] {
     advice.push({
       problem: `Rolling back ${name} stopped half-way: its data migration's down() ${row.data === 'rollback_failed' ? 'failed' : 'was interrupted'}.`,
       fixes: [{ ...rollBackTo(name), does: 'finishes the rollback: down() resumes from its checkpoint, then down.sql' }, { target: 'migrate', does: `re-applies ${name}'s data migration instead` }],
+    });
+  }
+  for (const r of findings.interruptedRollbacks) {
+    advice.push({
+      problem:
+        `Rolling back ${r.migration} stopped after step ${r.stepsDone} of ${r.stepsTotal} (last step committed ${r.updatedAt.toISOString()}); ` +
+        'it is still listed as applied, and migrate refuses until the rollback is finished.',
+      fixes: [{ ...rollBackTo(r.migration), does: `finishes the rollback: it continues at step ${r.stepsDone + 1}` }],
     });
   }
   for (const index of findings.invalidIndexes) advice.push(indexAdvice(index, findings.rows, applied, rollBackTo));

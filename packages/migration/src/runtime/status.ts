@@ -6,6 +6,7 @@ import { readInvalidIndexes, type InvalidIndex } from './invalid-indexes';
 import { activeRecords, isApplied, isFailed, readMigrationRecords } from './migration-records';
 import { withClient } from './pg-client';
 import type { DataMigrationState, ProjectTarget } from './project-target';
+import { rollbacksInProgress, type RollbackProgress } from './rollback-steps';
 import { statusAdvice, type StatusAdvice } from './status-advice';
 
 export type MigrationState = 'applied' | 'pending' | 'failed' | 'edited after apply';
@@ -38,6 +39,8 @@ export interface StatusReport {
   unfinishedRollbacks: string[];
   /** Indexes reads ignore (indisvalid false) or writes do not maintain (indisready false). */
   invalidIndexes: InvalidIndex[];
+  /** Rollbacks in steps that started and stopped before their last step: migrate-down finishes them. */
+  interruptedRollbacks: RollbackProgress[];
   /** Each problem with the commands that get out of it. */
   advice: StatusAdvice[];
   /** True when a pipeline should stop: any problem above, a failed migration, or drift. */
@@ -47,10 +50,11 @@ export interface StatusReport {
 /** Applied, pending, failed, edited-after-apply migrations, data migrations, invalid indexes, and drift. */
 export async function migrationStatus(target: ProjectTarget, schemaFiles: SchemaFile[]): Promise<StatusReport> {
   // One client runs one query at a time: in sequence.
-  const [records, deploying, invalidIndexes] = await withClient(target.url, async (db) => [
+  const [records, deploying, invalidIndexes, interruptedRollbacks] = await withClient(target.url, async (db) => [
     await readMigrationRecords(db),
     await deployInProgress(db),
     await readInvalidIndexes(db, target.directory.migrations),
+    await rollbacksInProgress(db),
   ] as const);
   const active = activeRecords(records);
   const rows: MigrationStatusRow[] = [];
@@ -76,9 +80,12 @@ export async function migrationStatus(target: ProjectTarget, schemaFiles: Schema
   const sqlIn = (r: MigrationStatusRow) => r.state === 'applied' || r.state === 'edited after apply';
   // The SQL is in but its data is not: a deploy stopped between the two steps (migrate finishes it).
   // rolled_back with the SQL in: a rollback stopped before down.sql, or a re-apply before its data step.
-  const unfinishedData = rows.filter((r) => sqlIn(r) && ['pending', 'interrupted', 'failed', 'rolled_back'].includes(r.data ?? '')).map((r) => r.name);
-  const unfinishedRollbacks = rows.filter((r) => sqlIn(r) && (r.data === 'rollback interrupted' || r.data === 'rollback_failed')).map((r) => r.name);
-  const report = { rows, unknownApplied, drift, unfinishedData, unfinishedRollbacks, invalidIndexes };
+  // A rollback in steps that stopped is one problem (migrate-down continues it), whatever its data step's state.
+  const stepped = new Set(interruptedRollbacks.map((r) => r.migration));
+  const unfinished = (r: MigrationStatusRow) => sqlIn(r) && !stepped.has(r.name);
+  const unfinishedData = rows.filter((r) => unfinished(r) && ['pending', 'interrupted', 'failed', 'rolled_back'].includes(r.data ?? '')).map((r) => r.name);
+  const unfinishedRollbacks = rows.filter((r) => unfinished(r) && (r.data === 'rollback interrupted' || r.data === 'rollback_failed')).map((r) => r.name);
+  const report = { rows, unknownApplied, drift, unfinishedData, unfinishedRollbacks, interruptedRollbacks, invalidIndexes };
   const advice = statusAdvice(report);
   const unhealthy = advice.length > 0 || rows.some((r) => r.state === 'failed' || r.data === 'failed') || (drift.checked && drift.sql !== '');
   return { ...report, advice, unhealthy };

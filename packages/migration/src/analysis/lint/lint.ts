@@ -1,5 +1,6 @@
 import { statementEffect } from '../effects';
 import { parseMigration, SqlSyntaxError, type ParsedStatement } from '../parse';
+import { transactionsOf } from '../transactions';
 import { Catalog, type Origin } from '../catalog';
 import { targetVersionOf } from '../../versions/migration-target';
 import { ALL_RULES } from './rules';
@@ -59,11 +60,11 @@ export async function lintMigrations(migrations: readonly MigrationSource[], opt
     if (report) {
       linted.push(migration.name);
       // Each script's effects on the schema it runs on: down.sql on the state migration.sql left.
-      const up = upStatements && withEffects('migration.sql', upStatements, history);
+      const up = upStatements && withEffects('migration.sql', migration.up, upStatements, history);
       const downBase = history.clone();
       if (upStatements) replay(downBase, upStatements, 'reversed');
       const downStatements = migration.down === null ? null : await readScript(migration.name, 'down.sql', migration.down, findings, true);
-      const down = downStatements && withEffects('down.sql', downStatements, downBase);
+      const down = downStatements && withEffects('down.sql', migration.down!, downStatements, downBase);
       if (up) {
         findings.push(...lintScript({ folder: migration.name, sql: migration.up, script: up, down, reverses: null, previous, base: history, rules, allowances: allowancesFor(migration, 'migration.sql') }));
       }
@@ -105,13 +106,17 @@ async function readScript(folder: string, kind: ScriptKind, sql: string, finding
 }
 
 /** The script with each statement's effect on the schema as the statements before it leave it (the same facts the report uses). */
-function withEffects(kind: ScriptKind, statements: ParsedStatement[], base: Catalog): LintScript {
+function withEffects(kind: ScriptKind, sql: string, statements: ParsedStatement[], base: Catalog): LintScript {
   const catalog = base.clone();
-  const linted = statements.map((statement, index) => {
+  const effects = statements.map((statement) => {
     const effect = statementEffect(statement, catalog);
     catalog.apply(statement, 'this');
-    return { statement, effect, index };
+    return { statement, effect };
   });
+  // Steps of a down.sql are transactions of their own; any other script of several statements is one.
+  const stepped = /^-- forge:(step|data-step)\b/m.test(sql);
+  const transactions = transactionsOf(sql, effects.map((e) => ({ statement: e.statement, transactional: e.effect.transactional })));
+  const linted = effects.map((e, index) => ({ ...e, index, transaction: stepped ? transactions[index] : 0 }));
   return { kind, statements: linted, transactional: linted.length > 1 || linted.every((s) => s.effect.transactional) };
 }
 

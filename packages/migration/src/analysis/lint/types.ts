@@ -13,6 +13,11 @@ export interface LintStatement {
   effect: StatementEffect;
   /** 0-based position in its script. */
   index: number;
+  /**
+   * The transaction it runs in (statements of one transaction share it): the whole script, unless
+   * `-- forge:step` lines split a down.sql into transactions that migrate-down commits one by one.
+   */
+  transaction: number;
 }
 
 /** A parsed script (migration.sql or down.sql). */

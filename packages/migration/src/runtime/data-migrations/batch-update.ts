@@ -237,7 +237,7 @@ function copyJob(job: BatchCopyJob): Job {
   const key = quoteIdent(job.key ?? 'id');
   const columns = job.columns.map(quoteIdent);
   const list = [key, ...columns].join(', ');
-  const upsert = `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+  const upsert = job.keepExisting ? `ON CONFLICT (${key}) DO NOTHING` : `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
   const select = (target: BatchTarget) => `SELECT ${[key, ...columns].map((c) => `${target.table}.${c}`).join(', ')} FROM ${target.table}`;
   return {
     ...pacing('batchCopy', job),

@@ -62,6 +62,11 @@ export interface BatchCopyJob {
   into: string;
   /** SQL condition selecting the rows to copy (default: all). */
   where?: string;
+  /**
+   * Leave rows already in `into` as they are instead of refreshing them: when a trigger copies every
+   * write there since before the copy started, what it wrote is newer than what a batch read.
+   */
+  keepExisting?: boolean;
   batchSize?: number;
   maxBatchMs?: number;
   throttleMs?: number;
