@@ -100,7 +100,7 @@ describe('remove-column generator', () => {
     const script = readScript(tree, removal, 'down.sql');
     expect(script.match(/^-- forge:step \d of 5: .*/gm)).toEqual([
       '-- forge:step 1 of 5: email, role back, nullable (catalog only); writes reach the backup again',
-      '-- forge:step 2 of 5: NOT NULL, 1 of 3: refuse rows without a value, then CHECK NOT VALID (brief lock, no scan)',
+      '-- forge:step 2 of 5: NOT NULL, 1 of 3: refuse rows without a value, then CHECK (… IS NOT NULL) NOT VALID (brief lock, no scan)',
       '-- forge:step 3 of 5: NOT NULL, 2 of 3: VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)',
       '-- forge:step 4 of 5: NOT NULL, 3 of 3: SET NOT NULL (uses the validated check: no scan), drop the check',
       '-- forge:step 5 of 5: an index back, built CONCURRENTLY (writes go on)',
