@@ -78,3 +78,24 @@ export async function markFailed(db: Queryable, migrationName: string, error: un
   const message = error instanceof Error ? error.message : String(error);
   await db.query(`UPDATE ${TABLE} SET status = 'failed', finished_at = now(), last_error = $2 WHERE migration_name = $1`, [migrationName, message]);
 }
+
+/**
+ * Records a data migration applied without running it (`migrate-resolve --applied`: its changes
+ * are in the database, moved by hand or by another tool). Checkpoints of either direction go: they
+ * describe runs that no longer matter.
+ */
+export async function markAppliedWithoutRunning(db: Queryable, migrationName: string): Promise<void> {
+  await db.query('BEGIN');
+  try {
+    await db.query(
+      `INSERT INTO ${TABLE} (migration_name, status, started_at, finished_at, direction) VALUES ($1, 'applied', now(), now(), 'up')
+       ON CONFLICT (migration_name) DO UPDATE SET status = 'applied', started_at = now(), finished_at = now(), rows_affected = 0, last_error = NULL, direction = 'up'`,
+      [migrationName],
+    );
+    await db.query(`DELETE FROM "${FORGE_SCHEMA}".batch_checkpoints WHERE starts_with(job, $1) OR starts_with(job, $2)`, [`${migrationName}:`, `${migrationName}#down:`]);
+    await db.query('COMMIT');
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
