@@ -315,6 +315,27 @@ describe('a rollback stopped between down() and down.sql', () => {
   });
 });
 
+describe('a data migration whose changes are in already', () => {
+  it('migrate-resolve --applied records it done without running it (the path a stock deploy needs)', async () => {
+    const url = await seeded();
+    const on = target(url);
+    const name = decodeURIComponent(new URL(url).pathname.slice(1));
+    await query(url, `ALTER DATABASE "${name}" SET forge.fail_up = 'on'`);
+    expect((await migrate(on)).error?.message).toMatch(/injected fault/);
+    const failed = await status(on);
+    expect(failed.text).toContain(`→ \`nx run prisma:migrate-resolve --applied ${upperRoles.name}\` records the data migration done without running it`);
+    const resolved = await resolveMigration(on, { applied: upperRoles.name });
+    expect(resolved).toEqual({ migration: upperRoles.name, recorded: 'applied', dataOnly: true });
+    expect(await on.dataMigrations.state(upperRoles.name)).toBe('applied');
+    expect(await roles(url)).toEqual([
+      { role: 'admin', n: 20 },
+      { role: 'member', n: 180 },
+    ]); // up() did not run
+    await expect(resolveMigration(on, { applied: upperRoles.name })).rejects.toThrow(/already recorded as applied/);
+    expect((await status(on)).advice).toEqual([]);
+  });
+});
+
 describe('summaries and counts add up', () => {
   it('a failed data migration counts as failed; the run that finishes it says so, and the numbers add up to the folders', async () => {
     const url = await seeded();

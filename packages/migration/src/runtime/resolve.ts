@@ -2,7 +2,8 @@ import { markMigrationApplied, markMigrationRolledBack } from '../engine/operati
 import { inputError } from '../errors';
 import { didYouMean } from '../suggest';
 import { withDeployLock } from './deploy-lock';
-import { recordDataMigrationResolved } from './data-migrations/records';
+import { markAppliedWithoutRunning } from './data-migrations/records';
+import { ensureForgeSchema } from './forge-schema';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { activeRecords, isApplied, isFailed, readMigrationRecords } from './migration-records';
 import { withClient } from './pg-client';
@@ -21,6 +22,8 @@ export interface ResolveResult {
   recorded: 'rolled back' | 'applied';
   /** An INVALID index the failed migration's concurrent build left, dropped with it. */
   droppedInvalidIndex?: string;
+  /** --applied of a migration whose SQL was applied already: only its data migration was recorded. */
+  dataOnly?: boolean;
 }
 
 /**
@@ -28,7 +31,8 @@ export interface ResolveResult {
  * --rolledBack marks the failed attempt rolled back (PostgreSQL already undid its statements; an
  * INVALID index left by a concurrent build goes too), so `migrate` applies it again and
  * `migrate-down` can reach the migrations before it. --applied records the migration as applied
- * without running it. Each refuses, changing nothing, when the migration is not in the state it resolves.
+ * without running it; when its SQL is applied already, its data migration (which then never ran,
+ * or failed) is recorded applied instead. Each refuses, changing nothing, when the migration is not in the state it resolves.
  */
 export async function resolveMigration(target: ProjectTarget, request: ResolveRequest): Promise<ResolveResult> {
   const { name, recorded } = resolveRequest(request);
@@ -54,14 +58,15 @@ export async function resolveMigration(target: ProjectTarget, request: ResolveRe
       return { migration: name, recorded, droppedInvalidIndex: dropped };
     }
     if (record && isApplied(record)) {
-      // Its SQL was deployed without its data migration (stock prisma migrate deploy), and migrate
-      // will not run that late: record the data step done, as the person resolving has checked the data.
-      if (target.dataMigrations.has(name) && (await target.dataMigrations.state(name)) !== 'applied') {
-        await withClient(target.url, (client) => recordDataMigrationResolved(client, name));
-        target.logger.info(`The data migration of ${name} is recorded as applied (it was not run: its SQL was deployed without it).`);
-        return { migration: name, recorded };
-      }
-      throw inputError(`${name} is already recorded as applied. Nothing was changed.`);
+      // The SQL is in; its data migration may not be (a stock `prisma migrate deploy` runs only migration.sql).
+      const data = target.dataMigrations.has(name) ? await target.dataMigrations.state(name) : 'applied';
+      if (data === 'applied') throw inputError(`${name} is already recorded as applied. Nothing was changed.`);
+      await withClient(target.url, async (db) => {
+        await ensureForgeSchema(db);
+        await markAppliedWithoutRunning(db, name);
+      });
+      target.logger.info(`${name}'s data migration is recorded as applied (its up() was not run: its changes must already be in the database).`);
+      return { migration: name, recorded, dataOnly: true };
     }
     // Prisma's engine marks a failed attempt rolled back itself and records a new, applied one.
     await markMigrationApplied(db, target.directory, name);

@@ -39,7 +39,11 @@ export function statusAdvice(findings: Findings): StatusAdvice[] {
     const row = findings.rows.find((r) => r.name === name)!;
     advice.push({
       problem: `${name} is applied but its data migration ${dataProblem(row)}.`,
-      fixes: [{ target: 'migrate', does: 'runs the data migration, resuming from its last checkpoint' }, rollBackTo(name)],
+      fixes: [
+        { target: 'migrate', does: 'runs the data migration, resuming from its last checkpoint' },
+        rollBackTo(name),
+        { target: 'migrate-resolve', options: { applied: name }, does: 'records the data migration done without running it (only when its changes are in the database already)' },
+      ],
     });
   }
   for (const name of findings.unfinishedRollbacks) {

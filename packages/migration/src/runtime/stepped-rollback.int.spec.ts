@@ -42,7 +42,7 @@ describe('a rollback in steps (down.sql with -- forge:step lines)', () => {
       expect(status.rows.find((r) => r.name === removal)?.state).toBe('applied');
       expect(status.unhealthy).toBe(true);
       expect(renderStatus(status)).toContain(`✗ Rolling back ${removal} stopped after step 2 of 6 (last step committed `);
-      expect(renderStatus(status)).toMatch(/it is still listed as applied, and migrate refuses until the rollback is finished\.\n  → `migrate-down` finishes the rollback: it continues at step 3/);
+      expect(renderStatus(status)).toMatch(/it is still listed as applied, and migrate refuses until the rollback is finished\.\n {2}→ `migrate-down` finishes the rollback: it continues at step 3/);
       // Half a rollback is no state to migrate from.
       await expect(migrate(target())).rejects.toThrow(/The rollback of \d{14}_remove_column_user_email_role stopped after step 2 of 6\. Nothing was migrated\. Finish it first with migrate-down/);
 

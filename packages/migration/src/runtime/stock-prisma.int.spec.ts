@@ -7,7 +7,6 @@ import { seedSampleData } from '../testing/sample-data';
 import { createSampleTree, SAMPLE_MIGRATIONS } from '../testing/sample-tree';
 import { diskView } from '../workspace/file-view';
 import { readSchemaFiles } from '../workspace/prisma-project';
-import { recordDataMigrationResolved } from './data-migrations/records';
 import { migrate } from './migrate';
 import { resolveMigration } from './resolve';
 import { withClient } from './pg-client';
@@ -59,9 +58,8 @@ describe('stock prisma migrate deploy, then ours', () => {
     expect((await migrationStatus(ws.target(url), schemaFiles())).unfinishedData).toEqual([backupStep]);
 
     // The way out, migrate-resolve --applied (after checking the data); then migrate and status agree it is done.
-    expect(await resolveMigration(ws.target(url), { applied: backupStep })).toEqual({ migration: backupStep, recorded: 'applied' });
+    expect(await resolveMigration(ws.target(url), { applied: backupStep })).toEqual({ migration: backupStep, recorded: 'applied', dataOnly: true });
     await expect(resolveMigration(ws.target(url), { applied: backupStep })).rejects.toThrow(`${backupStep} is already recorded as applied. Nothing was changed.`);
-    await expect(withClient(url, (db) => recordDataMigrationResolved(db, backupStep))).rejects.toThrow(`The data migration of ${backupStep} is already recorded as applied. Nothing was changed.`);
     const again = await migrate(ws.target(url));
     expect(again.error).toBeUndefined();
     expect(again.upToDate).toBe(3);

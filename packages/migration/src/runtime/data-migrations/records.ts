@@ -81,22 +81,22 @@ export async function markFailed(db: Queryable, migrationName: string, error: un
 }
 
 /**
- * Records a data migration as applied without running it: the way out when its SQL and the
- * migrations after it were deployed without it (stock `prisma migrate deploy`), so it can no longer
- * run against the schema it was written for. Only for one that never completed; the person
- * resolving it has checked the data. What `migrate-resolve --applied` does when the SQL is applied.
+ * Records a data migration applied without running it (`migrate-resolve --applied`: its changes
+ * are in the database, moved by hand or by another tool). Checkpoints of either direction go: they
+ * describe runs that no longer matter.
  */
-export async function recordDataMigrationResolved(db: Queryable, migrationName: string): Promise<void> {
-  await ensureForgeSchema(db);
-  const { rowCount } = await db.query(
-    `INSERT INTO ${TABLE} (migration_name, status, started_at, finished_at, rows_affected, last_error)
-     VALUES ($1, 'applied', now(), now(), 0, $2)
-     ON CONFLICT (migration_name) DO UPDATE SET status = 'applied', finished_at = now(), last_error = EXCLUDED.last_error
-     WHERE ${TABLE}.status <> 'applied'`,
-    [migrationName, RESOLVED_NOTE],
-  );
-  if (!rowCount) throw inputError(`The data migration of ${migrationName} is already recorded as applied. Nothing was changed.`);
+export async function markAppliedWithoutRunning(db: Queryable, migrationName: string): Promise<void> {
+  await db.query('BEGIN');
+  try {
+    await db.query(
+      `INSERT INTO ${TABLE} (migration_name, status, started_at, finished_at, direction) VALUES ($1, 'applied', now(), now(), 'up')
+       ON CONFLICT (migration_name) DO UPDATE SET status = 'applied', started_at = now(), finished_at = now(), rows_affected = 0, last_error = NULL, direction = 'up'`,
+      [migrationName],
+    );
+    await db.query(`DELETE FROM "${FORGE_SCHEMA}".batch_checkpoints WHERE starts_with(job, $1) OR starts_with(job, $2)`, [`${migrationName}:`, `${migrationName}#down:`]);
+    await db.query('COMMIT');
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
-
-/** Kept in last_error so that migrate-status can tell a resolved data migration from one that ran. */
-export const RESOLVED_NOTE = 'recorded as applied by migrate-resolve without running (its SQL was deployed without it)';
