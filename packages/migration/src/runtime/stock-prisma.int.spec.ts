@@ -9,7 +9,6 @@ import { diskView } from '../workspace/file-view';
 import { readSchemaFiles } from '../workspace/prisma-project';
 import { migrate } from './migrate';
 import { resolveMigration } from './resolve';
-import { withClient } from './pg-client';
 import { migrationStatus } from './status';
 
 // Stock Prisma and this tool on the same database. "Stock" is Prisma's own schema engine called as

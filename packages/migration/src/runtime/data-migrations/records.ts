@@ -1,5 +1,4 @@
-import { inputError } from '../../errors';
-import { ensureForgeSchema, FORGE_SCHEMA } from '../forge-schema';
+import { FORGE_SCHEMA } from '../forge-schema';
 import type { Queryable } from '../pg-client';
 import type { DataMigrationStatus } from './types';
 
