@@ -15,6 +15,7 @@ import {
   dropFillTrigger,
   dropNotNullCheck,
   enforceNotNullMigration,
+  fillFunction,
   rollbackFillFunction,
 } from './required-column';
 import { transactionalScript } from './scripts';
@@ -182,6 +183,8 @@ function fillData(change: MetaChange, keys: string, options: RecipeOptions): Pla
     estimatedDuration: batchedDuration(options.batchSize),
     body: {
       up: [
+        '// The fill trigger fills and records (again, if a rollback that stopped had turned it off).',
+        `await ctx.query(${tsString(fillFunction(change.table, change.column, change.stamp, change.backfill!, record))});`,
         '// Writing NULL fires the fill trigger: it sets the value and records the row for the rollback.',
         `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = NULL`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
       ].join('\n'),
