@@ -2,7 +2,6 @@ import { quoteIdent } from '../sql/identifiers';
 import { formatSeedHint } from '../runtime/seed/hints';
 import { addColumnClause, alterTable, type ColumnDefinition } from './column-clauses';
 import { batchedDuration, tsObject, tsString } from './data-migration-code';
-import { allowLint } from './lint-allowance';
 import {
   convertedValue,
   createBackupTable,
@@ -11,15 +10,15 @@ import {
   dropFunctions,
   dropSyncTrigger,
   expandNames,
-  restoreOldValues,
+  restoredOldValue,
   unconvertedGuard,
   unconvertibleCondition,
   type ExpandContext,
 } from './modify-column-sql';
 import type { PlannedDataMigration, PlannedMigration, RecipeOptions } from './plan';
 import { notNullSteps } from './not-null-steps';
-import { createForgeSchema } from './required-column';
-import { transactionalScript } from './scripts';
+import { ROLLING_BACK, createForgeSchema } from './required-column';
+import { steppedScript, transactionalScript, type ScriptStep } from './scripts';
 
 export interface ExpandPlanInput {
   ctx: ExpandContext;
@@ -102,25 +101,34 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     ...setDefault,
     ...dropFunctions(ctx),
   ];
-  const swapDown = [
-    ...createFunctions(ctx),
-    ...(after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`] : []),
-    `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${temp};`,
-    ...(ctx.required ? notNull.renameWithColumn(ctx.table, ctx.column, names.temp) : []),
-    alterTable(t, [addColumnClause({ column: ctx.column, type: before.type, notNull: false })]),
-    ...restoreOldValues(ctx),
+  // The rollback of the swap, in steps: the old column back nullable (catalog only) and kept in
+  // step again, its values restored in batches (the swap's data migration down()), then NOT NULL
+  // through a validated check. Rows not restored yet read NULL in the old column meanwhile.
+  // VALIDATE (the scan) commits on its own; below 18, SET NOT NULL through the check follows.
+  const [validateOld, ...afterValidateOld] = notNull.enforce(ctx.table, ctx.column);
+  const oldNotNull = afterValidateOld.length ? [[validateOld], afterValidateOld] : [[validateOld]];
+  const swapDown: ScriptStep[] = [
+    {
+      title: `${ctx.column} back as ${before.type}, nullable (catalog only); ${names.temp} kept in step with it again`,
+      statements: [
+        ...createFunctions(ctx),
+        ...(after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`] : []),
+        `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${temp};`,
+        ...(ctx.required ? notNull.renameWithColumn(ctx.table, ctx.column, names.temp) : []),
+        alterTable(t, [addColumnClause({ column: ctx.column, type: before.type, notNull: false })]),
+        // After the ADD: existing rows stay NULL until restored, new rows get the default.
+        ...(before.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${before.default};`] : []),
+        ...(ctx.required ? notNull.unenforce(ctx.table, names.temp) : []),
+        createSyncTrigger(ctx),
+      ],
+    },
+    { title: `the original values back from ${names.backup}, in batches (the data migration down())`, statements: [], data: true },
     ...(before.notNull
       ? [
-          allowLint(
-            'set-not-null-without-validated-check',
-            `rollback: ${c} was re-added and filled above, in this transaction, which holds ACCESS EXCLUSIVE on ${t} since the RENAME; the NOT NULL check reads ${t} once more under that lock`,
-            `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`,
-          ),
+          { title: `NOT NULL, 1 of ${oldNotNull.length + 1}: ${notNull.words.add} (brief lock, no scan)`, statements: [notNull.add(ctx.table, ctx.column)] },
+          ...oldNotNull.map((statements, i) => ({ title: `NOT NULL, ${i + 2} of ${oldNotNull.length + 1}: ${i === 0 ? 'VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)' : 'SET NOT NULL (uses the validated check: no scan), drop the check'}`, statements })),
         ]
       : []),
-    ...(before.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${before.default};`] : []),
-    ...(ctx.required ? notNull.unenforce(ctx.table, names.temp) : []),
-    createSyncTrigger(ctx),
   ];
   migrations.push({
     name: `${options.migrationName}_swap`,
@@ -129,13 +137,38 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
       swapUp,
       lock,
     ),
-    down: transactionalScript(
-      `Reverse of the swap: the old column comes back with its ORIGINAL values from ${names.backup} (rows changed since: the reverse conversion)`,
+    down: steppedScript(
+      `Reverse of the swap: the old column comes back with its ORIGINAL values from ${names.backup} (rows changed since: the reverse conversion), restored in batches`,
       swapDown,
       lock,
     ),
+    dataMigration: restoreData(input, options),
   });
   return migrations;
+}
+
+/** The swap's data migration: nothing on the way up; its down() restores the old column in batches. */
+function restoreData(input: ExpandPlanInput, options: RecipeOptions): PlannedDataMigration {
+  const { ctx, label } = input;
+  const names = expandNames(ctx);
+  const c = quoteIdent(ctx.column);
+  return {
+    name: `${options.migrationName}_swap`,
+    model: input.model,
+    description: `Nothing on the way up (migration.sql swaps the columns); the rollback restores the original values of ${label} from ${names.backup} in batches.`,
+    estimatedDuration: batchedDuration(options.batchSize),
+    body: {
+      up: `ctx.log(${tsString(`nothing to do: the original values of ${label} stay in ${names.backup}`)});`,
+      down: [
+        '// The old column is back (nullable) and kept in step by the trigger: restore the rows it has no value for yet, batch by batch.',
+        '// This session says it is rolling back: the trigger leaves its writes alone (the new column and the backup already hold them).',
+        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'on', false)`)});`,
+        `await ctx.batchUpdate(${tsObject({ table: ctx.table, key: ctx.key, set: `${c} = ${restoredOldValue(ctx)}`, where: `${c} IS NULL AND ${quoteIdent(names.temp)} IS NOT NULL`, batchSize: options.batchSize, name: 'restore' })});`,
+        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'off', false)`)});`,
+      ].join('\n'),
+      validate: `const [backup] = await ctx.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [${tsString(names.backup)}]);\nreturn backup.exists;`,
+    },
+  };
 }
 
 /** The data migration of the expand step: refuse on values that do not convert; else back up, then convert in batches. */

@@ -9,7 +9,7 @@ import { allowLint } from './lint-allowance';
 import { classifyTypeChange } from './modify-column-types';
 import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
 import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
-import { createFillTrigger, createForgeSchema, dropFillTrigger, rollbackFillFunction } from './required-column';
+import { createFillTrigger, createForgeSchema, dropFillTrigger, fillFunction, rollbackFillFunction } from './required-column';
 import { transactionalScript } from './scripts';
 
 export interface MetaChange {
@@ -177,6 +177,8 @@ function fillData(change: MetaChange, keys: string, options: RecipeOptions): Pla
     estimatedDuration: batchedDuration(options.batchSize),
     body: {
       up: [
+        '// The fill trigger fills and records (again, if a rollback that stopped had turned it off).',
+        `await ctx.query(${tsString(fillFunction(change.table, change.column, change.stamp, change.backfill!, record))});`,
         '// Writing NULL fires the fill trigger: it sets the value and records the row for the rollback.',
         `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = NULL`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
       ].join('\n'),

@@ -3,7 +3,7 @@ import { doBlock, raiseException } from '../sql/do-block';
 import { quoteIdent } from '../sql/identifiers';
 import { columnBackupTableName, fitIdentifier } from './backup-names';
 import { parseSqlType, bareType } from './modify-column-types';
-import { forgeFunction } from './required-column';
+import { forgeFunction, ROLLING_BACK } from './required-column';
 
 /**
  * The SQL of the expand/contract recipe for a type change. The old column stays the one the
@@ -91,6 +91,10 @@ export function createFunctions(ctx: ExpandContext): string[] {
   const sync = [
     `CREATE OR REPLACE FUNCTION ${names.sync}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
     'BEGIN',
+    '  -- The rollback restoring the old column writes what the new one and the backup already say.',
+    `  IF current_setting('${ROLLING_BACK}', true) = 'on' THEN`,
+    '    RETURN NEW;',
+    '  END IF;',
     `  ${converted} := ${names.toNew}(NEW.${c});`,
     '  -- A write that does not convert is refused (the application gets the error): once committed,',
     '  -- it could slip between the checks and the swap and become NULL.',
@@ -141,21 +145,22 @@ export function createBackupTable(ctx: ExpandContext): string[] {
 }
 
 /**
- * The old values again, after the swap's rollback re-added the old column: from the backup where
- * the backup still converts to what the row holds now (the row was not changed since), else the
- * reverse conversion of the current value (rows written after the swap). Two set-based statements
- * (a join, then an anti-join) rather than per-row subqueries: the planner hashes the backup once.
+ * The old value of a row, after the swap's rollback re-added the old column (as SQL for a batched
+ * `SET`, over the table's own name): from the backup where the backup still converts to what the
+ * row holds now (the row was not changed since the swap), else the reverse conversion of the
+ * current value (rows written after the swap).
  */
-export function restoreOldValues(ctx: ExpandContext): string[] {
-  const { backup, temp } = expandNames(ctx);
+export function restoredOldValue(ctx: ExpandContext): string {
+  const { backup, temp, toOld } = expandNames(ctx);
   const c = quoteIdent(ctx.column);
   const k = quoteIdent(ctx.key);
   const t = quoteIdent(ctx.table);
-  const unchangedSinceBackup = `b.${k} = t.${k} AND ${convertedValue(ctx, `b.${c}`)} IS NOT DISTINCT FROM t.${quoteIdent(temp)}`;
-  return [
-    `UPDATE ${t} AS t SET ${c} = b.${c} FROM ${backup} b WHERE ${unchangedSinceBackup};`,
-    `UPDATE ${t} AS t SET ${c} = ${expandNames(ctx).toOld}(t.${quoteIdent(temp)}) WHERE NOT EXISTS (SELECT 1 FROM ${backup} b WHERE ${unchangedSinceBackup});`,
-  ];
+  const current = `${t}.${quoteIdent(temp)}`;
+  // One look-up of the backup per row; the reverse conversion only for rows changed since.
+  return (
+    `(SELECT CASE WHEN b.${k} IS NOT NULL AND ${convertedValue(ctx, `b.${c}`)} IS NOT DISTINCT FROM ${current} THEN b.${c} ELSE ${toOld}(${current}) END ` +
+    `FROM (SELECT 1) AS one LEFT JOIN ${backup} b ON b.${k} = ${t}.${k})`
+  );
 }
 
 /**

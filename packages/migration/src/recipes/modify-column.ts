@@ -128,8 +128,8 @@ function expandContract(input: ModifyColumnInput, kind: TypeChangeKind, label: s
     notes: [
       `${before.type} → ${after.type} is not binary-coercible${kind === 'narrowing' ? ' (it narrows)' : ''}: expand/contract instead of ALTER COLUMN TYPE, which would rewrite ${m.table} under an exclusive lock${m.map || m.cast !== undefined ? ' and cannot apply a value map or cast' : ''}.`,
       `Until the swap, a trigger keeps ${m.column}__forge_new in step with writes to ${m.column}; the application keeps using ${m.column} unchanged.`,
-      'Values that do not convert are listed and refused by the data migration (and by the swap), never set to NULL.',
-      `The original values stay in ${backupName} after the swap: rolling the swap back restores them exactly (rows written after the swap come back through the reverse conversion). Drop that table once the change is final.`,
+      'Values that do not convert are listed and refused by the data migration (and by the swap), never set to NULL; from the expand on, the trigger refuses a write that does not convert (the application gets an error), so none can slip in before the swap.',
+      `The original values stay in ${backupName} after the swap: rolling the swap back restores them exactly (rows written after the swap come back through the reverse conversion), in batches after a brief catalog step (until its batch, a row reads NULL in the old column), then NOT NULL through a validated check. Drop that table once the change is final.`,
       ...(fromText && !isEnumType(parseSqlType(after.type)) && m.map === undefined
         ? [`Text that is not in ${after.type}'s canonical form (e.g. ' 7', '007') converts to its value; the rollback restores the original text from the backup.`]
         : []),

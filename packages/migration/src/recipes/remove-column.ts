@@ -35,10 +35,11 @@ const SERIAL_TYPES = /^(SMALLSERIAL|SERIAL|BIGSERIAL)$/;
  * 1. `_backup`: creates `_forge_backup."{table}__{columns}__{stamp}"` (primary key + the columns,
  *    same types; enums as text so the backup never pins an enum type), and a data migration copies
  *    every (key, value) in short checkpointed batches; validate() proves the copy is complete.
- * 2. the removal: copies what changed since (a read, no writer is blocked), then Prisma's own
- *    DROP INDEX / DROP COLUMN behind lock_timeout. Its down.sql re-creates the column as Prisma's
- *    reverse diff says, restores every value from the backup by primary key, and only then
- *    re-applies NOT NULL and re-creates the indexes.
+ *    From the same transaction on, a trigger copies every write of the columns into the backup.
+ * 2. the removal: drops the trigger, then Prisma's own DROP INDEX / DROP COLUMN behind
+ *    lock_timeout. Its down.sql, in steps, re-creates the column nullable, its data migration's
+ *    down() restores every value from the backup in batches, then NOT NULL comes back through a
+ *    validated check and the indexes are built CONCURRENTLY.
  */
 export function removeColumnRecipe(naive: { up: string; down: string }, removed: RemovedColumns, options: RemoveColumnOptions): MigrationPlan {
   const up = parseUp(naive.up, removed);

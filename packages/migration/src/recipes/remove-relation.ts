@@ -2,14 +2,14 @@ import type { RemovedRelation } from '../prisma-schema/edits/remove-relation';
 import { quoteIdent } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
 import { notValid, orphanCheck, validateConstraint } from './foreign-key-sql';
-import { allowLint } from './lint-allowance';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
-import { transactionalScript } from './scripts';
+import { steppedScript, transactionalScript } from './scripts';
 
 /**
  * Prisma's `DROP CONSTRAINT` is already the right statement (no scan; ACCESS EXCLUSIVE on both
- * tables, briefly): it only needs a lock timeout. The rollback re-adds the key NOT VALID then
- * VALIDATEs it, after an orphan check that lists the rows written meanwhile that would break it.
+ * tables, briefly): it only needs a lock timeout. The rollback re-adds the key NOT VALID, after an
+ * orphan check that lists the rows written meanwhile that would break it, then VALIDATEs it in a
+ * step of its own (SHARE UPDATE EXCLUSIVE: writes go on).
  */
 export function removeRelationRecipe(naive: { up: string; down: string }, relation: RemovedRelation, options: RecipeOptions): MigrationPlan {
   const table = quoteIdent(relation.table);
@@ -26,16 +26,11 @@ export function removeRelationRecipe(naive: { up: string; down: string }, relati
       {
         name: options.migrationName,
         up: transactionalScript(`Drop foreign key ${relation.constraint} (${subject}); the column${relation.columns.length > 1 ? 's stay' : ' stays'}`, [`${drop};`], options.lockTimeout),
-        down: transactionalScript(
-          `Reverse of: drop foreign key ${relation.constraint}. Orphan check, then re-add NOT VALID and VALIDATE`,
+        down: steppedScript(
+          `Reverse of: drop foreign key ${relation.constraint}. Orphan check, re-add NOT VALID, then VALIDATE in a transaction of its own`,
           [
-            orphanCheck(relation, 're-add', 'migrate-down'),
-            notValid(`${add};`),
-            allowLint(
-              'foreign-key-not-valid',
-              `rollback: validated in the same transaction, so writes to ${table} and ${quoteIdent(relation.referencedTable)} wait for this scan; a rollback leaves no NOT VALID key behind, and the check above stops it readably on orphans`,
-              validateConstraint(relation),
-            ),
+            { title: 'the key back NOT VALID, after the orphan check (brief lock, no scan; new writes are checked)', statements: [orphanCheck(relation, 're-add', 'migrate-down'), notValid(`${add};`)] },
+            { title: 'VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)', statements: [validateConstraint(relation)] },
           ],
           options.lockTimeout,
         ),
@@ -45,7 +40,7 @@ export function removeRelationRecipe(naive: { up: string; down: string }, relati
       ...relation.notes,
       `DROP CONSTRAINT takes a brief ACCESS EXCLUSIVE lock on ${relation.table} and ${relation.referencedTable}, behind lock_timeout ${options.lockTimeout}.`,
       `Rollback: rows written meanwhile whose ${relation.columns.join(', ')} has no ${relation.referencedTable} stop it with a message listing them. ` +
-        `It re-adds the key NOT VALID and validates it in the same transaction, so writes to ${relation.table} wait for that scan.`,
+        `It re-adds the key NOT VALID, then validates it in a step of its own (migrate-down commits each step), so writes to ${relation.table} go on during that scan.`,
     ],
   };
 }

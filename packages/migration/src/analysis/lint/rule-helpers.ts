@@ -51,3 +51,10 @@ export function columnsAddedToExistingTables(context: LintContext): { statement:
     });
   });
 }
+
+/** Whether a statement of `transaction` adds the constraint `name`: a VALIDATE in a later step of a down.sql in steps runs after that transaction committed. */
+export function addedInTransaction(statements: LintStatement[], name: string | undefined, transaction: number): boolean {
+  return statements.some(
+    (s) => s.transaction === transaction && alterTableCommands(s).some(({ cmd }) => cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname === name),
+  );
+}

@@ -1,6 +1,8 @@
 import { migrate } from '../../runtime/migrate';
 import { migrateDown } from '../../runtime/migrate-down';
 import { query, useEmbeddedPostgres } from '../../testing/database';
+import { writeDiskWorkspace } from '../../testing/disk-workspace';
+import { extendSampleBaseline } from '../../testing/extend-baseline';
 import { proveGeneratedMigrations } from '../../testing/round-trip';
 import { seedSampleData } from '../../testing/sample-data';
 import { readScript, sqlLines } from '../../testing/generated-sql';
@@ -38,7 +40,7 @@ describe('modify-column on a real PostgreSQL', () => {
     const tree = createSampleTree();
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: JSON.stringify(STATUS_MAP) });
     let before = new Map<string, string>();
-    const { report, url, target } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
       seed: async (u) => {
         await seedSampleData(u, { orders: 100_000, users: 50, auditLogs: 10 });
         before = await rowDigests(u);
@@ -80,7 +82,9 @@ describe('modify-column on a real PostgreSQL', () => {
     // back (from the backup), the new row through the reverse map, and the enum is gone.
     await query(url, `INSERT INTO "Order"("tenantId", "userId", "totalCents") VALUES (1, 1, 1)`);
     await query(url, `UPDATE "Order" SET status = 'SHIPPED' WHERE id = 4`);
-    const down = await migrateDown(target, 3);
+    // (The proof's temporary workspace is gone: the data migrations load from a new one.)
+    const ws = writeDiskWorkspace(tree);
+    const down = await migrateDown(ws.target(url), 3).finally(() => ws.remove());
     expect(down.error).toBeUndefined();
     const after = await rowDigests(url);
     const newest = [...after.keys()].map(Number).sort((a, b) => b - a)[0];
@@ -93,7 +97,8 @@ describe('modify-column on a real PostgreSQL', () => {
     before.delete('4');
     expect(after).toEqual(before);
     expect(await query(url, `SELECT count(*)::int AS n FROM pg_type WHERE typname = 'OrderStatus'`)).toEqual([{ n: 0 }]);
-  });
+    // Up, down (the batched restore) and up again of 100,000 rows on a shared CI machine.
+  }, 240_000);
 
   it('a map that misses a value present in the data: the data migration refuses, listing the values and row keys; nothing is converted', async () => {
     const tree = createSampleTree();
@@ -153,7 +158,7 @@ describe('modify-column on a real PostgreSQL', () => {
     const tree = createSampleTree();
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', type: 'Int', cast: 'trim("note")::integer' });
     let digest = '';
-    const { report, url, target } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
       seed: async (u) => {
         await seedSampleData(u, { orders: 2000, users: 20, auditLogs: 10 });
         await query(u, `UPDATE "Order" SET note = CASE WHEN id IN (17, 1234) THEN 'n/a' WHEN id % 2 = 0 THEN ' ' || id ELSE NULL END`);
@@ -167,7 +172,8 @@ describe('modify-column on a real PostgreSQL', () => {
     expect(await columnDigest(url, 'note')).toBe(digest);
 
     await query(url, `UPDATE "Order" SET note = '0' WHERE note = 'n/a'`);
-    const resumed = await migrate(target);
+    const ws = writeDiskWorkspace(tree);
+    const resumed = await migrate(ws.target(url)).finally(() => ws.remove());
     expect(resumed.error).toBeUndefined();
     const [{ converted, wrong }] = await query<{ converted: number; wrong: number }>(
       url,
@@ -195,6 +201,37 @@ describe('modify-column on a real PostgreSQL', () => {
     ]);
     expect(await leftovers(url)).toEqual({ functions: 0, triggers: 0, checks: 0 });
     expect(await query(url, `SELECT attnotnull FROM pg_attribute WHERE attrelid = '"Order"'::regclass AND attname = 'note'`)).toEqual([{ attnotnull: true }]);
+  });
+
+  it('enum with @map values ↔ String: the default and the rows both carry the database names, and a row inserted through the new default rolls back', async () => {
+    const tree = createSampleTree();
+    await extendSampleBaseline(tree, (schema) =>
+      schema
+        .replace('model Product {', 'enum Decision {\n  ACCEPTED @map("accepted")\n  REJECTED @map("rejected")\n}\n\nmodel Product {')
+        .replace('  note       String?\n', '  note       String?\n  decision   Decision    @default(ACCEPTED)\n'),
+    );
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'decision', type: 'String' });
+    expect(tree.read('packages/prisma/prisma/schema.prisma', 'utf-8')).toMatch(/\n  decision +String +@default\("accepted"\)\n/);
+    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+      seed: async (u) => {
+        await seedSampleData(u, { users: 20, orders: 30, auditLogs: 10 });
+        await query(u, `UPDATE "Order" SET decision = 'rejected' WHERE id % 3 = 0`);
+      },
+    });
+    expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual(report.migrations.map(() => ['pass', []]));
+    // A row the application inserts through the new default reads like the converted ones.
+    await query(url, `INSERT INTO "Order"(id, "tenantId", "userId", "totalCents") VALUES (1000, 1, 1, 1)`);
+    expect(await query(url, `SELECT decision, count(*)::int AS n FROM "Order" GROUP BY 1 ORDER BY 1`)).toEqual([
+      { decision: 'accepted', n: 21 },
+      { decision: 'rejected', n: 10 },
+    ]);
+    const ws = writeDiskWorkspace(tree);
+    const down = await migrateDown(ws.target(url), report.migrations.length).finally(() => ws.remove());
+    expect(down.error).toBeUndefined();
+    expect(await query(url, `SELECT decision::text, count(*)::int AS n FROM "Order" GROUP BY 1 ORDER BY 1`)).toEqual([
+      { decision: 'accepted', n: 21 },
+      { decision: 'rejected', n: 10 },
+    ]);
   });
 });
 

@@ -57,6 +57,10 @@ describe('modify-column generator', () => {
         'END $forge$;',
         `CREATE OR REPLACE FUNCTION ${fn('sync')}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
         'BEGIN',
+        '  -- The rollback restoring the old column writes what the new one and the backup already say.',
+        "  IF current_setting('forge.rolling_back', true) = 'on' THEN",
+        '    RETURN NEW;',
+        '  END IF;',
         `  NEW."status__forge_new" := ${fn('to_new')}(NEW."status");`,
         '  -- A write that does not convert is refused (the application gets the error): once committed,',
         '  -- it could slip between the checks and the swap and become NULL.',
@@ -99,21 +103,35 @@ describe('modify-column generator', () => {
         `DROP FUNCTION ${fn('to_old')}("OrderStatus");`,
         `DROP FUNCTION ${fn('to_new')}(TEXT);`,
       ]);
-      // The rollback of the swap: functions back, the new column renamed back, the old one re-added
-      // and filled from the backup (else the reverse map), then its NOT NULL and default.
+      // The rollback of the swap, in steps: functions back, the new column renamed back, the old
+      // one re-added nullable with its default and kept in step; the data migration's down()
+      // restores its values from the backup (else the reverse map) in batches; then NOT NULL
+      // through a validated check.
       const afterFunctions = swap.down.slice(swap.down.lastIndexOf('END $forge$;') + 1);
       expect(afterFunctions).toEqual([
         'ALTER TABLE "Order" ALTER COLUMN "status" DROP DEFAULT;',
         'ALTER TABLE "Order" RENAME COLUMN "status" TO "status__forge_new";',
         'ALTER TABLE "Order" ADD COLUMN     "status" TEXT;',
-        `UPDATE "Order" AS t SET "status" = b."status" FROM ${backup} b WHERE b."id" = t."id" AND ${fn('to_new')}(b."status") IS NOT DISTINCT FROM t."status__forge_new";`,
-        `UPDATE "Order" AS t SET "status" = ${fn('to_old')}(t."status__forge_new") WHERE NOT EXISTS (SELECT 1 FROM ${backup} b WHERE b."id" = t."id" AND ${fn('to_new')}(b."status") IS NOT DISTINCT FROM t."status__forge_new");`,
-        'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;',
         `ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'pending';`,
         'ALTER TABLE "Order" ALTER COLUMN "status__forge_new" DROP NOT NULL;',
         'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;',
         `CREATE TRIGGER "status__forge_sync" BEFORE INSERT OR UPDATE OF "status" ON "Order" FOR EACH ROW EXECUTE FUNCTION ${fn('sync')}();`,
+        "SET LOCAL lock_timeout = '5s';",
+        'ALTER TABLE "Order" ADD CONSTRAINT "Order_status_not_null" CHECK ("status" IS NOT NULL) NOT VALID;',
+        "SET LOCAL lock_timeout = '5s';",
+        'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_status_not_null";',
+        "SET LOCAL lock_timeout = '5s';",
+        'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;',
+        'ALTER TABLE "Order" DROP CONSTRAINT "Order_status_not_null";',
       ]);
+      expect(readScript(tree, swap.folder, 'down.sql')).toMatch(/\n-- forge:data-step the original values back from .*, in batches \(the data migration down\(\)\)\n/);
+      const restore = tree.read(`${DATA_MIGRATIONS}/modify_column_order_status_swap.ts`, 'utf-8')!;
+      expect(restore).toContain(
+        JSON.stringify(
+          `"status" = (SELECT CASE WHEN b."id" IS NOT NULL AND ${fn('to_new')}(b."status") IS NOT DISTINCT FROM "Order"."status__forge_new" THEN b."status" ELSE ${fn('to_old')}("Order"."status__forge_new") END ` +
+            `FROM (SELECT 1) AS one LEFT JOIN ${backup} b ON b."id" = "Order"."id")`,
+        ),
+      );
       expect(swap.down.filter((l) => l.startsWith('CREATE OR REPLACE FUNCTION'))).toHaveLength(3);
     });
 

@@ -23,12 +23,18 @@ describe('remove-relation generator', () => {
     expect(more).toEqual([]);
     expect(folder).toMatch(/^\d{14}_remove_relation_order_user$/);
     expect(scriptLines(tree, folder)).toEqual([LOCK_TIMEOUT_LINE, 'ALTER TABLE "Order" DROP CONSTRAINT "Order_userId_fkey";']);
-    const [setTimeout, orphanCheck, addNotValid, validate, ...rest] = scriptLines(tree, folder, 'down.sql');
-    expect([setTimeout, addNotValid, validate, rest]).toEqual([
+    // Two steps (transactions): the key back NOT VALID, then VALIDATE under SHARE UPDATE EXCLUSIVE only.
+    const [setTimeout, orphanCheck, addNotValid, setTimeoutAgain, validate, ...rest] = scriptLines(tree, folder, 'down.sql');
+    expect([setTimeout, addNotValid, setTimeoutAgain, validate, rest]).toEqual([
       LOCK_TIMEOUT_LINE,
       'ALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;',
+      LOCK_TIMEOUT_LINE,
       'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_userId_fkey";',
       [],
+    ]);
+    expect(readScript(tree, folder, 'down.sql').match(/^-- forge:step .*/gm)).toEqual([
+      '-- forge:step 1 of 2: the key back NOT VALID, after the orphan check (brief lock, no scan; new writes are checked)',
+      '-- forge:step 2 of 2: VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)',
     ]);
     expect(orphanCheck).toMatch(/^DO \$forge\$\n/);
     expect(orphanCheck).toContain('NOT EXISTS (SELECT 1 FROM "User" AS parent WHERE parent."id" = child."userId")');
@@ -57,7 +63,7 @@ describe('remove-relation generator', () => {
     const [folder] = newMigrationFolders(tree);
     expect(folder).toMatch(/_unlink_items$/);
     expect(scriptLines(tree, folder)).toEqual(["SET LOCAL lock_timeout = '1s';", 'ALTER TABLE "OrderItem" DROP CONSTRAINT "item_order_fk";']);
-    expect(scriptLines(tree, folder, 'down.sql')[3]).toBe('ALTER TABLE "OrderItem" VALIDATE CONSTRAINT "item_order_fk";');
+    expect(scriptLines(tree, folder, 'down.sql')[4]).toBe('ALTER TABLE "OrderItem" VALIDATE CONSTRAINT "item_order_fk";');
 
     await addRelationGenerator(tree, { targetTable: 'Order', field: 'approver', references: 'User', optional: true });
     expect(modelBlock(tree, 'User')).toContain('approverOrders');

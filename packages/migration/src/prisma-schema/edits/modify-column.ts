@@ -286,6 +286,8 @@ function resolveDefault(
     }
     return { unchanged: false, value: entry[1] };
   }
+  const mapped = throughEnumMap(current, before.type, newType, datamodel);
+  if (mapped !== undefined) return { unchanged: false, value: mapped };
   if (typeof before.default === 'object') {
     throw inputError(`The default ${current} of ${spec.model}.${spec.field} does not carry over to ${newType}: pass --default <${newType} value> or --dropDefault.`);
   }
@@ -295,6 +297,23 @@ function resolveDefault(
     throw inputError(`The current default ${JSON.stringify(current)} of ${spec.model}.${spec.field} is not a ${newType} value: pass --default <${newType} value> or --dropDefault.`);
   }
   return { unchanged: false, value: current };
+}
+
+/**
+ * An enum default and a text default name a value differently when the enum value has
+ * `@map("…")`: the rows hold the database name (`'accepted'`), Prisma writes the value's name
+ * (`ACCEPTED`). Enum → text: the default becomes the database name, as the converted rows; text →
+ * enum: the database name becomes the value's name. Undefined when no enum is involved.
+ */
+function throughEnumMap(current: string, oldType: string, newType: string, datamodel: Datamodel): string | undefined {
+  const enumOf = (type: string) => datamodel.enums.find((e) => e.name === type);
+  const [from, to] = [enumOf(oldType), enumOf(newType)];
+  if (from && !to) {
+    const value = from.values.find((v) => v.name === current);
+    return value && (value.dbName ?? value.name);
+  }
+  if (to && !from) return to.values.find((v) => (v.dbName ?? v.name) === current)?.name;
+  return undefined;
 }
 
 function resolveBackfill(spec: ColumnModification, before: DatamodelField, optional: boolean, newType: string, datamodel: Datamodel): string | undefined {

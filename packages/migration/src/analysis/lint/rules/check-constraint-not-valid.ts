@@ -1,5 +1,5 @@
-import { alterTableCommands, q } from '../rule-helpers';
-import type { LintRule, LintStatement, RuleFinding } from '../types';
+import { addedInTransaction, alterTableCommands, q } from '../rule-helpers';
+import type { LintRule, RuleFinding } from '../types';
 
 /**
  * Adding a CHECK constraint scans every row under ACCESS EXCLUSIVE (reads wait too). `NOT VALID`
@@ -48,9 +48,3 @@ export const checkConstraintNotValid: LintRule = {
     return findings;
   },
 };
-
-function addedInTransaction(statements: LintStatement[], name: string | undefined, transaction: number): boolean {
-  return statements.some(
-    (s) => s.transaction === transaction && alterTableCommands(s).some(({ cmd }) => cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname === name),
-  );
-}

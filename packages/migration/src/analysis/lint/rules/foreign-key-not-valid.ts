@@ -1,5 +1,5 @@
 import { relationName } from '../../effects';
-import { alterTableCommands, q } from '../rule-helpers';
+import { addedInTransaction, alterTableCommands, q } from '../rule-helpers';
 import { columnConstraints } from '../../sql-facts';
 import type { LintRule, RuleFinding } from '../types';
 
@@ -34,7 +34,7 @@ export const foreignKeyNotValid: LintRule = {
               'then ALTER TABLE … VALIDATE CONSTRAINT … in the next one (writes continue). `nx g @forge/migration:add-relation` writes both.',
           });
         }
-        if (cmd.subtype === 'AT_ValidateConstraint' && context.script.transactional) {
+        if (cmd.subtype === 'AT_ValidateConstraint' && context.script.transactional && addedInTransaction(context.script.statements, cmd.name, statement.transaction)) {
           const constraint = catalog.constraint(table, cmd.name);
           if (constraint?.kind !== 'foreign-key' || constraint.origin !== 'this') continue;
           findings.push({
