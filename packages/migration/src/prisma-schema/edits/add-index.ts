@@ -1,7 +1,7 @@
 import { inputError } from '../../errors';
 import { didYouMean } from '../../suggest';
 import { appendBlockAttribute, blockAttribute, fieldArray, findField, keyValue, quoted } from '../ast';
-import { columnName, databaseIndexNames, tableName } from '../constraint-names';
+import { columnName, databaseIndexNames, schemaRelationNames, tableName } from '../constraint-names';
 import type { PrismaSchemaDocument } from '../document';
 import { assertDatabaseName, assertIdentifierLength } from '../names';
 import type { Datamodel } from '../prisma-fmt';
@@ -64,8 +64,21 @@ export function addIndex(document: PrismaSchemaDocument, datamodel: Datamodel, s
   else assertIdentifierLength('generated index name', name, 'pass a shorter one with --name');
   const clash = databaseIndexNames(datamodel).get(name);
   if (clash) throw inputError(`An index named ${name} already exists (on model ${clash}). Pass another --name.`);
+  const taken = schemaRelationNames(datamodel).get(name);
+  if (taken) throw relationNameTaken(name, taken);
   document.edit(path, () =>
     appendBlockAttribute(model, blockAttribute(unique ? 'unique' : 'index', [fieldArray(fields), keyValue('map', quoted(name))])),
   );
   return { name, table, columns, unique };
+}
+
+/**
+ * An index name that a table, sequence, index or view already has: PostgreSQL keeps them in one
+ * namespace, and `CREATE INDEX CONCURRENTLY IF NOT EXISTS` would then do nothing, silently.
+ */
+export function relationNameTaken(name: string, holder: string): Error {
+  return inputError(
+    `--name ${name} is taken: it is ${holder}. Tables, sequences, indexes and views share one namespace in PostgreSQL, ` +
+      'so the index could not be created (IF NOT EXISTS would silently skip it). Pass another --name.',
+  );
 }
