@@ -36,7 +36,11 @@ export function startingSchema(): fc.Arbitrary<SchemaState> {
       const earlier = (i: number) => names.slice(0, i + 1).map((name, j) => ({ name, idType: idTypes[j] }));
       return fc.tuple(...names.map((name, i) => model(name, idTypes[i], fieldNames.slice(i * MAX_FIELDS, (i + 1) * MAX_FIELDS), earlier(i))));
     })
-    .map((models) => ({ models, enums: [STAGE], taken: [STAGE.name, ...models.flatMap((m) => [m.name, ...m.fields.map((f) => f.name)])] }));
+    // The enum is declared when a field uses it: Prisma leaves an unused enum out of an introspected schema with no model.
+    .map((models) => {
+      const enums = models.some((m) => m.fields.some((f) => f.enumName === STAGE.name)) ? [STAGE] : [];
+      return { models, enums, taken: [STAGE.name, ...models.flatMap((m) => [m.name, ...m.fields.map((f) => f.name)])] };
+    });
 }
 
 function model(name: string, idType: IdType, fieldNames: string[], earlier: { name: string; idType: IdType }[]): fc.Arbitrary<ModelState> {
