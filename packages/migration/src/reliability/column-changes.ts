@@ -28,14 +28,18 @@ export const addColumn: StepArbitrary = (state) => {
           step('add-column', { targetTable: model.name, name, type, ...options }, withTaken(addField(state, model.name, { name, type, ...field }), name)),
         ),
       ),
-      // A list, and the enum (values with @map) optional or with a default.
+      // A list, and the enum (values with @map, when the schema declares it) optional or with a default.
       step('add-column', { targetTable: model.name, name, type: 'String', list: true }, withTaken(addField(state, model.name, { name, type: 'String', list: true, optional: false }), name)),
-      step('add-column', { targetTable: model.name, name, type: STAGE.name, optional: true }, withTaken(addField(state, model.name, { name, type: 'String', enumName: STAGE.name, optional: true }), name)),
-      step(
-        'add-column',
-        { targetTable: model.name, name, type: STAGE.name, default: STAGE.values[0].name },
-        withTaken(addField(state, model.name, { name, type: 'String', enumName: STAGE.name, optional: false, default: STAGE.values[0].name }), name),
-      ),
+      ...(state.enums.length
+        ? [
+            step('add-column', { targetTable: model.name, name, type: STAGE.name, optional: true }, withTaken(addField(state, model.name, { name, type: 'String', enumName: STAGE.name, optional: true }), name)),
+            step(
+              'add-column',
+              { targetTable: model.name, name, type: STAGE.name, default: STAGE.values[0].name },
+              withTaken(addField(state, model.name, { name, type: 'String', enumName: STAGE.name, optional: false, default: STAGE.values[0].name }), name),
+            ),
+          ]
+        : []),
     ]),
   );
 };

@@ -3,6 +3,8 @@ import { lowerFirst, modelNamed, related, withModel, type RelationState, type Sc
 
 /** The relation `from` → `to` as the property names it: field `vendor`, key `vendorId`, back-relation `accounts`. */
 export function relationTo(from: string, to: string): RelationState {
+  // A self-relation: `parent` / `parentId` / `children`, named for Prisma.
+  if (from === to) return { field: 'parent', references: to, fkField: 'parentId', backField: 'children', name: `${to}Tree` };
   return { field: lowerFirst(to), references: to, fkField: `${lowerFirst(to)}Id`, backField: `${lowerFirst(from)}s` };
 }
 

@@ -23,8 +23,8 @@ function renderModel(state: SchemaState, model: ModelState): string {
   const lines = [
     `  id ${model.idType} @id @default(autoincrement())`,
     ...model.fields.map(renderField),
-    ...model.relations.map((r) => `  ${r.field} ${r.references}? @relation(fields: [${r.fkField}], references: [id])`),
-    ...incomingRelations(state, model.name).map(({ model: from, relation }) => `  ${relation.backField} ${from.name}[]`),
+    ...model.relations.map((r) => `  ${r.field} ${r.references}? @relation(${r.name ? `${JSON.stringify(r.name)}, ` : ''}fields: [${r.fkField}], references: [id])`),
+    ...incomingRelations(state, model.name).map(({ model: from, relation }) => `  ${relation.backField} ${from.name}[]${relation.name ? ` @relation(${JSON.stringify(relation.name)})` : ''}`),
     ...model.indexes.map((fields) => `  @@index([${fields.join(', ')}])`),
   ];
   return `model ${model.name} {\n${lines.join('\n')}\n}\n`;

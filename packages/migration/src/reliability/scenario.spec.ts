@@ -24,6 +24,19 @@ describe('the scenario arbitrary', () => {
     expect(renames.some((c) => !('field' in c.options))).toBe(true);
   });
 
+  it('draws lists, Bytes, Decimal, the enum with @map values and self-relations, and --map and --cast conversions', () => {
+    const fields = sample.flatMap((s) => s.schema.models.flatMap((m) => m.fields));
+    expect(fields.some((f) => f.list)).toBe(true);
+    expect(fields.some((f) => f.enumName === 'Stage')).toBe(true);
+    expect(fields.some((f) => f.type === 'Bytes')).toBe(true);
+    expect(fields.some((f) => f.type === 'Decimal')).toBe(true);
+    expect(sample.some((s) => s.schema.models.some((m) => m.relations.some((r) => r.references === m.name)))).toBe(true);
+    const modifications = sample.flatMap((s) => s.changes.filter((c) => c.generator === 'modify-column').map((c) => c.options));
+    expect(modifications.some((o) => 'map' in o)).toBe(true);
+    expect(modifications.some((o) => 'cast' in o && 'reverseCast' in o)).toBe(true);
+    expect(describeScenario(sample.find((s) => s.schema.models.some((m) => m.fields.some((f) => f.enumName)))!)).toContain('DRAFT @map("draft")');
+  });
+
   it('draws one to four changes on schemas of one to three models', () => {
     const lengths = new Set(sample.map((s) => s.changes.length));
     expect(Math.min(...lengths)).toBe(1);

@@ -22,7 +22,7 @@ type IdType = ModelState['idType'];
 /**
  * A random valid starting schema: one to three models with an autoincrement id, one to four
  * scalar fields of various types (optional or required, some with a default, some unique), maybe
- * an optional relation to an earlier model and maybe an index.
+ * an optional relation to an earlier model or to itself and maybe an index.
  */
 export function startingSchema(): fc.Arbitrary<SchemaState> {
   return fc
@@ -32,10 +32,15 @@ export function startingSchema(): fc.Arbitrary<SchemaState> {
       fc.array(fc.constantFrom<IdType>('Int', 'BigInt'), { minLength: MAX_MODELS, maxLength: MAX_MODELS }),
     )
     .chain(([names, fieldNames, idTypes]) => {
-      const earlier = (i: number) => names.slice(0, i).map((name, j) => ({ name, idType: idTypes[j] }));
+      // An earlier model, or the model itself (a self-relation: a tree).
+      const earlier = (i: number) => names.slice(0, i + 1).map((name, j) => ({ name, idType: idTypes[j] }));
       return fc.tuple(...names.map((name, i) => model(name, idTypes[i], fieldNames.slice(i * MAX_FIELDS, (i + 1) * MAX_FIELDS), earlier(i))));
     })
-    .map((models) => ({ models, enums: [STAGE], taken: [STAGE.name, ...models.flatMap((m) => [m.name, ...m.fields.map((f) => f.name)])] }));
+    // The enum is declared when a field uses it: Prisma leaves an unused enum out of an introspected schema with no model.
+    .map((models) => {
+      const enums = models.some((m) => m.fields.some((f) => f.enumName === STAGE.name)) ? [STAGE] : [];
+      return { models, enums, taken: [STAGE.name, ...models.flatMap((m) => [m.name, ...m.fields.map((f) => f.name)])] };
+    });
 }
 
 function model(name: string, idType: IdType, fieldNames: string[], earlier: { name: string; idType: IdType }[]): fc.Arbitrary<ModelState> {

@@ -38,6 +38,8 @@ export interface RelationState {
   references: string;
   fkField: string;
   backField: string;
+  /** A self-relation needs a name on both of its fields (`@relation("TicketTree")`). */
+  name?: string;
 }
 
 export interface ModelState {

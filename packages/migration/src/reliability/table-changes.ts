@@ -60,6 +60,8 @@ export const removeTable: StepArbitrary = (state) =>
   oneOfSteps(
     state.models
       .filter((model) => incomingRelations(state, model.name).length === 0)
+      // The last model goes only when no enum stays behind (an enum without models is left out of Prisma's introspection).
+      .filter(() => state.models.length > 1 || state.enums.length === 0)
       .map((model) => step('remove-table', { targetTable: model.name, confirmDataLoss: true }, { ...state, models: state.models.filter((m) => m !== model) })),
   );
 

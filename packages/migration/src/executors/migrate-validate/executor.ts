@@ -13,9 +13,9 @@ import type { ProjectTarget } from '../../runtime/project-target';
 import { formatMs, textTable } from '../../runtime/text-table';
 import { createThrowawayDatabase } from '../../runtime/validate/throwaway-database';
 import { validateMigrations, type ValidationReport } from '../../runtime/validate/validate';
+import { renderTrafficText, trafficSection, writeTrafficSection } from '../../runtime/validate/traffic/render';
 import { SHADOW_URL_OPTIONS, urlFromOptions } from '../../runtime/url-options';
 import { proofAdvice, warnOnVersionMismatch } from '../../runtime/version-check';
-import { renderTrafficText, trafficSection, writeTrafficSection } from '../../runtime/validate/traffic/render';
 import { validationRecordPath, writeValidationRecord } from '../../runtime/validate/validation-record';
 import { REPORT_FILE } from '../../rules/write-report';
 import { inputError } from '../../errors';
@@ -63,7 +63,7 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
     writeValidationRecord(validationRecordPath(project.workspaceRoot, project.projectName), project.projectName, project.directory, report);
     for (const m of report.migrations) {
       if (!m.traffic) continue;
-      const section = trafficSection(m, { maxStallMs: stallMs, postgres: `PostgreSQL ${pgVersion ?? DEFAULT_PG_MAJOR}${options.shadowDatabaseUrl || options.shadowDatabaseUrlEnv ? ' (shadow server)' : ' (embedded)'}` });
+      const section = trafficSection(m, { maxStallMs: stallMs, postgres: `PostgreSQL ${pgVersion ?? DEFAULT_PG_MAJOR}${shadow ? ' (shadow server)' : ' (embedded)'}` });
       writeTrafficSection(join(project.workspaceRoot, project.layout.migrationsDir, m.migration, REPORT_FILE), section);
     }
     project.logger.info(renderValidation(report));
