@@ -4,7 +4,7 @@
 // Prints versions × change types, then every failure with its error; writes the same as Markdown
 // to tmp/test-matrix/results.md. Not part of `npm test`. Exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,23 +28,16 @@ const ROUND_TRIPS = {
 };
 
 /**
- * Facts that differ by version, each checked against the server: the version table
- * (versions/features.ts), and — the hook for the analysis — every `*.version-facts.int.spec.ts`
- * (lint facts per version: what rewrites, which lock), picked up by name.
+ * Facts that differ by version, each checked against the server: the recipe features
+ * (versions/features.ts: what exists from which major), and the statement facts the analysis and
+ * lint use (versions/statement-facts.ts: which lock, whether it rewrites or scans, per major).
  */
 const FACTS = {
   'version facts': ['src/versions/features.int.spec.ts'],
-  'lint facts': findSpecs(join(PACKAGE, 'src'), /\.version-facts\.int\.spec\.ts$/),
+  'lint facts': ['src/versions/statement-facts.int.spec.ts'],
 };
 
 const COLUMNS = { ...ROUND_TRIPS, ...FACTS };
-
-function findSpecs(dir, pattern) {
-  return readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((file) => pattern.test(file))
-    .map((file) => relative(PACKAGE, join(dir, file)));
-}
 
 function parseArgs(argv) {
   const at = argv.indexOf('--versions');

@@ -25,3 +25,9 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/** A value quoted for a message, cut to `max` characters: a huge value must not drown the message. */
+export function clipped(value: unknown, max = 120): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text) + (text.length > max ? ` (${text.length} characters)` : '');
+}

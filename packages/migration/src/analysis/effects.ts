@@ -377,6 +377,10 @@ function alterTable(node: Node, locks: Locks): void {
         // The foreign keys on the column, either way, are checked again: both tables locked.
         keysOnColumn(table, column!, true, locks, 'ACCESS EXCLUSIVE');
         break;
+      case 'AT_SetExpression':
+        effect.rewritesTable = true;
+        locks.note(`a new expression for ${quoteName(column)} rewrites every row when the column is stored (PostgreSQL 17 on; a virtual one, 18, is not rewritten)`);
+        break;
       case 'AT_SetNotNull':
         effect.scansTable = true;
         locks.note(`SET NOT NULL scans the whole table under ACCESS EXCLUSIVE unless a validated CHECK (${column} IS NOT NULL) exists`);
@@ -413,7 +417,8 @@ function addColumn(def: Node, locks: Locks): void {
     effect.rewritesTable = true;
     locks.note(`the volatile default of ${quoteName(def.colname)} rewrites every row`);
   }
-  if (constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || (c.contype === 'CONSTR_GENERATED' && c.generated_when))) {
+  // A virtual generated column (PostgreSQL 18; its default kind there) is computed when read: nothing is written (versions/statement-facts.ts).
+  if (constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || (c.contype === 'CONSTR_GENERATED' && c.generated_when && c.generated_kind !== 'v'))) {
     effect.rewritesTable = true;
     locks.note('an identity or stored generated column rewrites every row');
   }
@@ -434,6 +439,14 @@ function addConstraint(table: string, constraint: Node, locks: Locks): void {
       if (!notValid) {
         effect.scansTable = true;
         locks.note('adding a validated foreign key scans the table while writes to both tables wait');
+      }
+      return;
+    case 'CONSTR_NOTNULL':
+      // PostgreSQL 18's named NOT NULL constraint: validated at once it scans like SET NOT NULL; NOT VALID it does not (versions/statement-facts.ts).
+      locks.add(table, 'ACCESS EXCLUSIVE');
+      if (!notValid) {
+        effect.scansTable = true;
+        locks.note('adding a validated NOT NULL constraint scans the table under ACCESS EXCLUSIVE (add it NOT VALID, then VALIDATE)');
       }
       return;
     case 'CONSTR_CHECK':

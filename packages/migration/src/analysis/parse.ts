@@ -39,6 +39,11 @@ export class SqlSyntaxError extends Error {
   }
 }
 
+/** Loads PostgreSQL's parser for the synchronous readers (parseLoaded, user SQL checks). */
+export async function loadSqlParser(): Promise<void> {
+  await loadParser();
+}
+
 /** Parses a migration script into its statements (comments and empty statements dropped). */
 export async function parseMigration(sql: string): Promise<ParsedStatement[]> {
   await loadParser();
@@ -77,7 +82,7 @@ export function parsePlPgSqlLoaded(sql: string): ParseResult {
   return loadedParser().parsePlPgSQLSync(sql);
 }
 
-function loadedParser(): LibPgQuery {
+export function loadedParser(): LibPgQuery {
   if (!loaded) throw new Error('The SQL parser is not loaded yet: call parseMigration() first.');
   return loaded;
 }

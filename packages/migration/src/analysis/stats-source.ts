@@ -1,4 +1,4 @@
-import { maskDatabaseUrl, maskSecrets, parseDatabaseUrl } from '../engine/connection';
+import { databaseAddress, maskSecrets, parseDatabaseUrl } from '../engine/connection';
 import { inputError } from '../errors';
 import type { Queryable } from '../runtime/pg-client';
 import type { TableSize } from './cost-model';
@@ -7,7 +7,7 @@ import { readConstraintKinds, readDataDependencies, readIndexTables, readTableSt
 /** Where an analysis gets table sizes from: a live database, a --rows figure, or nowhere. */
 export interface StatsProvider {
   source: 'database' | 'rows' | 'unknown';
-  /** For the report: `postgresql://u:****@host/db (--databaseUrl)`, `--rows 50000`, `unknown`. */
+  /** For the report: `DATABASE_URL (db.internal:5432/app)`, `--rows 50000`, `unknown`. */
   label: string;
   /** Sizes of tables that exist before the change; a missing entry means unknown (or, for a database, absent). */
   tableSizes(tables: string[]): Promise<Map<string, TableSize>>;
@@ -17,6 +17,8 @@ export interface StatsProvider {
   constraintKinds(constraints: { table: string; name: string }[]): Promise<Map<string, 'fk' | 'check' | 'other'>>;
   /** What depends on the touched tables and columns; null when there is no database to ask. */
   dependencies(touched: TouchedTable[]): Promise<TableDependencies[] | null>;
+  /** What each name is in the database's schema (`table`, `index on "User"`, `sequence`…), for names taken there; absent without a database. */
+  relationKinds?(names: string[]): Promise<Map<string, string>>;
 }
 
 export const UNKNOWN_STATS: StatsProvider = {
@@ -53,8 +55,34 @@ export function databaseStats(db: Queryable, label: string): StatsProvider {
     indexTables: (indexes) => reading(label, () => readIndexTables(db, indexes)),
     constraintKinds: (constraints) => reading(label, () => readConstraintKinds(db, constraints)),
     dependencies: (touched) => reading(label, () => readDataDependencies(db, touched)),
+    relationKinds: (names) => reading(label, () => readRelationKinds(db, names)),
   };
 }
+
+/** Relations of the current schema with these names, and what each is. */
+async function readRelationKinds(db: Queryable, names: string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ name: string; kind: string; on: string | null }>(
+    `SELECT c.relname AS name, c.relkind::text AS kind, t.relname AS on
+       FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[])`,
+    [names],
+  );
+  return new Map(rows.map((r) => [r.name, `${RELATION_KINDS[r.kind] ?? 'a relation'}${r.on ? ` on ${JSON.stringify(r.on)}` : ''}`]));
+}
+
+/** pg_class.relkind, as a message says it. */
+const RELATION_KINDS: Record<string, string> = {
+  r: 'a table',
+  p: 'a partitioned table',
+  i: 'an index',
+  I: 'a partitioned index',
+  S: 'a sequence',
+  v: 'a view',
+  m: 'a materialized view',
+  c: 'a composite type',
+  f: 'a foreign table',
+  t: 'a TOAST table',
+};
 
 /** A catalog query that fails (permissions, statement_timeout) says which database and what to do. */
 async function reading<T>(label: string, read: () => Promise<T>): Promise<T> {
@@ -103,10 +131,11 @@ async function withDatabaseStats<T>(url: string, from: string, fn: (stats: Stats
   try {
     client = await connectReadOnly(url);
   } catch (error) {
-    return unreachable(`Cannot read table statistics from ${from} (${maskDatabaseUrl(url)}): ${withFullStop(maskSecrets((error as Error).message, url))}`);
+    return unreachable(`Cannot read table statistics from ${from} (${databaseAddress(url)}): ${withFullStop(maskSecrets((error as Error).message, url))}`);
   }
   try {
-    return await fn(databaseStats(client, `${maskDatabaseUrl(url)} (${from})`));
+    // The report names the source and the address, never the URL (which may hold a password).
+    return await fn(databaseStats(client, `${from} (${databaseAddress(url)})`));
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -53,18 +53,37 @@ describe('forge-migrate: the runtime targets without Nx', () => {
     expect(help.result).toBe(0);
     expect(help.output).toMatch(/^Usage: forge-migrate <command> \[options\]/);
     expect(help.output).toMatch(/^ {2}migrate +Apply pending/m);
-    expect(await capturedOutput(() => main(['deploy']))).toMatchObject({ result: 2, output: expect.stringMatching(/Unknown command "deploy"\. Commands: migrate, status, down, uninstall/) });
+    expect(await capturedOutput(() => main(['deploy']))).toMatchObject({ result: 2, output: expect.stringMatching(/Unknown command "deploy"\. Commands: migrate, status, down, resolve, uninstall/) });
     expect(await capturedOutput(() => main(['migrate', '--force']))).toMatchObject({ result: 2, output: expect.stringMatching(/Unknown option '--force'/) });
+    expect(await capturedOutput(() => main(['resolve', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
+      result: 1,
+      output: expect.stringMatching(/Give exactly one migration: `forge-migrate resolve --rolled-back NAME` for a failed migration .*`forge-migrate resolve --applied NAME`/),
+    });
     expect(await capturedOutput(() => main(['down', '--count', 'two', '--project-dir', projectDir, '--database-url', 'postgresql://u@127.0.0.1:1/x']))).toMatchObject({
       result: 1,
       output: expect.stringMatching(/--count must be a whole number \(got "two"\)/),
     });
   });
 
+  it('refuses a --database-url carrying a password (visible to every user and kept in shell history), and reads one from --database-url-env', async () => {
+    const refused = await capturedOutput(() => main(['status', '--project-dir', projectDir, '--database-url', 'postgresql://app:s3cret-pw@127.0.0.1:1/app']));
+    expect(refused.result).toBe(1);
+    expect(refused.output).toMatch(/--database-url carries a password \(postgresql:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/app\).*--database-url-env STAGING_DATABASE_URL/);
+    process.env.FORGE_BIN_TEST_URL = 'postgresql://app:s3cret-pw@127.0.0.1:1/app';
+    try {
+      const fromVariable = await withoutDatabaseUrl(() => capturedOutput(() => main(['status', '--project-dir', projectDir, '--database-url-env', 'FORGE_BIN_TEST_URL'])));
+      expect(fromVariable.result).toBe(1);
+      expect(fromVariable.output).toMatch(/Cannot connect to the database.*ECONNREFUSED/s);
+      for (const run of [refused, fromVariable]) expect(run.output).not.toContain('s3cret-pw');
+    } finally {
+      delete process.env.FORGE_BIN_TEST_URL;
+    }
+  });
+
   it('refuses to run without a database rather than migrate an embedded one', async () => {
     const run = await withoutDatabaseUrl(() => capturedOutput(() => main(['migrate', '--project-dir', projectDir])));
     expect(run.result).toBe(1);
-    expect(run.output).toMatch(/No database given: set DATABASE_URL .* or pass --database-url\. forge-migrate never falls back to an embedded database/);
+    expect(run.output).toMatch(/No database given: set DATABASE_URL .* or pass --database-url-env NAME or --database-url\. forge-migrate never falls back to an embedded database/);
   });
 
   it('migrates (SQL and TypeScript data migrations), reports status, rolls back and uninstalls, suggesting its own commands and never loading nx', async () => {
@@ -73,7 +92,7 @@ describe('forge-migrate: the runtime targets without Nx', () => {
     const migrated = forgeMigrate(['migrate'], env);
     expect(migrated.err).toBe('');
     expect(migrated.code).toBe(0);
-    expect(migrated.out).toMatch(/Database: postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/test_\w+ \(DATABASE_URL\)/);
+    expect(migrated.out).toMatch(/Database: 127\.0\.0\.1:\d+\/test_\w+ \(DATABASE_URL\)/);
     expect(migrated.out).toMatch(/_add_column_user_handle +data +applied/);
     expect(migrated.out).toMatch(/Applied 4 migration\(s\); 0 were already applied\./);
 

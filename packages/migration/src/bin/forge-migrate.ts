@@ -17,17 +17,24 @@ Commands:
   migrate               Apply pending SQL migrations, each followed by its TypeScript data migration
   status                Applied, pending, failed and edited migrations, and drift (exit 1 when unhealthy)
   down                  Roll back the last applied migration(s): data migration down(), then down.sql
+  resolve               Resolve a failed migration like prisma migrate resolve:
+                        --rolled-back <name> records it rolled back, --applied <name> records it applied
   uninstall             Drop the _forge (bookkeeping) and _forge_backup (rollback backups) schemas;
                         lists what it would drop unless --yes
 
 Options:
   --project-dir <dir>   The Prisma project: the folder holding prisma/ or prisma.config.ts (default: .)
-  --database-url <url>  PostgreSQL URL. Default: DATABASE_URL, else prisma.config.ts's datasource,
-                        else the schema's env("…"). One of them is required: no embedded database here.
+  --database-url <url>  PostgreSQL URL without a password (command lines are visible to every
+                        user and kept in shell history; the password can come from PGPASSWORD).
+                        Default: DATABASE_URL, else prisma.config.ts's datasource, else the schema's
+                        env("…"). One of them is required: no embedded database here.
+  --database-url-env <name>  The environment variable holding the URL (password included)
   --lock-timeout <d>    lock_timeout of statements that set none (default 5s)
   --lock-retries <n>    Retries of a migration stopped by lock_timeout (default 4)
   --to <folder>         migrate: stop after this migration folder
   --count <n>           down: how many migrations to roll back (default 1)
+  --rolled-back <name>  resolve: the failed migration whose changes are not in the database
+  --applied <name>      resolve: the migration whose changes are already in the database
   --format json         status: JSON instead of a table
   --yes                 uninstall: really drop the schemas
   -h, --help            This help
@@ -38,7 +45,7 @@ Examples:
   forge-migrate down --count 2`;
 
 /** Targets as this command names them, for the commands the runtime suggests. */
-const SUBCOMMANDS: Record<string, string> = { migrate: 'migrate', 'migrate-status': 'status', 'migrate-down': 'down' };
+const SUBCOMMANDS: Record<string, string> = { migrate: 'migrate', 'migrate-status': 'status', 'migrate-down': 'down', 'migrate-resolve': 'resolve' };
 
 type Values = ReturnType<typeof parse>['values'];
 
@@ -49,10 +56,13 @@ function parse(argv: string[]) {
     options: {
       'project-dir': { type: 'string' },
       'database-url': { type: 'string' },
+      'database-url-env': { type: 'string' },
       'lock-timeout': { type: 'string' },
       'lock-retries': { type: 'string' },
       to: { type: 'string' },
       count: { type: 'string' },
+      'rolled-back': { type: 'string' },
+      applied: { type: 'string' },
       format: { type: 'string' },
       yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -75,6 +85,10 @@ const COMMANDS: Record<string, (project: ProjectContext, values: Values) => Prom
   down: (project, values) => {
     const { migrateDownCommand } = require('../executors/migrate-down/command') as typeof import('../executors/migrate-down/command');
     return migrateDownCommand(project, { ...databaseOptions(values), count: optionalNumber(values.count, '--count') });
+  },
+  resolve: (project, values) => {
+    const { migrateResolveCommand } = require('../executors/migrate-resolve/command') as typeof import('../executors/migrate-resolve/command');
+    return migrateResolveCommand(project, { ...databaseOptions(values), rolledBack: values['rolled-back'], applied: values.applied });
   },
   uninstall: uninstallCommand,
 };
@@ -108,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     requireConfiguredDatabase(project, values);
     return (await command(project, values)) ? 0 : 1;
   } catch (error) {
-    console.error(shared().failureMessage(error, [values['database-url']]));
+    console.error(shared().failureMessage(error, shared().urlsOf({ databaseUrl: values['database-url'], databaseUrlEnv: values['database-url-env'] })));
     return 1;
   }
 }
@@ -122,8 +136,16 @@ function readProjectAt(dir: string): ProjectContext {
     projectRoot: '',
     projectName,
     logger: consoleLogger,
-    command: (target) => (SUBCOMMANDS[target] ? `forge-migrate ${SUBCOMMANDS[target]}` : `nx run ${projectName}:${target} (in the Nx workspace)`),
+    command: (target, options) =>
+      SUBCOMMANDS[target]
+        ? `forge-migrate ${SUBCOMMANDS[target]}${shared().commandOptions(options, kebabCase)}`
+        : `nx run ${projectName}:${target}${shared().commandOptions(options)} (in the Nx workspace)`,
   });
+}
+
+/** This command's option names: `rolledBack` → `rolled-back`. */
+function kebabCase(option: string): string {
+  return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function packageName(dir: string): string | undefined {
@@ -138,9 +160,9 @@ function packageName(dir: string): string | undefined {
 function requireConfiguredDatabase(project: ProjectContext, values: Values): void {
   const configFile = project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null;
   const { configuredDatabaseUrl } = require('../runtime/database-selection') as typeof import('../runtime/database-selection'); // eslint-disable-line @typescript-eslint/no-require-imports
-  if (configuredDatabaseUrl({ databaseUrl: values['database-url'], configFile, schemaFiles: project.schemaFiles })) return;
+  if (configuredDatabaseUrl({ ...databaseOptions(values), configFile, schemaFiles: project.schemaFiles })) return;
   throw new Error(
-    'No database given: set DATABASE_URL (or the variable your schema or prisma.config.ts reads), or pass --database-url. ' +
+    'No database given: set DATABASE_URL (or the variable your schema or prisma.config.ts reads), or pass --database-url-env NAME or --database-url. ' +
       'forge-migrate never falls back to an embedded database; in the Nx workspace, nx run <project>:migrate does.',
   );
 }
@@ -148,6 +170,8 @@ function requireConfiguredDatabase(project: ProjectContext, values: Values): voi
 function databaseOptions(values: Values): DatabaseOptions {
   return {
     databaseUrl: values['database-url'],
+    databaseUrlEnv: values['database-url-env'],
+    optionNames: { url: '--database-url', env: '--database-url-env' },
     lockTimeout: values['lock-timeout'],
     lockRetries: optionalNumber(values['lock-retries'], '--lock-retries'),
   };

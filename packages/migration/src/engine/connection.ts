@@ -5,6 +5,8 @@ export interface DatabaseTarget {
   url: string;
   /** Session lock_timeout for the engine's connection (e.g. "5s"); unset = the server's default. */
   lockTimeout?: string;
+  /** application_name of the engine's sessions, so that they can be found in pg_stat_activity. */
+  applicationName?: string;
 }
 
 export interface PgConnectionConfig extends ClientConfig {
@@ -38,8 +40,9 @@ export function parseDatabaseUrl(url: string): PgConnectionConfig {
   const config: PgConnectionConfig = {
     host: params.get('host') ?? (decodeURIComponent(parsed.hostname) || 'localhost'),
     port: parsed.port ? Number(parsed.port) : 5432,
-    user: decodeURIComponent(parsed.username) || undefined,
-    password: decodeURIComponent(parsed.password) || undefined,
+    // psql and pg also take the credentials from the query string (?user=…&password=…).
+    user: params.get('user') ?? (decodeURIComponent(parsed.username) || undefined),
+    password: params.get('password') ?? (decodeURIComponent(parsed.password) || undefined),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres',
     schema,
     // Prisma keeps the migration tables in the URL's schema; so do we.
@@ -53,28 +56,70 @@ export function parseDatabaseUrl(url: string): PgConnectionConfig {
   return config;
 }
 
-/** The same URL with the password replaced, safe to print. */
-export function maskDatabaseUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)([^@]*)@/i, (_m, head) => `${head}****@`);
+/**
+ * The password of a URL ends at its last `@` before the host (an unencoded `@` in it is common and
+ * accepted by psql and pg); the host part holds none. The placeholder of our own help text
+ * (postgresql://USER:PASSWORD@HOST…) is no secret.
+ */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)(?!PASSWORD@HOST:)\S*@(?=[^@/?#\s]*(?:[/?#\s]|$))/gi;
+/** `?password=…` / `&password=…` of a URL, `password=…` (quoted or not) of a key=value connection string. */
+const PARAMETER_PASSWORD = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'&#]+)/gi;
+
+/** The text with every connection password replaced by ****: URLs, their query strings, key=value strings. */
+function maskPasswords(text: string): string {
+  return text
+    .replace(URL_PASSWORD, '$1****@')
+    // Already masked (a message quoting a masked URL, then masked as a whole): keep the punctuation after it.
+    .replace(PARAMETER_PASSWORD, (match, key: string, value: string) => (/^\*{4}[).,;:]*$/.test(value) ? match : `${key}****`));
 }
 
-/** Replaces every occurrence of the URL's password in a message (errors from drivers echo it). */
+/** The same URL (or key=value connection string) with its password replaced, safe to print. */
+export function maskDatabaseUrl(url: string): string {
+  return maskPasswords(url);
+}
+
+/**
+ * Whether a connection string carries a password (in the user info, `?password=` or `password=`):
+ * such a string must not be given on a command line, which Nx echoes and caches.
+ */
+export function carriesPassword(url: string): boolean {
+  return maskPasswords(url) !== url;
+}
+
+/** Where a connection string points, without credentials: `db.internal:5432/app`; for messages and reports. */
+export function databaseAddress(url: string): string {
+  try {
+    const { host, port, database } = parseDatabaseUrl(url);
+    return `${host}:${port}/${database}`;
+  } catch {
+    return 'an unreadable connection string';
+  }
+}
+
+/** Replaces every password in a message: any in a connection string, and the given URL's wherever it appears (drivers echo it). */
 export function maskSecrets(message: string, url?: string): string {
-  // The placeholder of our own help text (postgresql://USER:PASSWORD@…) is no secret.
-  let masked = message.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)(?!PASSWORD@HOST:)([^@\s]*)@/gi, '$1****@');
-  if (url) {
-    const password = passwordOf(url);
-    if (password && password.length >= 3) masked = masked.split(password).join('****');
+  let masked = maskPasswords(message);
+  for (const password of url ? passwordsOf(url) : []) {
+    // A password of one or two characters would turn every such letter of the message into ****.
+    if (password.length >= 3) masked = masked.split(password).join('****');
   }
   return masked;
 }
 
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
+/** The password as written and as decoded, from the user info and from `password=`. */
+function passwordsOf(url: string): string[] {
+  const found = new Set<string>();
+  for (const match of url.matchAll(PARAMETER_PASSWORD)) found.add(match[2].replace(/^'|'$/g, ''));
+  const userInfo = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:(\S*)@[^@/?#\s]*(?:[/?#]|$)/i.exec(url)?.[1];
+  if (userInfo) found.add(userInfo);
+  for (const password of [...found]) {
+    try {
+      found.add(decodeURIComponent(password));
+    } catch {
+      // not percent-encoded: the text as written is the password
+    }
   }
+  return [...found].filter(Boolean);
 }
 
 /** The same server, another database (used for throwaway and shadow databases). */

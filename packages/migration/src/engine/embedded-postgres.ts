@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,8 @@ export interface EmbeddedPostgresOptions {
 }
 
 const PG_USER = 'postgres';
+/** A throwaway cluster's directory names the process that owns it: forge-pg-<pid>-XXXXXX. */
+const THROWAWAY_PREFIX = 'forge-pg-';
 
 /**
  * Starts a real PostgreSQL (15 unless `pgVersion` says otherwise) from the binaries
@@ -46,7 +48,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const account = serverAccount();
   const binaries = await postgresBinaries(account, major, options.onNotice ?? ((message) => process.stderr.write(`${message}\n`)));
   const throwaway = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'forge-pg-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `${THROWAWAY_PREFIX}${process.pid}-`));
   const log: string[] = [];
   const onLog = (text: string) => {
     log.push(text);
@@ -70,6 +72,58 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     if (throwaway) rmSync(dataDir, { recursive: true, force: true });
     const tail = log.join('').trim().split('\n').slice(-8).join('\n');
     throw new Error(`Could not start the embedded PostgreSQL in ${dataDir}: ${(error as Error).message}${tail ? `\nServer log:\n${tail}` : ''}`);
+  }
+}
+
+/**
+ * Stops and removes throwaway clusters whose owning process is gone (killed with SIGKILL, it could
+ * not stop its server: the postmaster runs on and the directory stays). Clusters of live processes
+ * are left alone. Returns the directories removed.
+ */
+export async function removeStaleThrowawayClusters(): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of readdirSync(tmpdir())) {
+    const owner = new RegExp(`^${THROWAWAY_PREFIX}(\\d+)-`).exec(entry);
+    if (!owner || processAlive(Number(owner[1]))) continue;
+    const dataDir = join(tmpdir(), entry);
+    await stopOrphanedServer(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+    removed.push(dataDir);
+  }
+  return removed;
+}
+
+/** True while `pid` runs (a zombie counts as gone). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, someone else's
+  }
+  // An orphan that exited stays a zombie until init reaps it (in a container, maybe never).
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+}
+
+/** The postmaster of `dataDir` (first line of postmaster.pid), fast shutdown, SIGKILL after 10 s. */
+async function stopOrphanedServer(dataDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return; // never started, or already stopped
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (const deadline = Date.now() + 10_000; processAlive(pid); ) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

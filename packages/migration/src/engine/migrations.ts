@@ -14,6 +14,8 @@ export interface MigrationFolder {
   downSql: string | null;
   /** sha256 hex of migration.sql: exactly what Prisma stores in `_prisma_migrations.checksum`. */
   checksum: string;
+  /** lint-allowances.txt beside migration.sql: migrate-lint exceptions that leave an applied migration.sql untouched. */
+  lintAllowances?: string;
 }
 
 export interface MigrationsDirectory {

@@ -7,6 +7,7 @@ import type {
 import pg from 'pg';
 import { withoutIdenticalIndexRecreation } from './index-recreation';
 import { parseDatabaseUrl, type DatabaseTarget } from './connection';
+import { explainEngineMessage } from './engine-errors';
 import { toMigrationList, type MigrationFolder, type MigrationsDirectory } from './migrations';
 import { OfflineAdapterFactory } from './offline-adapter';
 import { PgAdapterFactory, type ScriptFailure } from './pg-adapter';
@@ -25,11 +26,16 @@ const EMPTY_MIGRATION = /^-- This is an empty migration\.\s*$/;
 function pgFactory(db: DatabaseTarget): PgAdapterFactory {
   const config = parseDatabaseUrl(db.url);
   if (db.lockTimeout) config.options = `${config.options} -c lock_timeout=${db.lockTimeout}`;
+  if (db.applicationName) config.application_name = db.applicationName;
   return new PgAdapterFactory(config);
 }
 
+function databaseUser(db: DatabaseTarget): string | undefined {
+  return parseDatabaseUrl(db.url).user;
+}
+
 function onDatabase<T>(db: DatabaseTarget, schema: SchemaFile[] | undefined, fn: (engine: SchemaEngine) => Promise<T>) {
-  return withSchemaEngine(pgFactory(db), schema ?? MINIMAL_SCHEMA, fn);
+  return withSchemaEngine(pgFactory(db), schema ?? MINIMAL_SCHEMA, fn, databaseUser(db));
 }
 
 /** A migration that PostgreSQL rejected: its error (code, message) and the failing statement. */
@@ -38,9 +44,11 @@ export class MigrationScriptError extends Error {
     readonly code: string,
     readonly statement: string | undefined,
     failure: ScriptFailure,
+    /** The database user, named in the explanation of a permission error. */
+    user?: string,
   ) {
     super(
-      `${failure.message} (SQLSTATE ${failure.code})` +
+      `${explainEngineMessage(failure.message, user)} (SQLSTATE ${failure.code})` +
         (failure.detail ? `\nDetail: ${failure.detail}` : '') +
         (failure.hint ? `\nHint: ${failure.hint}` : '') +
         (statement ? `\nFailing statement: ${statement}` : ''),
@@ -146,13 +154,18 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const factory = pgFactory(db);
   try {
-    return await withSchemaEngine(factory, MINIMAL_SCHEMA, async (engine) => {
-      const output = await engine.applyMigrations({ migrationsList: toMigrationList(directory, migrations), filters: NO_FILTERS });
-      return output.appliedMigrationNames;
-    });
+    return await withSchemaEngine(
+      factory,
+      MINIMAL_SCHEMA,
+      async (engine) => {
+        const output = await engine.applyMigrations({ migrationsList: toMigrationList(directory, migrations), filters: NO_FILTERS });
+        return output.appliedMigrationNames;
+      },
+      databaseUser(db),
+    );
   } catch (error) {
     const failure = factory.lastScriptFailure;
-    throw failure ? new MigrationScriptError(failure.code, failure.statement, failure) : error;
+    throw failure ? new MigrationScriptError(failure.code, failure.statement, failure, databaseUser(db)) : error;
   }
 }
 

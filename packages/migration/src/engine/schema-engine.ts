@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+import { explainEngineMessage } from './engine-errors';
 import type { ClosableAdapterFactory } from './pg-adapter';
 import { useBaselineWasmCompiler } from './wasm-startup';
 
@@ -95,6 +96,8 @@ export async function withSchemaEngine<T>(
   factory: ClosableAdapterFactory,
   schemaFiles: SchemaFile[],
   fn: (engine: SchemaEngine) => Promise<T>,
+  /** The database user, named in explanations of permission errors. */
+  databaseUser?: string,
 ): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngineRuntime();
   let engine: SchemaEngine | undefined;
@@ -113,16 +116,21 @@ export async function withSchemaEngine<T>(
       engine = undefined;
       throw new SchemaEngineError(`Prisma's schema engine crashed: ${message}`, undefined);
     }
-    throw toSchemaEngineError(error);
+    throw toSchemaEngineError(error, databaseUser);
   } finally {
     engine?.free();
     await factory.close();
   }
 }
 
-function toSchemaEngineError(error: unknown): unknown {
+function toSchemaEngineError(error: unknown, databaseUser: string | undefined): unknown {
   if (!(error instanceof Error) || error instanceof SchemaEngineError) return error;
   const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string' || !/^P\d{4}$/.test(code)) return error;
-  return new SchemaEngineError(error.message.trim(), code);
+  const message = explainEngineMessage(error.message, databaseUser);
+  if (typeof code !== 'string' || !/^P\d{4}$/.test(code)) {
+    // The same error (its type and SQLSTATE code matter to callers), with a message for a user.
+    error.message = message;
+    return error;
+  }
+  return new SchemaEngineError(message, code);
 }

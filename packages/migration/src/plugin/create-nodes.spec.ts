@@ -67,9 +67,21 @@ describe('createNodesV2: targets on every project with a Prisma schema, wherever
     expect(inputs('packages/legacy')).toEqual(expect.arrayContaining(['{projectRoot}/db/schema.prisma', '{projectRoot}/db/migrations/**/*']));
   });
 
+  it('keys migrate-validate on the database it reads: DATABASE_URL, the shadow and embedded settings, and every variable the datasource or prisma.config.ts names', async () => {
+    write('packages/db/prisma.config.ts', "export default { schema: 'prisma/schema.prisma', datasource: { url: env('APP_DIRECT_URL'), shadowDatabaseUrl: process.env.APP_SHADOW } };\n");
+    write('packages/legacy/db/schema.prisma', SCHEMA.replace('provider = "postgresql"', 'provider = "postgresql"\n  url = env("POOLED_URL")\n  directUrl = env("DIRECT_URL")'));
+    const projects = await inferredProjects(root);
+    const envInputs = (project: string) => projects[project]['migrate-validate'].inputs!.filter((i) => typeof i === 'object' && i !== null && 'env' in i);
+    expect(envInputs('packages/db')).toEqual(['APP_DIRECT_URL', 'APP_SHADOW', 'DATABASE_URL', 'FORGE_EMBEDDED_PG_DIR', 'SHADOW_DATABASE_URL'].map((env) => ({ env })));
+    expect(envInputs('packages/legacy')).toEqual(['DATABASE_URL', 'DIRECT_URL', 'FORGE_EMBEDDED_PG_DIR', 'POOLED_URL', 'SHADOW_DATABASE_URL'].map((env) => ({ env })));
+    // The plugin's version (a runtime input) and the data migrations stay inputs too.
+    const all = projects['packages/db']['migrate-validate'].inputs!;
+    expect(all).toEqual(expect.arrayContaining([{ runtime: expect.stringContaining("require('@forge/migration/package.json').version") }, '{projectRoot}/src/migrations/**/*']));
+  });
+
   it('passes the plugin option pgVersion to every target that starts a server; lint starts none', async () => {
     const targets = (await inferredProjects(root, { pgVersion: 18 }))['packages/db'];
-    const withServer = ['migrate', 'migrate-down', 'migrate-validate', 'migrate-status', 'migrate-checklist', 'migrate-prune'];
+    const withServer = ['migrate', 'migrate-down', 'migrate-resolve', 'migrate-validate', 'migrate-status', 'migrate-checklist', 'migrate-prune'];
     expect(Object.fromEntries(withServer.map((name) => [name, targets[name].options]))).toEqual(Object.fromEntries(withServer.map((name) => [name, { pgVersion: 18 }])));
     expect(targets['migrate-lint'].options).toEqual({});
   });

@@ -7,8 +7,10 @@ import {
   type CreateNodesV2,
   type TargetConfiguration,
 } from '@nx/devkit';
+import { embeddedStateCommand } from '../workspace/embedded-state-file';
 import { diskView } from '../workspace/file-view';
-import { findPrismaProject, type PrismaProjectLayout } from '../workspace/prisma-project';
+import { datasourceEnv } from '../prisma-schema/engine-view';
+import { findPrismaProject, readSchemaFiles, type PrismaProjectLayout } from '../workspace/prisma-project';
 
 export interface ForgeMigrationPluginOptions {
   /** Prefix of the inferred target names (default "migrate": migrate, migrate-down, …). */
@@ -27,7 +29,7 @@ export interface ForgeMigrationPluginOptions {
 const PRISMA_FILES_GLOB = '**/{prisma/schema.prisma,prisma/schema/*.prisma,prisma.config.ts,package.json}';
 
 /**
- * Infers migrate, migrate-down, migrate-validate, migrate-status, migrate-lint, migrate-checklist and
+ * Infers migrate, migrate-down, migrate-resolve, migrate-validate, migrate-status, migrate-lint, migrate-checklist and
  * migrate-prune on every Nx project that has a Prisma schema, wherever Prisma itself finds it.
  * migrate-validate and migrate-lint are cacheable: their inputs are the schema and the migrations,
  * so `nx affected -t migrate-validate` runs only where they changed.
@@ -54,7 +56,7 @@ function createNodesForRoot(root: string, options: ForgeMigrationPluginOptions, 
   if (!isProject) return {};
   const layout = findPrismaProject(diskView(context.workspaceRoot), root);
   if (!layout) return {};
-  return { projects: { [root || '.']: { targets: inferTargets(options.targetPrefix ?? 'migrate', layout, options.pgVersion) } } };
+  return { projects: { [root || '.']: { targets: inferTargets(options.targetPrefix ?? 'migrate', layout, options.pgVersion, databaseEnvInputs(context.workspaceRoot, layout)) } } };
 }
 
 /** Cache inputs: the schema, the migrations, prisma.config.ts and the data migrations, wherever they are. */
@@ -68,7 +70,35 @@ function projectInputs(layout: PrismaProjectLayout): { prisma: string[]; data: s
   return { prisma, data: `${input(layout.dataMigrationsDir)}/**/*` };
 }
 
-function inferTargets(prefix: string, layout: PrismaProjectLayout, pgVersion: number | undefined): Record<string, TargetConfiguration> {
+/**
+ * The environment variables that can name the database a command reads: migrate-validate proves
+ * what is pending there, so a cached result is only valid for the same URLs. DATABASE_URL and the
+ * shadow/embedded settings always; plus every variable the schema's datasource or prisma.config.ts
+ * reads (url, directUrl, shadowDatabaseUrl). Command-line options enter Nx's hash by themselves.
+ */
+function databaseEnvInputs(workspaceRoot: string, layout: PrismaProjectLayout): { env: string }[] {
+  const names = new Set(['DATABASE_URL', 'SHADOW_DATABASE_URL', 'FORGE_EMBEDDED_PG_DIR']);
+  const view = diskView(workspaceRoot);
+  try {
+    for (const file of readSchemaFiles(view, layout)) {
+      for (const key of ['url', 'directUrl', 'shadowDatabaseUrl'] as const) {
+        const name = datasourceEnv([file], key);
+        if (name) names.add(name);
+      }
+    }
+  } catch {
+    // An unreadable schema is reported by the commands themselves; the graph must still build.
+  }
+  if (layout.configFile && view.isFile(layout.configFile)) {
+    const config = view.read(layout.configFile);
+    for (const match of config.matchAll(/\benv\(\s*['"`](\w+)['"`]\s*\)|\bprocess\.env\.(\w+)|\bprocess\.env\[\s*['"`](\w+)['"`]\s*\]/g)) {
+      names.add(match[1] ?? match[2] ?? match[3]);
+    }
+  }
+  return [...names].sort().map((env) => ({ env }));
+}
+
+function inferTargets(prefix: string, layout: PrismaProjectLayout, pgVersion: number | undefined, databaseEnv: { env: string }[]): Record<string, TargetConfiguration> {
   // The plugin's version is part of the hash (a new version may judge differently). A runtime input
   // rather than externalDependencies: that one fails the target where the plugin is not in a lockfile.
   const pluginVersion = { runtime: `node -p "require('@forge/migration/package.json').version"` };
@@ -84,10 +114,11 @@ function inferTargets(prefix: string, layout: PrismaProjectLayout, pgVersion: nu
   return {
     [prefix]: target('migrate', 'Apply pending SQL migrations with Prisma’s engine, each followed by its TypeScript data migration'),
     [`${prefix}-down`]: target('migrate-down', 'Roll back the last applied migration(s) (--count N): data migration down(), then down.sql'),
+    [`${prefix}-resolve`]: target('migrate-resolve', 'Resolve a failed migration like prisma migrate resolve: --rolledBack <name> records it rolled back, --applied <name> records it applied'),
     [`${prefix}-validate`]: target(
       'migrate-validate',
       'Prove every pending migration on a throwaway PostgreSQL: up, validate(), down (schema and rows restored), up again',
-      { cache: true, inputs: [...inputs.prisma, inputs.data, pluginVersion], outputs: ['{workspaceRoot}/.forge/validation/{projectName}.json'] },
+      { cache: true, inputs: [...inputs.prisma, inputs.data, pluginVersion, { runtime: embeddedStateCommand(layout.root) }, ...databaseEnv], outputs: ['{workspaceRoot}/.forge/validation/{projectName}.json'] },
     ),
     [`${prefix}-status`]: target('migrate-status', 'Applied, pending, failed and edited migrations, data migrations, and drift'),
     [`${prefix}-lint`]: target('migrate-lint', 'Lint every migration folder (migration.sql and down.sql): locks, rewrites, data loss — no database needed', {

@@ -69,9 +69,14 @@ export function withoutConnectionUrls(content: string): string {
 
 /** The `env("…")` variable a Prisma 6 datasource reads its URL from, if any. */
 export function datasourceUrlEnv(files: SchemaFile[]): string | undefined {
+  return datasourceEnv(files, 'url');
+}
+
+/** The `env("…")` variable of a Prisma 6 datasource's `url`, `directUrl` or `shadowDatabaseUrl`, if any. */
+export function datasourceEnv(files: SchemaFile[], key: 'url' | 'directUrl' | 'shadowDatabaseUrl'): string | undefined {
   for (const file of files) {
     const block = /datasource\s+\w+\s*\{([^}]*)\}/.exec(file.content)?.[1];
-    const env = block && /^\s*url\s*=\s*env\(\s*"([^"]+)"\s*\)/m.exec(block)?.[1];
+    const env = block && new RegExp(`^\\s*${key}\\s*=\\s*env\\(\\s*"([^"]+)"\\s*\\)`, 'm').exec(block)?.[1];
     if (env) return env;
   }
   return undefined;

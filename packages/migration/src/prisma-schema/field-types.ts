@@ -1,5 +1,6 @@
 import { inputError } from '../errors';
-import { didYouMean } from '../suggest';
+import { assertSqlExpression } from '../sql/user-expression';
+import { clipped, didYouMean } from '../suggest';
 import { fieldAttribute, quoted, type Attribute, type Func } from './ast';
 import type { Datamodel } from './prisma-fmt';
 
@@ -45,6 +46,7 @@ export function renderDefault(value: string, type: string, datamodel: Datamodel)
   const call = /^(\w+)\((.*)\)$/s.exec(value.trim());
   if (call) {
     const [, name, rawArg] = call;
+    if (name === 'dbgenerated' && rawArg.trim()) assertDbGenerated(rawArg.trim());
     const fn: Func = { type: 'function', name, ...(rawArg.trim() ? { params: [rawArg.trim()] } : {}) };
     const kind = CLIENT_SIDE_DEFAULTS.has(name)
       ? 'client-side'
@@ -54,6 +56,20 @@ export function renderDefault(value: string, type: string, datamodel: Datamodel)
     return { attribute: fieldAttribute('default', [fn]), kind };
   }
   return { attribute: fieldAttribute('default', [literalDefault(value, type, datamodel)]), kind: 'constant' };
+}
+
+/** `dbgenerated("…")` holds SQL the database runs as the column's default: one expression, in a Prisma string. */
+function assertDbGenerated(argument: string): void {
+  let sql: unknown;
+  try {
+    sql = JSON.parse(argument);
+  } catch {
+    sql = undefined;
+  }
+  if (typeof sql !== 'string') {
+    throw inputError(`Invalid --default dbgenerated(${clipped(argument)}): give the SQL as one double-quoted string, e.g. --default 'dbgenerated("gen_random_uuid()")'.`);
+  }
+  assertSqlExpression('default', sql, 'dbgenerated("gen_random_uuid()")');
 }
 
 function literalDefault(value: string, type: string, datamodel: Datamodel): string {

@@ -1,4 +1,5 @@
 import { inputError } from '../errors';
+import { clipped } from '../suggest';
 import { MAX_IDENTIFIER_BYTES } from '../sql/identifiers';
 
 const PRISMA_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -8,7 +9,7 @@ const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 export function assertPrismaName(what: string, name: string): void {
   if (!PRISMA_NAME.test(name)) {
     throw inputError(
-      `Invalid ${what} name ${JSON.stringify(name)}: Prisma names start with a letter and contain only ` +
+      `Invalid ${what} name ${clipped(name)}: Prisma names start with a letter and contain only ` +
         'letters, digits and underscores (for example "preferences" or "createdAt").',
     );
   }
@@ -19,7 +20,7 @@ export function assertPrismaName(what: string, name: string): void {
 export function assertDatabaseName(what: string, name: string): void {
   if (!DATABASE_NAME.test(name)) {
     throw inputError(
-      `Invalid ${what} ${JSON.stringify(name)}: use letters, digits, "_" and "$", starting with a letter or "_".`,
+      `Invalid ${what} ${clipped(name)}: use letters, digits, "_" and "$", starting with a letter or "_".`,
     );
   }
   assertIdentifierLength(what, name);
@@ -29,7 +30,7 @@ export function assertIdentifierLength(what: string, name: string, hint = 'choos
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_IDENTIFIER_BYTES) {
     throw inputError(
-      `The ${what} ${JSON.stringify(name)} is ${bytes} bytes long; PostgreSQL truncates identifiers ` +
+      `The ${what} ${clipped(name)} is ${bytes} bytes long; PostgreSQL truncates identifiers ` +
         `to ${MAX_IDENTIFIER_BYTES} bytes, which Prisma would then report as drift. Fix: ${hint}.`,
     );
   }

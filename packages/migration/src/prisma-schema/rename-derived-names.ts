@@ -1,4 +1,4 @@
-import { serialSequenceName } from '../recipes/backup-names';
+import { notNullConstraintName, serialSequenceName } from '../recipes/backup-names';
 import { MAX_IDENTIFIER_BYTES } from '../sql/identifiers';
 import { columnName, prismaDefaultName } from './constraint-names';
 import { modelIndexes } from './model-indexes';
@@ -66,4 +66,23 @@ export function derivedRenames(
 
 function isAutoincrement(value: unknown): boolean {
   return !!value && typeof value === 'object' && (value as { name?: string }).name === 'autoincrement';
+}
+
+/**
+ * The NOT NULL constraints PostgreSQL 18 names after the table and column
+ * (`{table}_{column}_not_null`, one per required column, list columns excepted: Prisma makes
+ * those nullable), old → new. Below 18 NOT NULL is not a named object: the recipe uses these
+ * only when the target version has them.
+ */
+export function notNullRenames(model: DatamodelModel, rename: DatabaseRename): { from: string; to: string }[] {
+  const renames: { from: string; to: string }[] = [];
+  for (const field of model.fields) {
+    if (field.kind === 'object' || !field.isRequired || field.isList) continue;
+    const column = columnName(model, field.name);
+    const renamed = rename.column && column === rename.column.from ? rename.column.to : column;
+    const from = notNullConstraintName(rename.table.from, column);
+    const to = notNullConstraintName(rename.table.to, renamed);
+    if (from !== to) renames.push({ from, to });
+  }
+  return renames;
 }

@@ -5,14 +5,8 @@ import { splitStatements, statementText } from '../sql/split-statements';
 import { addColumnClause, alterTable, parseAddColumn, parseAlterTable, type ColumnDefinition } from './column-clauses';
 import { batchedDuration, tsObject, tsString } from './data-migration-code';
 import { UnexpectedDiffError, type MigrationPlan, type PlannedMigration, type RecipeOptions } from './plan';
-import {
-  addNotNullCheck,
-  createFillTrigger,
-  createForgeSchema,
-  dropFillTrigger,
-  dropNotNullCheck,
-  enforceNotNullMigration,
-} from './required-column';
+import { enforceNotNullMigration, notNullSteps, type NotNullSteps } from './not-null-steps';
+import { createFillTrigger, createForgeSchema, dropFillTrigger } from './required-column';
 import { createIndexConcurrently, dropIndexConcurrently, standaloneScript, transactionalScript } from './scripts';
 
 /** A column to add, with what the generator resolved through Prisma. */
@@ -98,15 +92,16 @@ export function addColumnRecipe(
   const migrations: PlannedMigration[] = [first];
   if (staged.length) {
     const columnsList = staged.map((p) => p.column.column);
+    const notNull = notNullSteps(options.pgVersion);
     migrations.push(
       {
         name: `${options.migrationName}_check`,
         up: transactionalScript(
-          `NOT NULL, step 1 of 2: CHECK (… IS NOT NULL) NOT VALID on ${table}(${columnsList.join(', ')}) — brief lock, no scan; new writes are checked`,
-          columnsList.map((c) => addNotNullCheck(table, c)),
+          `NOT NULL, step 1 of 2: ${notNull.words.add} on ${table}(${columnsList.join(', ')}) — brief lock, no scan; new writes are checked`,
+          columnsList.map((c) => notNull.add(table, c)),
           options.lockTimeout,
         ),
-        down: transactionalScript(`Reverse of: the NOT NULL checks on ${table}`, columnsList.map((c) => dropNotNullCheck(table, c)), options.lockTimeout),
+        down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint}s on ${table}`, columnsList.map((c) => notNull.drop(table, c)), options.lockTimeout),
       },
       enforceNotNullMigration({
         name: `${options.migrationName}_not_null`,
@@ -115,10 +110,11 @@ export function addColumnRecipe(
         filled: staged.filter((p) => p.trigger).map((p) => ({ column: p.column.column, expression: p.expression })),
         stamp: target.stamp,
         titles: {
-          up: `NOT NULL, step 2 of 2: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), then SET NOT NULL (uses the validated check: no scan), then drop the check`,
-          down: `Reverse of: SET NOT NULL on ${table}(${columnsList.join(', ')}) — nullable again, checks back (not validated)`,
+          up: `NOT NULL, step 2 of 2: ${notNull.words.enforce}`,
+          down: `Reverse of: ${notNull.words.undone} on ${table}(${columnsList.join(', ')}) — ${notNull.words.unenforced}`,
         },
         lockTimeout: options.lockTimeout,
+        steps: notNull,
       }),
     );
   }
@@ -129,7 +125,7 @@ export function addColumnRecipe(
       down: standaloneScript(`Reverse of: unique index ${index.name}`, dropIndexConcurrently(index.name)),
     });
   });
-  return { migrations, notes: notes(table, plans, parsed.indexes.length) };
+  return { migrations, notes: notes(table, plans, parsed.indexes.length, notNullSteps(options.pgVersion)) };
 }
 
 interface NaiveAddColumns {
@@ -232,7 +228,7 @@ function backfill(name: string, target: AddColumnTarget, plans: Extract<ColumnPl
   };
 }
 
-function notes(table: string, plans: ColumnPlan[], indexes: number): string[] {
+function notes(table: string, plans: ColumnPlan[], indexes: number, notNull: NotNullSteps): string[] {
   const out: string[] = [];
   const plain = plans.filter((p) => p.kind === 'as-is');
   if (plain.length) {
@@ -245,7 +241,7 @@ function notes(table: string, plans: ColumnPlan[], indexes: number): string[] {
     if (p.kind === 'batched-fill') {
       out.push(
         `${p.column.name}: existing rows are filled with ${p.expression} by a data migration in keyset batches` +
-          (p.required ? '; NOT NULL then comes through CHECK … NOT VALID, VALIDATE (writes continue) and SET NOT NULL (no scan)' : '') +
+          (p.required ? `; NOT NULL then comes through ${notNull.words.route}` : '') +
           (p.trigger ? '; meanwhile a trigger fills rows the running application inserts without the column' : '') +
           '.',
       );

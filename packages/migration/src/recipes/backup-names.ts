@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MAX_IDENTIFIER_BYTES } from '../sql/identifiers';
 
 /**
@@ -21,24 +22,45 @@ export function parkedName(name: string, stamp: string): string {
   return fitIdentifier(name, `__${stamp}`);
 }
 
-/** `base` cut (on a character boundary) so that `base + suffix` fits PostgreSQL's 63 bytes. */
+/**
+ * `base + suffix`, within PostgreSQL's 63 bytes. When it does not fit, `base` is cut (on a
+ * character boundary) and followed by a short hash of the whole of it: two long names that share
+ * their first bytes (two columns of one table, 62 bytes alike) still get different names, where a
+ * plain cut — PostgreSQL's own — would give both the same one.
+ */
 export function fitIdentifier(base: string, suffix: string): string {
-  return truncateBytes(base, MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix, 'utf8')) + suffix;
+  const room = MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix, 'utf8');
+  if (Buffer.byteLength(base, 'utf8') <= room) return base + suffix;
+  const hash = `_${createHash('sha256').update(base).digest('hex').slice(0, HASH_CHARACTERS)}`;
+  return truncateBytes(base, room - hash.length) + hash + suffix;
+}
+
+/** 8 hex digits: 32 bits, no collision to expect between the names of one schema. */
+const HASH_CHARACTERS = 8;
+
+/** The name PostgreSQL gives the sequence of a `serial` column: `{table}_{column}_seq`. */
+export function serialSequenceName(table: string, column: string): string {
+  return derivedObjectName(table, column, 'seq');
+}
+
+/** The name PostgreSQL 18 gives a column's NOT NULL constraint: `{table}_{column}_not_null`. */
+export function notNullConstraintName(table: string, column: string): string {
+  return derivedObjectName(table, column, 'not_null');
 }
 
 /**
- * The name PostgreSQL gives the sequence of a `serial` column (its makeObjectName rule: the
- * longer of table and column is shortened first until `{table}_{column}_seq` fits 63 bytes).
+ * PostgreSQL's makeObjectName rule for `{table}_{column}_{label}`: the longer of table and column
+ * is shortened first until the whole fits 63 bytes.
  */
-export function serialSequenceName(table: string, column: string): string {
+function derivedObjectName(table: string, column: string, label: string): string {
   let tableBytes = Buffer.byteLength(table, 'utf8');
   let columnBytes = Buffer.byteLength(column, 'utf8');
-  const available = MAX_IDENTIFIER_BYTES - '_seq'.length - 1;
+  const available = MAX_IDENTIFIER_BYTES - label.length - 2;
   while (tableBytes + columnBytes > available) {
     if (tableBytes > columnBytes) tableBytes--;
     else columnBytes--;
   }
-  return `${truncateBytes(table, tableBytes)}_${truncateBytes(column, columnBytes)}_seq`;
+  return `${truncateBytes(table, tableBytes)}_${truncateBytes(column, columnBytes)}_${label}`;
 }
 
 export function truncateBytes(text: string, maxBytes: number): string {

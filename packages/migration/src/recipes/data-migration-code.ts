@@ -4,7 +4,7 @@
  */
 
 /** `{ table: "User", key: "id", … }`; undefined values are left out. */
-export function tsObject(fields: Record<string, string | number | string[] | undefined>): string {
+export function tsObject(fields: Record<string, string | number | boolean | string[] | undefined>): string {
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
   return `{ ${entries.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`;
 }

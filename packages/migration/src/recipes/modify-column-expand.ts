@@ -17,7 +17,8 @@ import {
   type ExpandContext,
 } from './modify-column-sql';
 import type { PlannedDataMigration, PlannedMigration, RecipeOptions } from './plan';
-import { addNotNullCheck, createForgeSchema, dropNotNullCheck, enforceNotNull, unenforceNotNull } from './required-column';
+import { notNullSteps } from './not-null-steps';
+import { createForgeSchema } from './required-column';
 import { transactionalScript } from './scripts';
 
 export interface ExpandPlanInput {
@@ -52,6 +53,7 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
   const c = quoteIdent(ctx.column);
   const temp = quoteIdent(names.temp);
   const lock = options.lockTimeout;
+  const notNull = notNullSteps(options.pgVersion);
 
   const expandUp = transactionalScript(
     `Expand ${label} → ${input.typeName}: new column ${names.temp}, kept in step with ${ctx.column} by a trigger until the swap`,
@@ -81,21 +83,22 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     migrations.push({
       name: `${options.migrationName}_check`,
       up: transactionalScript(
-        `NOT NULL for ${names.temp}, step 1: CHECK NOT VALID (brief lock, no scan; writes that do not convert are refused from now on)`,
-        [addNotNullCheck(ctx.table, names.temp)],
+        `NOT NULL for ${names.temp}, step 1: ${notNull.words.add} (brief lock, no scan; writes that do not convert are refused from now on)`,
+        [notNull.add(ctx.table, names.temp)],
         lock,
       ),
-      down: transactionalScript(`Reverse of: the NOT NULL check on ${names.temp}`, [dropNotNullCheck(ctx.table, names.temp)], lock),
+      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${names.temp}`, [notNull.drop(ctx.table, names.temp)], lock),
     });
   }
 
   const setDefault = after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${after.default};`] : [];
   const swapUp = [
     unconvertedGuard(ctx, label),
-    ...(ctx.required ? enforceNotNull(ctx.table, names.temp) : []),
+    ...(ctx.required ? notNull.enforce(ctx.table, names.temp) : []),
     dropSyncTrigger(ctx),
     alterTable(t, [`DROP COLUMN ${c}`]),
     `ALTER TABLE ${t} RENAME COLUMN ${temp} TO ${c};`,
+    ...(ctx.required ? notNull.renameWithColumn(ctx.table, names.temp, ctx.column) : []),
     ...setDefault,
     ...dropFunctions(ctx),
   ];
@@ -103,6 +106,7 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     ...createFunctions(ctx),
     ...(after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`] : []),
     `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${temp};`,
+    ...(ctx.required ? notNull.renameWithColumn(ctx.table, ctx.column, names.temp) : []),
     alterTable(t, [addColumnClause({ column: ctx.column, type: before.type, notNull: false })]),
     ...restoreOldValues(ctx),
     ...(before.notNull
@@ -115,13 +119,13 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
         ]
       : []),
     ...(before.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${before.default};`] : []),
-    ...(ctx.required ? unenforceNotNull(ctx.table, names.temp) : []),
+    ...(ctx.required ? notNull.unenforce(ctx.table, names.temp) : []),
     createSyncTrigger(ctx),
   ];
   migrations.push({
     name: `${options.migrationName}_swap`,
     up: transactionalScript(
-      `Swap ${label} to ${input.typeName}: ${ctx.required ? 'VALIDATE (writes continue) + SET NOT NULL (no scan), ' : ''}drop the old column, rename the new one into place — metadata only`,
+      `Swap ${label} to ${input.typeName}: ${ctx.required ? `${notNull.words.enforceBriefly}, ` : ''}drop the old column, rename the new one into place — metadata only`,
       swapUp,
       lock,
     ),

@@ -8,15 +8,8 @@ import { batchedDuration, tsObject, tsString } from './data-migration-code';
 import { allowLint } from './lint-allowance';
 import { classifyTypeChange } from './modify-column-types';
 import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
-import {
-  ROLLING_BACK,
-  addNotNullCheck,
-  createFillTrigger,
-  createForgeSchema,
-  dropFillTrigger,
-  dropNotNullCheck,
-  enforceNotNullMigration,
-} from './required-column';
+import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
+import { createFillTrigger, createForgeSchema, dropFillTrigger, rollbackFillFunction } from './required-column';
 import { transactionalScript } from './scripts';
 
 export interface MetaChange {
@@ -52,6 +45,7 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
   const meta = upNow.length ? [alterTable(t, upNow)] : [];
   const metaDown = downNow.length ? [withRollbackAllowances(alterTable(t, downNow), up, down, change)] : [];
   const lock = options.lockTimeout;
+  const notNull = notNullSteps(options.pgVersion);
   if (up.some((c) => c.action === 'set-not-null') !== change.becomesRequired) throw new UnexpectedDiffError('modify-column', naive.up);
 
   if (!change.becomesRequired) {
@@ -78,7 +72,7 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
           `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)};`,
           `CREATE TABLE ${keys} AS SELECT ${quoteIdent(change.key)}, ${quoteIdent(change.column)} FROM ${t} WITH NO DATA;`,
           `ALTER TABLE ${keys} ADD PRIMARY KEY (${quoteIdent(change.key)});`,
-          ...createFillTrigger(change.table, change.column, change.stamp, change.backfill),
+          ...createFillTrigger(change.table, change.column, change.stamp, change.backfill, { keys, key: change.key }),
         ],
         lock,
       ),
@@ -91,18 +85,18 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
     });
     check.push({
       name: `${options.migrationName}_check`,
-      up: transactionalScript(`${change.label} becomes required, step 2: CHECK NOT VALID (brief lock, no scan)`, [addNotNullCheck(change.table, change.column)], lock),
-      down: transactionalScript(`Reverse of: the NOT NULL check on ${change.label}`, [dropNotNullCheck(change.table, change.column)], lock),
+      up: transactionalScript(`${change.label} becomes required, step 2: ${notNull.words.add} (brief lock, no scan)`, [notNull.add(change.table, change.column)], lock),
+      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column)], lock),
     });
   } else {
     check.push({
       name: options.migrationName,
       up: transactionalScript(
-        `${change.label} becomes required, step 1: refuse if rows are NULL, then CHECK NOT VALID (brief lock, no scan)`,
-        [...meta, nullRowsGuard(change), addNotNullCheck(change.table, change.column)],
+        `${change.label} becomes required, step 1: refuse if rows are NULL, then ${notNull.words.add} (brief lock, no scan)`,
+        [...meta, nullRowsGuard(change), notNull.add(change.table, change.column)],
         lock,
       ),
-      down: transactionalScript(`Reverse of: the NOT NULL check on ${change.label}`, [dropNotNullCheck(change.table, change.column), ...metaDown], lock),
+      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column), ...metaDown], lock),
     });
   }
   return [
@@ -111,13 +105,14 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
       name: `${options.migrationName}_not_null`,
       table: change.table,
       columns: [change.column],
-      filled: change.backfill !== undefined ? [{ column: change.column, expression: change.backfill }] : [],
+      filled: change.backfill !== undefined ? [{ column: change.column, expression: change.backfill, record: { keys: keysTable(change), key: change.key! } }] : [],
       stamp: change.stamp,
       titles: {
-        up: `${change.label} becomes required, last step: VALIDATE (scan under SHARE UPDATE EXCLUSIVE, writes continue), SET NOT NULL (uses the check: no scan), drop the check`,
-        down: `Reverse of: SET NOT NULL on ${change.label} — nullable again, check back (not validated)`,
+        up: `${change.label} becomes required, last step: ${notNull.words.enforce}`,
+        down: `Reverse of: ${notNull.words.undone} on ${change.label} — ${notNull.words.unenforced}`,
       },
       lockTimeout: lock,
+      steps: notNull,
     }),
   ];
 }
@@ -165,33 +160,38 @@ function keysTable(change: MetaChange): string {
   return `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(columnBackupTableName(change.table, [change.column], change.stamp))}`;
 }
 
-/** Records which rows were NULL (for an exact rollback), then fills them in batches. */
+/**
+ * Fills the NULL rows in batches by writing NULL again: the fill trigger gives them the value and
+ * records their keys, as it does for NULLs the application writes meanwhile, so the rollback makes
+ * exactly those rows NULL again (and keeps values written since).
+ */
 function fillData(change: MetaChange, keys: string, options: RecipeOptions): PlannedDataMigration {
   const c = quoteIdent(change.column);
   const k = quoteIdent(change.key!);
   const t = quoteIdent(change.table);
+  const record = { keys, key: change.key! };
   return {
     name: options.migrationName,
     model: change.model,
-    description: `Fills ${change.label} = ${change.backfill} where it is NULL, recording those rows in ${keys} so that the rollback can make them NULL again.`,
+    description: `Fills ${change.label} = ${change.backfill} where it is NULL (the fill trigger records those rows in ${keys}, and every NULL written until NOT NULL), so that the rollback can make them NULL again.`,
     estimatedDuration: batchedDuration(options.batchSize),
     body: {
       up: [
-        `await ctx.batchCopy(${tsObject({ table: change.table, key: change.key, columns: [change.column], into: keys, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'null_rows' })});`,
-        `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = ${change.backfill}`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
+        '// Writing NULL fires the fill trigger: it sets the value and records the row for the rollback.',
+        `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = NULL`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
       ].join('\n'),
       down: [
-        '// The fill trigger would refill what this sets back to NULL; it skips writes of a session that says it is rolling back.',
-        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'on', false)`)});`,
+        '// From now on NULLs written stay NULL, and a value written takes its row out of the records.',
+        `await ctx.query(${tsString(rollbackFillFunction(change.table, change.column, change.stamp, record))});`,
+        '// Recorded rows that still hold the fill value become NULL again (a value written since is kept).',
         `await ctx.batchUpdate(${tsObject({
           table: change.table,
           key: change.key,
           set: `${c} = NULL`,
-          where: `${c} IS NOT NULL AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
+          where: `${c}::text IS NOT DISTINCT FROM (${change.backfill})::text AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
           batchSize: options.batchSize,
           name: 'unfill',
         })});`,
-        `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'off', false)`)});`,
       ].join('\n'),
       validate: `return (await ctx.count(${tsString(change.table)}, ${tsString(`${c} IS NULL`)})) === 0;`,
     },

@@ -52,8 +52,8 @@ export function convertedValue(ctx: ExpandContext, oldValue: string): string {
 }
 
 /** Rows whose old value does not convert (the new column would hold NULL where it must not). */
-export function unconvertibleCondition(ctx: ExpandContext, oldValue = quoteIdent(ctx.column)): string {
-  const isNull = `${convertedValue(ctx, oldValue)} IS NULL`;
+export function unconvertibleCondition(ctx: ExpandContext, oldValue = quoteIdent(ctx.column), converted = convertedValue(ctx, oldValue)): string {
+  const isNull = `${converted} IS NULL`;
   return ctx.required ? isNull : `${oldValue} IS NOT NULL AND ${isNull}`;
 }
 
@@ -87,10 +87,21 @@ export function createFunctions(ctx: ExpandContext): string[] {
     'END $forge$;',
   ].join('\n');
   const k = quoteIdent(ctx.key);
+  const converted = `NEW.${quoteIdent(names.temp)}`;
   const sync = [
     `CREATE OR REPLACE FUNCTION ${names.sync}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
     'BEGIN',
-    `  NEW.${quoteIdent(names.temp)} := ${names.toNew}(NEW.${c});`,
+    `  ${converted} := ${names.toNew}(NEW.${c});`,
+    '  -- A write that does not convert is refused (the application gets the error): once committed,',
+    '  -- it could slip between the checks and the swap and become NULL.',
+    `  IF ${unconvertibleCondition(ctx, `NEW.${c}`, converted)} THEN`,
+    `    ${raiseException(
+      `${ctx.table}.${ctx.column} is being converted to ${ctx.newType}, and {} does not convert. The write was refused.`,
+      [`coalesce(quote_literal(NEW.${c}), 'NULL')`],
+      `Write a value that converts to ${ctx.newType}, or roll the change back (migrate-down) before writing such values again.`,
+      'check_violation',
+    )}`,
+    '  END IF;',
     `  INSERT INTO ${names.backup} (${k}, ${c}) VALUES (NEW.${k}, NEW.${c})`,
     `    ON CONFLICT (${k}) DO UPDATE SET ${c} = EXCLUDED.${c};`,
     '  RETURN NEW;',

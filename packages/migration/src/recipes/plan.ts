@@ -1,3 +1,5 @@
+import type { PgMajor } from '../engine/postgres-releases';
+
 /** One migration folder a recipe asks for: its name (after the timestamp) and both scripts. */
 export interface PlannedMigration {
   name: string;
@@ -31,6 +33,8 @@ export interface RecipeOptions {
   lockTimeout: string;
   /** Rows per batch of generated data migrations (default 5000). */
   batchSize?: number;
+  /** The PostgreSQL major the migrations are generated for (default 15): recipes use what it offers. */
+  pgVersion?: PgMajor;
 }
 
 export const DEFAULT_LOCK_TIMEOUT = '5s';

@@ -5,11 +5,13 @@ import { quoteIdent, quoteLiteral } from '../sql/identifiers';
 import { splitStatements } from '../sql/split-statements';
 import { statementBody } from '../sql/statement-body';
 import { splitTopLevel } from '../sql/top-level-split';
-import { columnBackupTableName } from './backup-names';
+import { columnBackupTableName, fitIdentifier } from './backup-names';
 import { unquoteIdent } from './foreign-key-restore';
-import { allowLint } from './lint-allowance';
 import { UnexpectedDiffError, type MigrationPlan, type PlannedDataMigration, type RecipeOptions } from './plan';
-import { transactionalScript } from './scripts';
+import { batchedDuration, tsObject, tsString } from './data-migration-code';
+import { notNullSteps, type NotNullSteps } from './not-null-steps';
+import { createForgeSchema, forgeFunction } from './required-column';
+import { createIndexConcurrently, steppedScript, transactionalScript, type ScriptStep } from './scripts';
 
 export interface RemoveColumnOptions extends RecipeOptions {
   /** YYYYMMDDHHMMSS of the change's first migration folder: makes the backup table's name unique. */
@@ -45,9 +47,7 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
   const backupName = columnBackupTableName(removed.table, removed.columns.map((c) => c.column), options.stamp);
   const backup = `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(backupName)}`;
   const key = removed.key.map(quoteIdent);
-  const columns = removed.columns.map((c) => quoteIdent(c.column));
   const names = removed.columns.map((c) => `${removed.model}.${c.field}`).join(', ');
-  const differs = (a: string, b: string) => removed.columns.map((c) => `${a}.${quoteIdent(c.column)}::text IS DISTINCT FROM ${b}.${quoteIdent(c.column)}::text`).join(' OR ');
 
   const createBackup = [
     `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)};`,
@@ -55,97 +55,180 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
       `CREATE TABLE ${backup} AS SELECT ${[...key, ...removed.columns.map(backupSelect)].join(', ')} FROM ${table} WITH NO DATA;`,
     `ALTER TABLE ${backup} ADD PRIMARY KEY (${key.join(', ')});`,
   ];
-  const catchUp =
-    `-- Rows written since the batched backup: copy what changed, so the backup is complete when the column goes (a read of ${table}; writers are not blocked).\n` +
-    `INSERT INTO ${backup} AS b (${[...key, ...columns].join(', ')})\n` +
-    `SELECT ${[...key, ...columns].join(', ')} FROM ${table}\n` +
-    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}\n` +
-    `WHERE ${differs('b', 'EXCLUDED')};`;
+  const capture = captureTrigger(removed, backupName, backup);
 
-  const restore = restoreStatements(table, backup, key, removed.columns, recreated, differs('t', 'b'));
   const recreateIndexes = splitStatements(naive.down)
     .filter((s) => /^CREATE (UNIQUE )?INDEX /.test(statementBody(s)))
-    .map((s) => rebuildIndexInRollback(s, table));
+    .map((s) => createIndexConcurrently(statementBody(s)));
+  const rollback = rollbackSteps(removed, backup, recreated, recreateIndexes, capture.create, notNullSteps(options.pgVersion));
 
   const backupMigration = `${options.migrationName}_backup`;
   return {
     migrations: [
       {
         name: backupMigration,
-        up: transactionalScript(`Back up ${names} before removal (step 1 of 2): a backup table, filled by the data migration in batches`, createBackup, options.lockTimeout),
-        down: transactionalScript(`Reverse of step 1: drop the backup of ${names}`, [`DROP TABLE IF EXISTS ${backup};`], options.lockTimeout),
+        up: transactionalScript(
+          `Back up ${names} before removal (step 1 of 2): a backup table, filled by the data migration in batches; a trigger copies every write from now on`,
+          [createForgeSchema(), ...createBackup, ...capture.create],
+          options.lockTimeout,
+        ),
+        down: transactionalScript(`Reverse of step 1: drop the backup of ${names}`, [...capture.drop, `DROP TABLE IF EXISTS ${backup};`], options.lockTimeout),
         dataMigration: backupDataMigration(backupMigration, removed, backupName, backup, options),
       },
       {
         name: options.migrationName,
-        up: transactionalScript(`Remove ${names} (step 2 of 2); the values stay in ${backup}`, [catchUp, ...up], options.lockTimeout),
-        down: transactionalScript(`Reverse of: remove ${names} — re-create, restore every value from ${backup}, then constraints and indexes`, [...restore, ...recreateIndexes], options.lockTimeout),
+        up: transactionalScript(
+          `Remove ${names} (step 2 of 2); the values stay in ${backup}, complete: the trigger copied every write until this transaction locked ${table}`,
+          [...capture.drop, ...up],
+          options.lockTimeout,
+        ),
+        down: steppedScript(
+          `Reverse of: remove ${names} — re-created nullable, every value restored from ${backup} in batches, then NOT NULL and indexes without a long lock`,
+          rollback,
+          options.lockTimeout,
+        ),
+        dataMigration: restoreDataMigration(options.migrationName, removed, backup, recreated, options),
       },
     ],
     notes: [
       `Backup: ${backup} holds (${[...removed.key, ...removed.columns.map((c) => c.column)].join(', ')}) of every row of ${table}. It stays after migrate (migrate-prune removes old backups); Prisma does not look at ${quoteIdent(BACKUP_SCHEMA)}, so it is no drift.`,
-      `Step 1 copies in checkpointed batches of ${options.batchSize ?? 5000} rows (one short transaction each). Step 2 copies what changed since (it reads ${table}; writers go on), then drops the column under lock_timeout: a brief ACCESS EXCLUSIVE lock, no table rewrite.`,
+      `Step 1 copies in checkpointed batches of ${options.batchSize ?? 5000} rows (one short transaction each), and from its start a trigger copies every write of ${removed.columns.map((c) => c.column).join(', ')} into the backup, so the writes that commit before the drop are all there. Step 2 drops the trigger and the column under lock_timeout: a brief ACCESS EXCLUSIVE lock, no table rewrite.`,
       `Deploy the application without ${removed.columns.length > 1 ? 'these fields' : 'this field'} first: a running version that still selects ${removed.columns.map((c) => c.column).join(', ')} fails once ${removed.columns.length > 1 ? 'they are' : 'it is'} dropped.`,
-      `Rollback re-creates ${removed.columns.map((c) => c.column).join(', ')}, restores every value by primary key, then re-applies NOT NULL${recreateIndexes.length ? ' and rebuilds the indexes' : ''}, in one transaction that holds an ACCESS EXCLUSIVE lock on ${table} while it rewrites the rows${recreateIndexes.length ? ' (indexes are built non-concurrently there)' : ''}.`,
+      `Rollback, in steps that each commit: re-creates ${removed.columns.map((c) => c.column).join(', ')} nullable (catalog only), restores every value by primary key in batches (the data migration's down()), ` +
+        `then NOT NULL through CHECK … NOT VALID → VALIDATE → SET NOT NULL${recreateIndexes.length ? ' and the indexes CONCURRENTLY' : ''}: no scan under ACCESS EXCLUSIVE. An interrupted rollback continues where it stopped.`,
       ...removed.removedIndexes.map((i) => `${i} removed from ${removed.model}: PostgreSQL drops an index together with any of its columns.`),
     ],
   };
 }
 
 /**
- * The rollback of the removal: the columns come back nullable, every value is restored by key, a
- * re-created serial's sequence moves past them, and only then NOT NULL is re-applied (with a
- * readable stop when rows inserted meanwhile have no value to restore).
+ * The rollback of the removal, in steps that each commit: the columns come back nullable (catalog
+ * only) with the capture trigger, so a write from now on reaches the backup too; the data
+ * migration's down() restores every value from the backup in batches; a re-created serial's
+ * sequence moves past the values; NOT NULL comes back the target version's way (a constraint NOT
+ * VALID, then its VALIDATE in its own step: writes go on); the indexes are built CONCURRENTLY.
  */
-function restoreStatements(table: string, backup: string, key: string[], columns: RemovedColumn[], recreated: RecreatedColumn[], changed: string): string[] {
+function rollbackSteps(
+  removed: RemovedColumns,
+  backup: string,
+  recreated: RecreatedColumn[],
+  indexes: string[],
+  capture: string[],
+  notNull: NotNullSteps,
+): ScriptStep[] {
+  const table = quoteIdent(removed.table);
   const required = recreated.filter((c) => c.notNull);
-  return [
-    `-- Re-created without NOT NULL: the values come back first, the constraints after.\nALTER TABLE ${table} ${recreated.map((c) => `ADD COLUMN ${quoteIdent(c.column)} ${c.type}${c.default}`).join(',\n')};`,
-    `-- Every value back from the backup, by primary key.\n` +
-      `UPDATE ${table} AS t SET ${columns.map((c) => `${quoteIdent(c.column)} = b.${quoteIdent(c.column)}${restoreCast(c, recreated)}`).join(', ')}\n` +
-      `FROM ${backup} AS b\nWHERE ${key.map((k) => `t.${k} = b.${k}`).join(' AND ')} AND (${changed});`,
-    ...recreated
-      .filter((c) => SERIAL_TYPES.test(c.type))
-      .map(
-        (c) =>
-          `-- The re-created sequence continues after the restored values.\n` +
-          `SELECT setval(pg_get_serial_sequence(${quoteLiteral(table)}, ${quoteLiteral(c.column)}), coalesce(max(${quoteIdent(c.column)}), 0) + 1, false) FROM ${table};`,
-      ),
-    ...required.filter((c) => !c.default).map((c) => missingValuesCheck(table, c.column, backup)),
-    ...(required.length
-      ? [
-          allowLint(
-            'set-not-null-without-validated-check',
-            `rollback: the columns were re-added and filled above, in this transaction, which holds ACCESS EXCLUSIVE on ${table} since the ADD COLUMN; the NOT NULL check reads ${table} once more under that lock`,
-            `ALTER TABLE ${table} ${required.map((c) => `ALTER COLUMN ${quoteIdent(c.column)} SET NOT NULL`).join(', ')};`,
-          ),
-        ]
-      : []),
+  const serials = recreated.filter((c) => SERIAL_TYPES.test(c.type));
+  const key = removed.key.map(quoteIdent);
+  // Required without a default: a row the backup has no value for cannot get one back.
+  const unfillable = required.filter((c) => !c.default).map((c) => c.column);
+  // VALIDATE (the scan, writes go on) commits on its own; what follows it (below 18: SET NOT NULL
+  // through the validated check, then the check dropped) needs no scan.
+  const enforce = required.map((c) => notNull.enforce(removed.table, c.column));
+  const validates = enforce.map(([validate]) => validate);
+  const afterValidate = enforce.flatMap(([, ...rest]) => rest);
+  const stepCount = afterValidate.length ? 3 : 2;
+  const steps: ScriptStep[] = [
+    {
+      title: `${recreated.map((c) => c.column).join(', ')} back, nullable (catalog only); writes reach the backup again`,
+      statements: [
+        ...(unfillable.length ? [missingValuesCheck(table, key, unfillable, backup, 'before')] : []),
+        `ALTER TABLE ${table} ${recreated.map((c) => `ADD COLUMN ${quoteIdent(c.column)} ${c.type}${c.default}`).join(',\n')};`,
+        ...capture,
+      ],
+    },
+    { title: 'every value back from the backup, in batches (the data migration down())', statements: [], data: true },
   ];
+  if (serials.length || required.length) {
+    steps.push({
+      title: required.length ? `NOT NULL, 1 of ${stepCount}: refuse rows without a value, then ${notNull.words.add} (brief lock, no scan)` : 'the sequence continues after the restored values',
+      statements: [
+        ...serials.map(
+          (c) =>
+            `-- The re-created sequence continues after the restored values.\n` +
+            `SELECT setval(pg_get_serial_sequence(${quoteLiteral(table)}, ${quoteLiteral(c.column)}), coalesce(max(${quoteIdent(c.column)}), 0) + 1, false) FROM ${table};`,
+        ),
+        ...(unfillable.length ? [missingValuesCheck(table, key, unfillable, backup, 'restored')] : []),
+        ...required.map((c) => notNull.add(removed.table, c.column)),
+      ],
+    });
+  }
+  if (required.length) steps.push({ title: `NOT NULL, 2 of ${stepCount}: VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)`, statements: validates });
+  if (afterValidate.length) steps.push({ title: 'NOT NULL, 3 of 3: SET NOT NULL (uses the validated check: no scan), drop the check', statements: afterValidate });
+  for (const index of indexes) steps.push({ title: 'an index back, built CONCURRENTLY (writes go on)', statements: [index], alone: true });
+  return steps;
 }
 
 /**
- * The rollback rebuilds the removed column's indexes in its own transaction: CONCURRENTLY cannot
- * run there, and the table is under ACCESS EXCLUSIVE since the ADD COLUMN anyway. A unique index
- * cannot meet duplicates: the values are those it covered when removed, and rows inserted since
- * have NULL there.
+ * The removal's data migration: nothing to do on the way up (the column goes in migration.sql);
+ * its down() restores every value from the backup in keyset batches, between the rollback's step
+ * that re-creates the column and the one that makes it NOT NULL.
  */
-function rebuildIndexInRollback(statement: string, table: string): string {
-  let out = allowLint(
-    'require-concurrent-index-creation',
-    `rollback: ${table} is under ACCESS EXCLUSIVE since the ADD COLUMN above, and CONCURRENTLY cannot run in this transaction`,
-    statement,
-  );
-  if (/^CREATE UNIQUE INDEX /.test(statementBody(statement))) {
-    out = allowLint('unique-index-on-existing-data', 'the restored values are the ones this index covered when the column was removed; rows inserted since hold NULL', out);
-  }
-  return out;
+function restoreDataMigration(name: string, removed: RemovedColumns, backup: string, recreated: RecreatedColumn[], options: RemoveColumnOptions): PlannedDataMigration {
+  const table = quoteIdent(removed.table);
+  const key = removed.key.map(quoteIdent);
+  const match = key.map((k) => `b.${k} = ${table}.${k}`).join(' AND ');
+  const columns = removed.columns.map((c) => quoteIdent(c.column));
+  const values = removed.columns.map((c) => `b.${quoteIdent(c.column)}${restoreCast(c, recreated)}`);
+  const differs = removed.columns.map((c) => `${table}.${quoteIdent(c.column)}::text IS DISTINCT FROM b.${quoteIdent(c.column)}::text`).join(' OR ');
+  const set =
+    columns.length === 1
+      ? `${columns[0]} = (SELECT ${values[0]} FROM ${backup} b WHERE ${match})`
+      : `(${columns.join(', ')}) = (SELECT ${values.join(', ')} FROM ${backup} b WHERE ${match})`;
+  const list = removed.columns.map((c) => c.column).join(', ');
+  return {
+    name,
+    model: removed.model,
+    description: `Nothing on the way up (migration.sql drops ${list}); the rollback restores every value from ${backup} in batches.`,
+    estimatedDuration: batchedDuration(options.batchSize),
+    body: {
+      up: `ctx.log(${tsString(`nothing to do: the values of ${list} are in ${backup}`)});`,
+      down: [
+        '// The column is back (nullable) and the capture trigger copies writes into the backup again: restore every value, batch by batch.',
+        `await ctx.batchUpdate(${tsObject({ table: removed.table, key: removed.key[0], set, where: `EXISTS (SELECT 1 FROM ${backup} b WHERE ${match} AND (${differs}))`, batchSize: options.batchSize, name: 'restore' })});`,
+      ].join('\n'),
+      validate: `const [backup] = await ctx.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [${tsString(backup)}]);\nreturn backup.exists;`,
+    },
+  };
 }
 
 /** The column as the backup stores it: enums (and enum lists) as text, so no enum type is pinned. */
 function backupSelect(column: RemovedColumn): string {
   const name = quoteIdent(column.column);
-  return column.enumType ? `${name}::text${column.isList ? '[]' : ''} AS ${name}` : name;
+  return column.enumType ? `${backupValue(column, name)} AS ${name}` : name;
+}
+
+function backupValue(column: RemovedColumn, value: string): string {
+  return column.enumType ? `${value}::text${column.isList ? '[]' : ''}` : value;
+}
+
+/**
+ * A trigger that copies every write of the columns into the backup, from the transaction that
+ * creates the backup table until the one that drops the columns: a write the batched copy read too
+ * early, or that commits after it, is in the backup all the same (the copy keeps what the trigger
+ * wrote). It goes with the columns, in the transaction that locks the table to drop them.
+ */
+function captureTrigger(removed: RemovedColumns, backupName: string, backup: string): { create: string[]; drop: string[] } {
+  const fn = forgeFunction(fitIdentifier(backupName, '__capture'));
+  const trigger = quoteIdent(fitIdentifier(removed.columns.map((c) => c.column).join('_'), '__forge_backup'));
+  const table = quoteIdent(removed.table);
+  const key = removed.key.map(quoteIdent);
+  const columns = removed.columns.map((c) => quoteIdent(c.column));
+  return {
+    create: [
+      [
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+        'BEGIN',
+        `  INSERT INTO ${backup} (${[...key, ...columns].join(', ')})`,
+        `    VALUES (${[...key.map((k) => `NEW.${k}`), ...removed.columns.map((c) => backupValue(c, `NEW.${quoteIdent(c.column)}`))].join(', ')})`,
+        `    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')};`,
+        '  RETURN NULL;',
+        'END $forge$;',
+      ].join('\n'),
+      `CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+    ],
+    drop: [`DROP TRIGGER IF EXISTS ${trigger} ON ${table};`, `DROP FUNCTION IF EXISTS ${fn}();`],
+  };
 }
 
 function restoreCast(column: RemovedColumn, recreated: RecreatedColumn[]): string {
@@ -155,18 +238,23 @@ function restoreCast(column: RemovedColumn, recreated: RecreatedColumn[]): strin
 /**
  * A required column without a default cannot get NOT NULL back when rows were inserted after its
  * removal (the backup has no value for them): stop with a readable message instead of a bare error.
+ * Checked before anything changes (rows the backup does not have), and again before the NOT NULL
+ * check (rows still NULL after the restore: inserted while the rollback ran).
  */
-function missingValuesCheck(table: string, column: string, backup: string): string {
-  const name = quoteIdent(column);
+function missingValuesCheck(table: string, key: string[], columns: string[], backup: string, when: 'before' | 'restored'): string {
+  const names = columns.map(quoteIdent);
+  const notInBackup = `NOT EXISTS (SELECT 1 FROM ${backup} AS b WHERE ${key.map((k) => `b.${k} = ${table}.${k}`).join(' AND ')})`;
+  const condition = when === 'before' ? notInBackup : names.map((n) => `${n} IS NULL`).join(' OR ');
+  const outcome = when === 'before' ? 'Nothing was rolled back.' : 'The rollback stopped before NOT NULL; migrate-down continues here when run again.';
   return doBlock(
     ['missing bigint;'],
     [
-      `SELECT count(*) INTO missing FROM ${table} WHERE ${name} IS NULL;`,
+      `SELECT count(*) INTO missing FROM ${table} WHERE ${condition};`,
       'IF missing > 0 THEN',
       `  ${raiseException(
-        `Cannot restore ${table}.${name} as NOT NULL: {} row(s) have no value for it: they were inserted after the column was removed, so ${backup} has none. Nothing was rolled back.`,
+        `Cannot restore ${names.map((n) => `${table}.${n}`).join(', ')} as NOT NULL: {} row(s) have no value for it: they were inserted after the column was removed, so ${backup} has none. ${outcome}`,
         ['missing'],
-        `Give those rows a value first (UPDATE ${table} SET ${name} = … WHERE NOT EXISTS (SELECT 1 FROM ${backup} AS b WHERE …)), or delete them, then run migrate-down again.`,
+        `Give those rows a value in the backup (INSERT INTO ${backup} (${[...key, ...names].join(', ')}) SELECT … FROM ${table} WHERE ${notInBackup}), or delete them, then run migrate-down again.`,
       )}`,
       'END IF;',
     ],
@@ -263,6 +351,8 @@ function singleKeyCopy(removed: RemovedColumns, backup: string, options: RemoveC
     `  key: ${js(removed.key[0])},`,
     `  columns: ${js(removed.columns.map((c) => c.column))},`,
     `  into: ${js(backup)},`,
+    `  // The capture trigger wrote rows changed since the copy began: theirs are the newer values.`,
+    `  keepExisting: true,`,
     ...(options.batchSize ? [`  batchSize: ${options.batchSize},`] : []),
     `});`,
   ].join('\n');
@@ -270,7 +360,8 @@ function singleKeyCopy(removed: RemovedColumns, backup: string, options: RemoveC
 
 /**
  * ctx.batchCopy pages on one column; a composite primary key is paged here with a row comparison,
- * one statement (one transaction) per page, upserting, so a re-run refreshes rather than duplicates.
+ * one statement (one transaction) per page; rows already in the backup were written there by the
+ * capture trigger (newer than the page) or by an interrupted run, and are kept.
  */
 function compositeKeyCopy(removed: RemovedColumns, backup: string, options: RemoveColumnOptions): string {
   const js = JSON.stringify;
@@ -281,10 +372,10 @@ function compositeKeyCopy(removed: RemovedColumns, backup: string, options: Remo
   const size = options.batchSize ?? 5000;
   const page = (after: boolean) =>
     `WITH page AS (SELECT ${all} FROM ${table}${after ? ` WHERE (${key.join(', ')}) > (${key.map((_, i) => `$${i + 1}`).join(', ')})` : ''} ORDER BY ${key.join(', ')} LIMIT ${size}), ` +
-    `copied AS (INSERT INTO ${backup} (${all}) SELECT ${all} FROM page ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}) ` +
+    `copied AS (INSERT INTO ${backup} (${all}) SELECT ${all} FROM page ON CONFLICT (${key.join(', ')}) DO NOTHING) ` +
     `SELECT (SELECT count(*) FROM page)::int AS rows, (SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] FROM page ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1) AS last`;
   return [
-    `// The primary key (${removed.key.join(', ')}) has several columns: pages in key order, one statement each, upserting.`,
+    `// The primary key (${removed.key.join(', ')}) has several columns: pages in key order, one statement each; rows already in the backup are kept.`,
     `type Page = { rows: number; last: string[] | null };`,
     `let after: string[] | null = null;`,
     `let copied = 0;`,

@@ -2,6 +2,8 @@ import type { RenameSummary } from '../prisma-schema/edits/rename';
 import type { DerivedRename } from '../prisma-schema/rename-derived-names';
 import { quoteIdent, tableRef } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
+import { DEFAULT_PG_MAJOR } from '../engine/postgres-releases';
+import { hasFeature } from '../versions/features';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
 import { transactionalScript } from './scripts';
 
@@ -37,8 +39,15 @@ export function renameRecipe(naive: { up: string; down: string }, rename: Rename
         down: `ALTER TABLE ${oldTable} RENAME COLUMN ${quoteIdent(rename.column.to)} TO ${quoteIdent(rename.column.from)};`,
       }
     : { up: `ALTER TABLE ${oldTable} RENAME TO ${quoteIdent(rename.table.to)};`, down: `ALTER TABLE ${newTable} RENAME TO ${quoteIdent(rename.table.from)};` };
-  const up = [renameItself.up, ...rename.derived.map((d) => renameObject(d, d.from, d.to))];
-  const down = [...rename.derived.map((d) => renameObject(d, d.to, d.from)).reverse(), renameItself.down];
+  // PostgreSQL 18 names NOT NULL constraints after the table and column, and keeps those names through a rename.
+  const notNull = hasFeature(options.pgVersion ?? DEFAULT_PG_MAJOR, 'named-not-null-constraints') ? rename.notNull : [];
+  const renameNotNull = (from: string, to: string) => `ALTER TABLE ${newTable} RENAME CONSTRAINT ${quoteIdent(from)} TO ${quoteIdent(to)};`;
+  const up = [renameItself.up, ...rename.derived.map((d) => renameObject(d, d.from, d.to)), ...notNull.map((n) => renameNotNull(n.from, n.to))];
+  const down = [
+    ...notNull.map((n) => renameNotNull(n.to, n.from)).reverse(),
+    ...rename.derived.map((d) => renameObject(d, d.to, d.from)).reverse(),
+    renameItself.down,
+  ];
   const what = rename.column ? `column ${rename.table.from}.${rename.column.from} to ${rename.column.to}` : `table ${rename.table.from} to ${rename.table.to}`;
   return {
     migrations: [
@@ -52,6 +61,9 @@ export function renameRecipe(naive: { up: string; down: string }, rename: Rename
       `RENAME instead of Prisma's ${rename.column ? 'DROP COLUMN + ADD COLUMN' : 'DROP TABLE + CREATE TABLE'}: no value is lost, nothing is rewritten; a brief ACCESS EXCLUSIVE lock, under lock_timeout.`,
       ...(rename.derived.length
         ? [`Renamed along so that Prisma sees no drift: ${rename.derived.map((d) => `${d.kind} ${d.from} → ${d.to}`).join(', ')}.`]
+        : []),
+      ...(notNull.length
+        ? [`Renamed along so that the names are those a fresh PostgreSQL ${options.pgVersion} database gets: NOT NULL constraints ${notNull.map((n) => `${n.from} → ${n.to}`).join(', ')}.`]
         : []),
       `Code that still uses the old name fails as soon as this runs: ship the application change with it, or rename with --mapOnly (no database change).`,
       ...rename.notes,

@@ -1,73 +1,16 @@
 import { quoteIdent } from '../sql/identifiers';
 import { fitIdentifier } from './backup-names';
-import type { PlannedMigration } from './plan';
-import { transactionalScript } from './scripts';
 
 /**
- * Making a column NOT NULL without scanning the table under an exclusive lock (PostgreSQL ≥ 12):
- * a `CHECK (c IS NOT NULL) NOT VALID` constraint (brief lock, no scan; enforced for new writes),
- * later `VALIDATE CONSTRAINT` (scans under SHARE UPDATE EXCLUSIVE: writes continue), then
- * `SET NOT NULL`, which finds the validated check and skips its own scan, then the check goes.
+ * What a required column needs while it is filled: the helper functions' schema and the fill
+ * trigger. The NOT NULL steps themselves are in not-null-steps.ts (they depend on the version).
  */
 
 export const FORGE_FUNCTIONS_SCHEMA = '_forge';
 
+/** The helper CHECK of the NOT NULL steps below PostgreSQL 18. */
 export function notNullCheckName(table: string, column: string): string {
   return fitIdentifier(`${table}_${column}`, '_not_null');
-}
-
-/** Step 1 (its own migration): the check, not validated. */
-export function addNotNullCheck(table: string, column: string): string {
-  return `ALTER TABLE ${quoteIdent(table)} ADD CONSTRAINT ${quoteIdent(notNullCheckName(table, column))} CHECK (${quoteIdent(column)} IS NOT NULL) NOT VALID;`;
-}
-
-export function dropNotNullCheck(table: string, column: string): string {
-  return `ALTER TABLE ${quoteIdent(table)} DROP CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`;
-}
-
-/** Step 2 (a later migration), in this order in one transaction. */
-export function enforceNotNull(table: string, column: string): string[] {
-  const t = quoteIdent(table);
-  return [
-    `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(notNullCheckName(table, column))};`,
-    `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(column)} SET NOT NULL;`,
-    dropNotNullCheck(table, column),
-  ];
-}
-
-/** The exact state before step 2: nullable again, with the check back, not validated. */
-export function unenforceNotNull(table: string, column: string): string[] {
-  return [`ALTER TABLE ${quoteIdent(table)} ALTER COLUMN ${quoteIdent(column)} DROP NOT NULL;`, addNotNullCheck(table, column)];
-}
-
-/**
- * The migration of step 2 for `columns` of `table`: `enforceNotNull` each, then drop the fill
- * triggers of `filled` (no longer needed once the column is NOT NULL). Its down is the exact state
- * before: the triggers back, the columns nullable with their checks not validated.
- */
-export function enforceNotNullMigration(step: {
-  name: string;
-  table: string;
-  columns: string[];
-  filled: { column: string; expression: string }[];
-  stamp: string;
-  titles: { up: string; down: string };
-  lockTimeout: string;
-}): PlannedMigration {
-  const { table, stamp } = step;
-  return {
-    name: step.name,
-    up: transactionalScript(
-      step.titles.up,
-      [...step.columns.flatMap((c) => enforceNotNull(table, c)), ...step.filled.flatMap((f) => dropFillTrigger(table, f.column, stamp))],
-      step.lockTimeout,
-    ),
-    down: transactionalScript(
-      step.titles.down,
-      [...step.filled.flatMap((f) => createFillTrigger(table, f.column, stamp, f.expression)), ...step.columns.flatMap((c) => unenforceNotNull(table, c))],
-      step.lockTimeout,
-    ),
-  };
 }
 
 /** `"_forge"."name"`: helper functions live outside the datasource schema, invisible to Prisma's diff. */
@@ -90,27 +33,74 @@ export function fillTriggerNames(table: string, column: string, stamp: string): 
   return { trigger: fitIdentifier(column, '__forge_fill'), fn: fitIdentifier(`${table}__${column}`, `__${stamp}__fill`) };
 }
 
+/** Where a fill trigger records the rows it filled, so that a rollback can make them NULL again. */
+export interface FillRecord {
+  /** The keys table, qualified and quoted: `"_forge_backup"."Order__note__…"`. */
+  keys: string;
+  /** The single-column primary key (database name). */
+  key: string;
+}
+
 /**
  * A trigger that gives a column its backfill value whenever a write leaves it NULL, until the
  * column is NOT NULL: the application deployed before the change keeps inserting rows without the
  * column, and those must not undo the backfill. `rowExpression` is evaluated over the new row, so
- * it may refer to the row's columns by name, as in the batched backfill's `SET`.
+ * it may refer to the row's columns by name, as in the batched backfill's `SET`. With `record`,
+ * the rows it fills are what the application wrote NULL (the batched fill too writes NULL and lets
+ * the trigger fill): their keys go into `record.keys`; a value written later takes the key out.
  */
-export function createFillTrigger(table: string, column: string, stamp: string, rowExpression: string): string[] {
+export function createFillTrigger(table: string, column: string, stamp: string, rowExpression: string, record?: FillRecord): string[] {
   const { trigger, fn } = fillTriggerNames(table, column, stamp);
   const c = quoteIdent(column);
   return [
-    [
-      `CREATE OR REPLACE FUNCTION ${forgeFunction(fn)}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
-      'BEGIN',
-      `  IF NEW.${c} IS NULL AND current_setting('${ROLLING_BACK}', true) IS DISTINCT FROM 'on' THEN`,
-      `    SELECT (${rowExpression}) INTO NEW.${c} FROM (SELECT NEW.*) AS ${quoteIdent(table)};`,
-      '  END IF;',
-      '  RETURN NEW;',
-      'END $forge$;',
-    ].join('\n'),
+    fillFunction(table, column, stamp, rowExpression, record),
     `CREATE TRIGGER ${quoteIdent(trigger)} BEFORE INSERT OR UPDATE OF ${c} ON ${quoteIdent(table)} FOR EACH ROW EXECUTE FUNCTION ${forgeFunction(fn)}();`,
   ];
+}
+
+export function fillFunction(table: string, column: string, stamp: string, rowExpression: string, record?: FillRecord): string {
+  const { fn } = fillTriggerNames(table, column, stamp);
+  const c = quoteIdent(column);
+  const k = record && quoteIdent(record.key);
+  return [
+    `CREATE OR REPLACE FUNCTION ${forgeFunction(fn)}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+    'BEGIN',
+    `  IF NEW.${c} IS NULL AND current_setting('${ROLLING_BACK}', true) IS DISTINCT FROM 'on' THEN`,
+    `    SELECT (${rowExpression}) INTO NEW.${c} FROM (SELECT NEW.*) AS ${quoteIdent(table)};`,
+    ...(record
+      ? [
+          '    -- Written NULL: the rollback makes it NULL again.',
+          `    INSERT INTO ${record.keys} (${k}) VALUES (NEW.${k}) ON CONFLICT (${k}) DO NOTHING;`,
+          `  ELSIF NEW.${c} IS NOT NULL AND TG_OP = 'UPDATE' THEN`,
+          '    -- Written a value: the rollback keeps it.',
+          `    DELETE FROM ${record.keys} WHERE ${k} = NEW.${k};`,
+        ]
+      : []),
+    '  END IF;',
+    '  RETURN NEW;',
+    'END $forge$;',
+  ].join('\n');
+}
+
+/**
+ * The fill trigger's function while its change rolls back: NULLs written now stay NULL (the
+ * column becomes optional again), and a value written now takes the row out of `record.keys`, so
+ * the batched unfill leaves it alone. Replacing a function takes no lock on the table.
+ */
+export function rollbackFillFunction(table: string, column: string, stamp: string, record: FillRecord): string {
+  const { fn } = fillTriggerNames(table, column, stamp);
+  const c = quoteIdent(column);
+  const k = quoteIdent(record.key);
+  return [
+    `CREATE OR REPLACE FUNCTION ${forgeFunction(fn)}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+    'BEGIN',
+    '  -- Rolling back: NULLs stay NULL; a value written now is kept by the rollback.',
+    `  IF NEW.${c} IS NOT NULL AND TG_OP = 'UPDATE' THEN`,
+    `    DELETE FROM ${record.keys} WHERE ${k} = NEW.${k};`,
+    '  END IF;',
+    '  RETURN NEW;',
+    'END $forge$;',
+  ].join('\n');
 }
 
 export function dropFillTrigger(table: string, column: string, stamp: string): string[] {

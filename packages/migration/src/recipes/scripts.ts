@@ -42,3 +42,29 @@ export function assertDuration(value: string): string {
   }
   return value;
 }
+
+/** One transaction of a stepped rollback, or (`data`) the place where the data migration's down() runs. */
+export interface ScriptStep {
+  title: string;
+  statements: string[];
+  /** A `… CONCURRENTLY` statement: alone in its step, without SET LOCAL (it cannot run in a transaction). */
+  alone?: boolean;
+  data?: boolean;
+}
+
+/**
+ * A down.sql in steps (`-- forge:step` lines): migrate-down commits each step on its own and records
+ * it, so a scan (VALIDATE, a batched restore) never runs under a lock an earlier statement took, and
+ * an interrupted rollback continues after its last committed step.
+ */
+export function steppedScript(title: string, steps: ScriptStep[], lockTimeout: string): string {
+  const total = steps.filter((s) => !s.data).length;
+  let n = 0;
+  const body = steps.flatMap((step) => {
+    if (step.data) return [`-- forge:data-step ${step.title}`, ''];
+    n++;
+    const lock = step.alone ? [] : [`SET LOCAL lock_timeout = '${assertDuration(lockTimeout)}';`];
+    return [`-- forge:step ${n} of ${total}: ${step.title}`, ...lock, ...step.statements.map((s) => s.trim()), ''];
+  });
+  return [`-- ${title}`, GENERATED_HEADER, '-- Each step commits on its own; migrate-down continues after the last committed step if it was interrupted.', '', ...body].join('\n');
+}

@@ -25,6 +25,8 @@ import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapsh
 const pgServer = useEmbeddedPostgres();
 const INJECTION = `User"; DROP TABLE x; --`;
 const WRONG_PASSWORD = 'n0t-the-Passw0rd';
+/** A wrong password with an unencoded @, as people paste them: masking must cut at the last @. */
+const AT_PASSWORD = 'wr0ng@Passw0rd';
 
 let sampleUrl: string;
 /** A database nothing was ever applied to. */
@@ -37,9 +39,9 @@ beforeAll(async () => {
   emptyUrl = await pgServer.freshDatabase();
 }, 120_000);
 
-/** Every password the output must not show: the server's and the wrong one the cases try. */
+/** Every password the output must not show: the server's and the wrong ones the cases try. */
 function secrets(): string[] {
-  return [new URL(pgServer.serverUrl).password, WRONG_PASSWORD];
+  return [new URL(pgServer.serverUrl).password, WRONG_PASSWORD, AT_PASSWORD, 'Passw0rd'];
 }
 
 function withPassword(url: string, password: string): string {
@@ -51,6 +53,13 @@ function withPassword(url: string, password: string): string {
 /** Port 1: nothing listens there, the connection is refused at once. */
 const unreachableUrl = () => `postgresql://forge:${WRONG_PASSWORD}@127.0.0.1:1/app`;
 const wrongPasswordUrl = () => withPassword(sampleUrl, WRONG_PASSWORD);
+/** The sample database's URL with its user info written by hand: `postgresql://user:<password>@host…`, unencoded. */
+const rawPasswordUrl = (password: string) => sampleUrl.replace(/^(postgresql:\/\/[^:]+):[^@]+@/, `$1:${password}@`);
+/** The sample database's URL with the password in the query string instead (psql and pg take it there). */
+const queryPasswordUrl = (password: string) => `${rawPasswordUrl('').replace(':@', '@')}?password=${password}`;
+/** Executor options naming a variable that holds `url`: how a URL with a password is given. */
+const VARIABLE = 'BAD_INPUT_DATABASE_URL';
+const inVariable = (url: string, extra: Record<string, unknown> = {}) => ({ databaseUrlEnv: VARIABLE, env: { [VARIABLE]: url }, ...extra });
 
 describe('generators refuse bad input with a clear error, the tree unchanged, no secret printed', () => {
   type Options = Record<string, unknown>;
@@ -66,6 +75,11 @@ describe('generators refuse bad input with a clear error, the tree unchanged, no
     ['changes of the wrong shape (an array)', () => seed('add_column', 'User', '[{"name":"x"}]'), /--changes must be a JSON object.*Expected --changes for add_column/s],
     ['changes with a value of the wrong type', () => seed('add_index', 'AuditLog', { fields: ['action'], unique: 'yes' }), /--changes\."unique" must be boolean, got string/],
     ['changes with an unknown key', () => seed('remove_column', 'User', { colum: 'name' }), /unknown key "colum".*Did you mean "column"/s],
+    ['changes with an unknown nested key', () => seed('add_column', 'User', { columns: [{ name: 'x', type: 'String', optional: true, uniqe: true }] }), /--changes\."columns"\[0\] has an unknown key "uniqe"\. Did you mean "unique"\? Each item takes: "name", "type", "optional"/],
+    ['changes with an unknown key in a relation of a new table', () => seed('add_table', 'Coupon', { relations: [{ field: 'tenant', referneces: 'Tenant' }] }), /--changes\."relations"\[0\] has an unknown key "referneces"\. Did you mean "references"\?/],
+    ['changes nested 40,000 levels deep', () => seed('add_index', 'AuditLog', `{"fields":${'['.repeat(40_000)}${']'.repeat(40_000)}}`), /--changes is nested more than 8 levels deep/],
+    ['changes of 1 MB', () => seed('add_column', 'User', JSON.stringify({ name: 'x'.repeat(1_000_000), type: 'String' })), /--changes is 1,000,0\d\d characters long; a change takes at most 100,000/],
+    ['changes with a 5,000-character key: clipped in the message', () => seed('remove_column', 'User', { ['k'.repeat(5000)]: 'name' }), /^--changes has an unknown key "k{40}…" \(5000 characters\) for remove_column\./],
     ['unknown table', () => seed('add_column', 'Usr', { name: 'x', type: 'String', optional: true }), /Unknown model "Usr".*Did you mean "User"/s],
     ['injection-like table name', () => seed('add_column', INJECTION, { name: 'x', type: 'String', optional: true }), /Unknown model "User\\"; DROP TABLE x; --"/],
     ['unknown field', () => seed('remove_column', 'User', { column: 'nickname', confirmDataLoss: true }), /Model User has no field "nickname"/],
@@ -98,7 +112,27 @@ describe('generators refuse bad input with a clear error, the tree unchanged, no
     const { error, output } = await capturedOutput(() => migrationGenerator(tree, options() as never));
     expect(error?.message).toMatch(message);
     expect(snapshotTree(tree)).toEqual(before);
-    for (const secret of secrets()) expect(`${error?.message}\n${output}`).not.toContain(secret);
+    const files = [...snapshotTree(tree).values()].join('\n');
+    for (const secret of secrets()) expect(`${error?.message}\n${output}\n${files}`).not.toContain(secret);
+  });
+
+  it('a migration generated with table sizes from DATABASE_URL: report.md names the source and address, no file holds a URL or password', async () => {
+    const tree = createSampleTree();
+    const before = snapshotTree(tree);
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = rawPasswordUrl(new URL(sampleUrl).password);
+    try {
+      const { error, output } = await capturedOutput(() => migrationGenerator(tree, seed('add_index', 'AuditLog', { fields: ['action'] }) as never));
+      expect(error).toBeUndefined();
+      const written = [...snapshotTree(tree)].filter(([path, content]) => before.get(path) !== content);
+      const report = written.find(([path]) => path.endsWith('/report.md'))?.[1];
+      expect(report).toMatch(/Table sizes: DATABASE_URL \(127\.0\.0\.1:\d+\/test_\w+\)\./);
+      for (const [path, content] of written) expect([path, content.match(/postgres(ql)?:\/\/\S*/)?.[0]]).toEqual([path, undefined]);
+      for (const secret of secrets()) expect(`${output}\n${written.map(([, content]) => content).join('\n')}`).not.toContain(secret);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
   });
 
   it('a schema.prisma with a syntax error: the error points at it, the tree unchanged', async () => {
@@ -132,44 +166,64 @@ describe('executors refuse bad input with a clear error, the database unchanged,
     writeFileSync(join(folder, 'down.sql'), 'ALTER TABLE "User" DROP COLUMN "nickname";\n');
   };
   const cases: [string, ExecutorCase][] = [
-    ['migrate: unreachable database', { executor: migrateExecutor, options: () => ({ databaseUrl: unreachableUrl() }), message: /Cannot connect to the database.*ECONNREFUSED/s }],
-    ['migrate: wrong password', { executor: migrateExecutor, options: () => ({ databaseUrl: wrongPasswordUrl() }), message: /password authentication failed for user/ }],
-    ['migrate: wrong password in DATABASE_URL', { executor: migrateExecutor, options: () => ({ env: wrongPasswordUrl() }), message: /password authentication failed for user/ }],
-    ['migrate: malformed URL', { executor: migrateExecutor, options: () => ({ databaseUrl: `postgresql://forge:${WRONG_PASSWORD}@localhost:port/db` }), message: /The database URL is not a valid URL \(postgresql:\/\/forge:\*\*\*\*@/ }],
-    ['migrate: not a PostgreSQL URL', { executor: migrateExecutor, options: () => ({ databaseUrl: `mysql://root:${WRONG_PASSWORD}@localhost/db` }), message: /Only PostgreSQL is supported.*"mysql:"/ }],
-    ['migrate: --to a folder that does not exist', { executor: migrateExecutor, options: () => ({ databaseUrl: sampleUrl, to: '20990101000000_nope' }), message: /No migration folder named 20990101000000_nope/, prepare: pendingFolder }],
-    ['migrate: invalid --lockTimeout', { executor: migrateExecutor, options: () => ({ databaseUrl: sampleUrl, lockTimeout: 'soon' }), message: /Invalid --lockTimeout "soon": expected a duration such as 5s/, prepare: pendingFolder }],
-    ['migrate-down: invalid --lockTimeout', { executor: migrateDownExecutor, options: () => ({ databaseUrl: sampleUrl, lockTimeout: '5 seconds' }), message: /Invalid --lockTimeout "5 seconds"/ }],
+    ['migrate: unreachable database', { executor: migrateExecutor, options: () => inVariable(unreachableUrl()), message: /Cannot connect to the database.*ECONNREFUSED/s }],
+    ['migrate: wrong password', { executor: migrateExecutor, options: () => inVariable(wrongPasswordUrl()), message: /password authentication failed for user/ }],
+    ['migrate: wrong password in DATABASE_URL', { executor: migrateExecutor, options: () => ({ env: { DATABASE_URL: wrongPasswordUrl() } }), message: /password authentication failed for user/ }],
+    ['migrate: malformed URL', { executor: migrateExecutor, options: () => inVariable(`postgresql://forge:${WRONG_PASSWORD}@localhost:port/db`), message: /The database URL is not a valid URL \(postgresql:\/\/forge:\*\*\*\*@/ }],
+    ['migrate: not a PostgreSQL URL', { executor: migrateExecutor, options: () => inVariable(`mysql://root:${WRONG_PASSWORD}@localhost/db`), message: /Only PostgreSQL is supported.*"mysql:"/ }],
+    ['migrate: --to a folder that does not exist', { executor: migrateExecutor, options: () => inVariable(sampleUrl, { to: '20990101000000_nope' }), message: /No migration folder named 20990101000000_nope/, prepare: pendingFolder }],
+    ['migrate: invalid --lockTimeout', { executor: migrateExecutor, options: () => inVariable(sampleUrl, { lockTimeout: 'soon' }), message: /Invalid --lockTimeout "soon": expected a duration such as 5s/, prepare: pendingFolder }],
+    ['migrate-down: invalid --lockTimeout', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { lockTimeout: '5 seconds' }), message: /Invalid --lockTimeout "5 seconds"/ }],
     ['migrate: a data migration registry that does not compile', {
       executor: migrateExecutor,
-      options: () => ({ databaseUrl: sampleUrl }),
+      options: () => inVariable(sampleUrl),
       message: /src\/migrations\/index\.ts.*'\)' expected/s,
       prepare: (ws) => {
         pendingFolder(ws);
         ws.write(`${SAMPLE_ROOT}/src/migrations/index.ts`, 'export const dataMigrations = { oops: () => import(\n');
       },
     }],
-    ['migrate: outside a project', { executor: migrateExecutor, options: () => ({ databaseUrl: sampleUrl }), message: /must run for a project/, context: (ws) => ({ ...ws.executorContext(), projectName: undefined }) }],
-    ['migrate-status: wrong password', { executor: migrateStatusExecutor, options: () => ({ databaseUrl: wrongPasswordUrl() }), message: /password authentication failed for user/ }],
-    ['migrate-status: unreachable database', { executor: migrateStatusExecutor, options: () => ({ databaseUrl: unreachableUrl() }), message: /Cannot connect to the database/ }],
-    ['migrate-down: nothing to roll back', { executor: migrateDownExecutor, options: () => ({ databaseUrl: emptyUrl }), message: /No applied migration to roll back/, database: () => emptyUrl }],
-    ['migrate-down: --count 0', { executor: migrateDownExecutor, options: () => ({ databaseUrl: sampleUrl, count: 0 }), message: /--count must be a positive integer \(got 0\)/ }],
-    ['migrate-down: --count -1', { executor: migrateDownExecutor, options: () => ({ databaseUrl: sampleUrl, count: -1 }), message: /--count must be a positive integer \(got -1\)/ }],
-    ['migrate-down: --count 1.5', { executor: migrateDownExecutor, options: () => ({ databaseUrl: sampleUrl, count: 1.5 }), message: /--count must be a positive integer \(got 1\.5\)/ }],
-    ['migrate-down: --count not a number', { executor: migrateDownExecutor, options: () => ({ databaseUrl: sampleUrl, count: 'all' }), message: /--count must be a positive integer \(got "all"\)/ }],
-    ['migrate-down: wrong password', { executor: migrateDownExecutor, options: () => ({ databaseUrl: wrongPasswordUrl() }), message: /password authentication failed for user/ }],
-    ['migrate-validate: malformed shadow database URL', { executor: migrateValidateExecutor, options: () => ({ databaseUrl: sampleUrl, shadowDatabaseUrl: `postgres://ci:${WRONG_PASSWORD}@host:port` }), message: /not a valid URL/, prepare: pendingFolder }],
+    ['migrate: outside a project', { executor: migrateExecutor, options: () => inVariable(sampleUrl), message: /must run for a project/, context: (ws) => ({ ...ws.executorContext(), projectName: undefined }) }],
+    ['migrate-status: wrong password', { executor: migrateStatusExecutor, options: () => inVariable(wrongPasswordUrl()), message: /password authentication failed for user/ }],
+    ['migrate-status: unreachable database', { executor: migrateStatusExecutor, options: () => inVariable(unreachableUrl()), message: /Cannot connect to the database/ }],
+    ['migrate-down: nothing to roll back', { executor: migrateDownExecutor, options: () => inVariable(emptyUrl), message: /No applied migration to roll back/, database: () => emptyUrl }],
+    ['migrate-down: --count 0', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: 0 }), message: /--count must be a positive integer \(got 0\)/ }],
+    ['migrate-down: --count -1', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: -1 }), message: /--count must be a positive integer \(got -1\)/ }],
+    ['migrate-down: --count 1.5', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: 1.5 }), message: /--count must be a positive integer \(got 1\.5\)/ }],
+    ['migrate-down: --count not a number', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: 'all' }), message: /--count must be a positive integer \(got "all"\)/ }],
+    ['migrate-down: wrong password', { executor: migrateDownExecutor, options: () => inVariable(wrongPasswordUrl()), message: /password authentication failed for user/ }],
+    ['migrate-validate: malformed shadow database URL', { executor: migrateValidateExecutor, options: () => ({ databaseUrlEnv: VARIABLE, shadowDatabaseUrlEnv: 'BAD_INPUT_SHADOW_URL', env: { [VARIABLE]: sampleUrl, BAD_INPUT_SHADOW_URL: `postgres://ci:${WRONG_PASSWORD}@host:port` } }), message: /not a valid URL/, prepare: pendingFolder }],
+    // Secrets: a password never goes on the command line; every way of writing one is masked exactly.
+    ['migrate: --databaseUrl carrying a password', { executor: migrateExecutor, options: () => ({ databaseUrl: sampleUrl }), message: /--databaseUrl carries a password \(postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/test_\w+\), and command lines are printed and cached.*DATABASE_URL.*--databaseUrlEnv STAGING_DATABASE_URL/ }],
+    ['migrate-status: --databaseUrl carrying ?password=', { executor: migrateStatusExecutor, options: () => ({ databaseUrl: queryPasswordUrl(WRONG_PASSWORD) }), message: /--databaseUrl carries a password \(postgresql:\/\/postgres@127\.0\.0\.1:\d+\/test_\w+\?password=\*\*\*\*\)/ }],
+    ['migrate-down: --databaseUrl carrying a key=value password', { executor: migrateDownExecutor, options: () => ({ databaseUrl: `host=127.0.0.1 user=postgres password=${WRONG_PASSWORD}` }), message: /--databaseUrl carries a password \(host=127\.0\.0\.1 user=postgres password=\*\*\*\*\)/ }],
+    ['migrate-validate: --shadowDatabaseUrl carrying a password', { executor: migrateValidateExecutor, options: () => inVariable(sampleUrl, { shadowDatabaseUrl: `postgresql://ci:${WRONG_PASSWORD}@127.0.0.1:1/postgres` }), message: /--shadowDatabaseUrl carries a password.*--shadowDatabaseUrlEnv/, prepare: pendingFolder }],
+    ['migrate: --databaseUrlEnv naming a variable that is not set', { executor: migrateExecutor, options: () => ({ databaseUrlEnv: 'NO_SUCH_DATABASE_URL' }), message: /--databaseUrlEnv NO_SUCH_DATABASE_URL: the environment variable NO_SUCH_DATABASE_URL is not set/ }],
+    ['migrate: --databaseUrlEnv given the URL itself', { executor: migrateExecutor, options: () => ({ databaseUrlEnv: wrongPasswordUrl() }), message: /--databaseUrlEnv takes the name of an environment variable that holds the URL/ }],
+    ['migrate: a wrong password with an unencoded @', { executor: migrateExecutor, options: () => inVariable(rawPasswordUrl(AT_PASSWORD)), message: /password authentication failed for user "postgres"/ }],
+    ['migrate-status: a wrong password in ?password= is the one sent', { executor: migrateStatusExecutor, options: () => inVariable(queryPasswordUrl(WRONG_PASSWORD)), message: /password authentication failed for user "postgres"/ }],
+    ['migrate: an index named like a table (IF NOT EXISTS would skip it)', {
+      executor: migrateExecutor,
+      options: () => inVariable(sampleUrl),
+      message: /20990101000000_add_index_audit_log_action: "Tenant" is already a table in the database, so CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" would do nothing.*Nothing was changed/s,
+      prepare: (ws) => {
+        const folder = join(ws.root, SAMPLE_MIGRATIONS, '20990101000000_add_index_audit_log_action');
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'migration.sql'), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" ON "AuditLog"("action");\n');
+        writeFileSync(join(folder, 'down.sql'), 'DROP INDEX CONCURRENTLY IF EXISTS "Tenant";\n');
+      },
+    }],
     ['migrate-lint: --migration that does not exist', { executor: migrateLintExecutor, options: () => ({ migration: 'no_such_migration' }), message: /No migration folder no_such_migration in packages\/prisma\/prisma\/migrations/ }],
   ];
 
   it.each(cases)('%s', async (_label, { executor, options, message, database = () => sampleUrl, prepare, context }) => {
     const ws = writeDiskWorkspace(createSampleTree(), 'forge-bad-input-');
-    const { env, ...given } = options();
-    const saved = process.env.DATABASE_URL;
+    const { env = {}, ...given } = options() as { env?: Record<string, string> };
+    const saved = { ...process.env };
     try {
       prepare?.(ws);
-      if (env) process.env.DATABASE_URL = String(env);
-      else delete process.env.DATABASE_URL;
+      delete process.env.DATABASE_URL;
+      Object.assign(process.env, env);
       const before = await databaseChecksum(database());
       const { result, error, output } = await capturedOutput(() => executor(given as never, context?.(ws) ?? ws.executorContext()));
       expect(error).toBeUndefined(); // executors report, they do not throw
@@ -178,8 +232,9 @@ describe('executors refuse bad input with a clear error, the database unchanged,
       expect(await databaseChecksum(database())).toEqual(before);
       for (const secret of secrets()) expect(output).not.toContain(secret);
     } finally {
-      if (saved === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = saved;
+      for (const name of Object.keys(env)) delete process.env[name];
+      if (saved.DATABASE_URL === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved.DATABASE_URL;
       ws.remove();
     }
   });

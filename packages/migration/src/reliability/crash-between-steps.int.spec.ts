@@ -148,7 +148,7 @@ describe('a deploy that stops between a SQL migration and its data migration', (
     ]);
     expect(half).toMatchObject({ unfinishedData: [addLogins.name], unhealthy: true });
     expect(renderStatus(half)).toMatch(new RegExp(`${addLogins.name} +applied .* +interrupted`));
-    expect(renderStatus(half)).toContain(`Applied without their data migration completing: ${addLogins.name}. Run migrate to finish`);
+    expect(renderStatus(half)).toContain(`✗ ${addLogins.name} is applied but its data migration was interrupted.\n  → \`migrate\` runs the data migration, resuming from its last checkpoint`);
     expect(await loginCounts(url)).toEqual([{ n: 0, users: USERS }]);
 
     await expectMigrateFinishes(url);

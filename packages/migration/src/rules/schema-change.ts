@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
+import { loadSqlParser } from '../analysis/parse';
 import { diffSchemasBothWays } from '../engine/operations';
 import type { PgMajor } from '../engine/postgres-releases';
 import { loadSchemaEngineRuntime, type SchemaFile } from '../engine/schema-engine';
@@ -61,6 +62,7 @@ export async function planSchemaChange<Summary>(
   const files = readSchemaFiles(treeView(tree), project);
   const before: SchemaState = { files, datamodel: readDatamodel(toEngineSchema(files)) };
   const document = new PrismaSchemaDocument(files);
+  await loadSqlParser(); // user SQL (casts, backfills, dbgenerated defaults) is checked while editing
   const summary = edit({ document, datamodel: before.datamodel });
   const afterFiles = document.toFiles();
   const after: SchemaState = { files: afterFiles, datamodel: readDatamodel(toEngineSchema(afterFiles)) };

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { logger, type Tree } from '@nx/devkit';
 import { analyzeChange, batchPassesOf, type ChangeAnalysis, type MigrationInput } from '../analysis/analyze';
 import { schemaFactsFromSql } from '../analysis/schema-facts';
-import { withStats, type StatsOptions } from '../analysis/stats-source';
+import { withStats, type StatsOptions, type StatsProvider } from '../analysis/stats-source';
 import { tableName } from '../prisma-schema/constraint-names';
 import { blockExcerpt } from '../prisma-schema/excerpt';
 import type { MigrationPlan, PlannedDataMigration } from '../recipes/plan';
@@ -35,6 +35,8 @@ export interface WriteChangeOptions {
   touched: TouchedBlocks;
   /** --databaseUrl / --rows: where the analysis gets table sizes. */
   stats?: StatsOptions;
+  /** Checks against the database, when one is reachable, before anything is written (throws to refuse). */
+  check?: (stats: StatsProvider) => Promise<void>;
 }
 
 /**
@@ -46,9 +48,10 @@ export interface WriteChangeOptions {
 export async function writeChange(tree: Tree, change: SchemaChange<unknown>, planned: MigrationPlan, options: WriteChangeOptions): Promise<WrittenChange> {
   const plan = forTargetVersion(planned, change.pgVersion);
   const schema = await schemaFactsFromSql(change.beforeSql);
-  const analysis = await withStats(options.stats ?? {}, (message) => logger.warn(message), (stats) =>
-    analyzeChange({ migrations: plan.migrations.map((m) => migrationInput(change, m)), stats, schema }),
-  );
+  const analysis = await withStats(options.stats ?? {}, (message) => logger.warn(message), async (stats) => {
+    await options.check?.(stats);
+    return analyzeChange({ migrations: plan.migrations.map((m) => migrationInput(change, m)), stats, schema });
+  });
   for (const file of change.changedFiles) tree.write(file.path, file.content);
   const folders = writeMigrationFolders(tree, change.project.migrationsDir, plan.migrations, change.now);
   const dataMigrationFiles = plan.migrations.map((migration, i) =>

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger, type Tree } from '@nx/devkit';
 import { connectReadOnly } from '../analysis/stats-source';
-import { maskDatabaseUrl } from '../engine/connection';
+import { databaseAddress } from '../engine/connection';
 import { addIndexGenerator } from '../generators/add-index/generator';
 import { removeColumnGenerator } from '../generators/remove-column/generator';
 import { query, useEmbeddedPostgres } from '../testing/database';
+import { expectRefusedUntouched } from '../testing/refusal';
 import { SAMPLE_MIGRATIONS, SAMPLE_PROJECT_DIR, createSampleTree, newMigrationFolders } from '../testing/sample-tree';
 
 /** Generators with --databaseUrl: the report's sizes, impact row and dependencies come from the live catalog. */
@@ -32,10 +33,19 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
     tree = createSampleTree();
   });
 
+  it('add-index: a --name the database already gives a relation the schema does not know (a view) is refused, nothing written', async () => {
+    await expectRefusedUntouched(
+      tree,
+      () => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', name: 'OrderNotes', databaseUrl: url }),
+      /--name OrderNotes is taken: it is a view in the database \(--databaseUrl \(127\.0\.0\.1:\d+\/test_\w+\)\)\..*Pass another --name/,
+    );
+  });
+
   it('add-index: the rows, sizes and dependencies of AuditLog, and its impact row', async () => {
     await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId,createdAt', databaseUrl: url });
     const markdown = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[0]}/report.md`, 'utf-8')!;
-    expect(markdown).toContain(`Table sizes: ${maskDatabaseUrl(url)} (--databaseUrl).`);
+    expect(markdown).toContain(`Table sizes: --databaseUrl (${databaseAddress(url)}).`);
+    expect(markdown).not.toMatch(/postgres(ql)?:\/\//);
     expect(markdown).not.toContain(new URL(url).password);
     expect(markdown).toMatch(/2 scans \+ index build of AuditLog \(50,000 rows\) \| no \(alone in its migration\) \| ~\d+ ms \|/);
     expect(markdown).toContain('| **10K – 100K** | **1–10 s** | **migration window** | ← this migration (AuditLog: 50,000 rows; writes go on: its write-blocking locks cover catalog changes only) |');

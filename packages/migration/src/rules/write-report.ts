@@ -176,10 +176,14 @@ function rollbackSection(context: ReportContext, index: number): string[] {
   const folder = context.folders[index];
   if (!migration.down) return [`**No rollback**: ${folder} has no down.sql; \`migrate-down\` refuses to roll it back.`];
   const data = context.dataMigrationFiles[index] ?? migration.dataMigration?.name;
-  const out = [
-    `\`nx run ${context.project}:migrate-down\` rolls this migration back${migration.dataMigration ? `: first the data migration's down() (\`${data}\`), then down.sql` : ' with its down.sql'}, and takes it out of \`_prisma_migrations\`.`,
-    '',
-  ];
+  // A down.sql in steps (`-- forge:step` lines): transactions of its own, committed one by one.
+  const stepped = new Set(migration.down.statements.filter((s) => s.transactional).map((s) => s.transaction)).size > 1;
+  const how = stepped
+    ? `in steps, each committed on its own (an interrupted rollback continues after its last committed step): down.sql's steps${migration.dataMigration ? `, with the data migration's down() (\`${data}\`) where its \`-- forge:data-step\` line says` : ''}`
+    : migration.dataMigration
+      ? `: first the data migration's down() (\`${data}\`), then down.sql`
+      : ' with its down.sql';
+  const out = [`\`nx run ${context.project}:migrate-down\` rolls this migration back${stepped ? ' ' : ''}${how}, and takes it out of \`_prisma_migrations\`.`, ''];
   if (migration.dataMigration) out.push(...dataTable(migration.dataMigration.down, `data migration \`${data}\` down()`), '');
   out.push(...scriptTable(migration.down, `${folder}/down.sql`), '');
   out.push(`**Estimated rollback duration: ${formatEstimate(migration.rollbackEstimateMs, perMillion(migration.down, migration.dataMigration?.down))}.** ${longestLock(migration.down)}`);

@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { maskDatabaseUrl, parseDatabaseUrl, withDatabase } from '../engine/connection';
+import { databaseAddress, parseDatabaseUrl, withDatabase } from '../engine/connection';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../engine/embedded-postgres';
 import { reachableByOthers } from '../engine/postgres-binaries';
 import { DEFAULT_PG_MAJOR, type PgMajor } from '../engine/postgres-releases';
 import type { SchemaFile } from '../engine/schema-engine';
-import { datasourceUrlEnv } from '../prisma-schema/engine-view';
+import { datasourceEnv } from '../prisma-schema/engine-view';
 import { acquireFileLock, type FileLock } from './file-lock';
 import type { RuntimeLogger } from './logger';
 import { withClient } from './pg-client';
+import { DATABASE_URL_OPTIONS, urlFromOptions, type UrlOptionNames } from './url-options';
 
 /** The database a command works on, and how to let go of it afterwards. */
 export interface SelectedDatabase {
@@ -22,8 +23,12 @@ export interface SelectedDatabase {
 }
 
 export interface SelectDatabaseOptions {
-  /** --databaseUrl */
+  /** --databaseUrl (never with a password) */
   databaseUrl?: string;
+  /** --databaseUrlEnv: the name of the variable that holds the URL. */
+  databaseUrlEnv?: string;
+  /** How those two options are spelt in messages (default: the Nx options). */
+  optionNames?: UrlOptionNames;
   workspaceRoot: string;
   projectName: string;
   /** Absolute path of prisma.config.ts, if the project has one. */
@@ -39,41 +44,75 @@ export interface SelectDatabaseOptions {
   logger: RuntimeLogger;
 }
 
-/** --databaseUrl, else DATABASE_URL, else prisma.config.ts / the schema's env(), else embedded PostgreSQL. */
+/**
+ * --databaseUrl or --databaseUrlEnv, else the datasource's direct URL, else DATABASE_URL, else
+ * prisma.config.ts / the schema's env(), else embedded PostgreSQL. Like the Prisma CLI, migrations
+ * go through `directUrl` when one is set (a pooler breaks SET LOCAL, advisory locks and
+ * CONCURRENTLY); a URL that looks pooled without one gets a warning.
+ */
 export async function selectDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {
   const configured = configuredDatabaseUrl(options);
   if (configured) {
     parseDatabaseUrl(configured.url); // fail early on a malformed URL, with a masked message
-    return { ...configured, label: `${maskDatabaseUrl(configured.url)} (${configured.from})`, release: async () => undefined };
+    const pooled = configured.direct ? undefined : pooledSign(configured.url);
+    if (pooled) options.logger.warn(pooledWarning(configured.from, pooled));
+    // Where it is, never the URL itself: the label is printed and may end up in a report.
+    return { ...configured, label: `${databaseAddress(configured.url)} (${configured.from})`, release: async () => undefined };
   }
   return options.embedded === 'throwaway' ? throwawayDatabase(options) : workspaceDatabase(options);
 }
 
-/** The database the user configured, if any (option, DATABASE_URL, prisma.config.ts, schema env()). */
+/** The database the user configured, if any (option, directUrl, DATABASE_URL, prisma.config.ts, schema env()). */
 export function configuredDatabaseUrl(
-  options: Pick<SelectDatabaseOptions, 'databaseUrl' | 'configFile' | 'schemaFiles'>,
-): { url: string; source: SelectedDatabase['source']; from: string } | undefined {
-  if (options.databaseUrl) return { url: options.databaseUrl, source: 'option', from: '--databaseUrl' };
+  options: Pick<SelectDatabaseOptions, 'databaseUrl' | 'databaseUrlEnv' | 'optionNames' | 'configFile' | 'schemaFiles'>,
+): { url: string; source: SelectedDatabase['source']; from: string; direct?: boolean } | undefined {
+  const given = urlFromOptions(options.databaseUrl, options.databaseUrlEnv, options.optionNames ?? DATABASE_URL_OPTIONS);
+  if (given) return { ...given, source: 'option' };
+  const config = options.configFile && existsSync(options.configFile) ? readFileSync(options.configFile, 'utf8') : undefined;
+  const direct = (config && urlFromPrismaConfig(config, 'directUrl')) || fromSchemaEnv(options.schemaFiles, 'directUrl');
+  if (direct) return { url: direct.url, source: 'config', from: direct.from, direct: true };
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: 'env', from: 'DATABASE_URL' };
-  const fromConfig = options.configFile && existsSync(options.configFile) ? urlFromPrismaConfig(readFileSync(options.configFile, 'utf8')) : undefined;
-  if (fromConfig) return { url: fromConfig.url, source: 'config', from: `prisma.config.ts ${fromConfig.from}` };
-  const schemaEnv = options.schemaFiles && datasourceUrlEnv(options.schemaFiles);
-  if (schemaEnv && process.env[schemaEnv]) return { url: process.env[schemaEnv]!, source: 'config', from: `schema.prisma env("${schemaEnv}")` };
+  const fromConfig = config ? urlFromPrismaConfig(config, 'url') : undefined;
+  if (fromConfig) return { url: fromConfig.url, source: 'config', from: fromConfig.from };
+  const fromSchema = fromSchemaEnv(options.schemaFiles, 'url');
+  return fromSchema && { url: fromSchema.url, source: 'config', from: fromSchema.from };
+}
+
+function fromSchemaEnv(schemaFiles: SchemaFile[] | undefined, key: 'url' | 'directUrl'): { url: string; from: string } | undefined {
+  const name = schemaFiles && datasourceEnv(schemaFiles, key);
+  return name && process.env[name] ? { url: process.env[name]!, from: `schema.prisma ${key === 'url' ? '' : `${key} `}env("${name}")` } : undefined;
+}
+
+/** What makes a URL look like a connection pooler's: PgBouncer's usual port, or Prisma's pgbouncer flag. */
+export function pooledSign(url: string): string | undefined {
+  const parsed = new URL(url);
+  if (parsed.searchParams.get('pgbouncer') === 'true') return 'pgbouncer=true';
+  if (parsed.port === '6432') return 'port 6432, PgBouncer’s default';
   return undefined;
 }
 
+function pooledWarning(from: string, sign: string): string {
+  return (
+    `The database URL (${from}) looks like a connection pooler's (${sign}). Migrations need a direct connection: ` +
+    'through a pooler in transaction mode SET LOCAL, advisory locks and CREATE INDEX CONCURRENTLY misbehave. ' +
+    'Set the direct URL as Prisma does — directUrl = env("DIRECT_URL") in the schema\'s datasource, or ' +
+    'datasource.directUrl (or url) in prisma.config.ts — or pass the direct URL with --databaseUrl.'
+  );
+}
+
 /**
- * The datasource URL of prisma.config.ts, read without running the file: a literal, `env('X')` or
- * `process.env.X`. A variable that is not set means "not configured".
+ * A datasource URL of prisma.config.ts (`url` or `directUrl`), read without running the file: a
+ * literal, `env('X')` or `process.env.X`. A variable that is not set means "not configured".
  */
-export function urlFromPrismaConfig(source: string): { url: string; from: string } | undefined {
+export function urlFromPrismaConfig(source: string, key: 'url' | 'directUrl' = 'url'): { url: string; from: string } | undefined {
   const datasource = /datasource\s*:\s*\{([\s\S]*?)\}/.exec(source)?.[1] ?? '';
-  const literal = /\burl\s*:\s*['"`]([^'"`]+)['"`]/.exec(datasource)?.[1];
-  if (literal) return { url: literal, from: 'datasource.url' };
+  const literal = new RegExp(`\\b${key}\\s*:\\s*['"\`]([^'"\`]+)['"\`]`).exec(datasource)?.[1];
+  if (literal) return { url: literal, from: `prisma.config.ts datasource.${key}` };
   const variable =
-    /\burl\s*:\s*env\(\s*['"`](\w+)['"`]\s*\)/.exec(datasource)?.[1] ?? /\burl\s*:\s*process\.env\.(\w+)/.exec(datasource)?.[1];
+    new RegExp(`\\b${key}\\s*:\\s*env\\(\\s*['"\`](\\w+)['"\`]\\s*\\)`).exec(datasource)?.[1] ??
+    new RegExp(`\\b${key}\\s*:\\s*process\\.env\\.(\\w+)`).exec(datasource)?.[1];
   const value = variable ? process.env[variable] : undefined;
-  return value ? { url: value, from: `env ${variable}` } : undefined;
+  return value ? { url: value, from: `prisma.config.ts datasource.${key} env ${variable}` } : undefined;
 }
 
 async function throwawayDatabase(options: SelectDatabaseOptions): Promise<SelectedDatabase> {

@@ -18,12 +18,27 @@ CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".data_migrations (
   rows_affected bigint NOT NULL DEFAULT 0,
   last_error text
 );
+-- Which way the last run went: a 'running' or 'failed' down() is a rollback stopped half-way.
+-- Added only when missing, so that a deploy does not take the table's lock each time.
+DO $forge$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '"${FORGE_SCHEMA}".data_migrations'::regclass AND attname = 'direction') THEN
+    ALTER TABLE "${FORGE_SCHEMA}".data_migrations ADD COLUMN direction text NOT NULL DEFAULT 'up' CHECK (direction IN ('up', 'down'));
+  END IF;
+END $forge$;
 CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".batch_checkpoints (
   job text PRIMARY KEY,
   last_key text,
   rows_done bigint NOT NULL DEFAULT 0,
   batches_done integer NOT NULL DEFAULT 0,
   finished boolean NOT NULL DEFAULT false,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+-- A rollback in steps (down.sql with -- forge:step lines) that has started and not finished.
+CREATE TABLE IF NOT EXISTS "${FORGE_SCHEMA}".rollback_progress (
+  migration_name text PRIMARY KEY,
+  steps_done integer NOT NULL,
+  steps_total integer NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 -- One row per table in _forge_backup: which migration parked it and when (migrate-prune's clock).

@@ -4,9 +4,11 @@ import { splitStatements } from '../sql/split-statements';
 import { withDeployLock } from './deploy-lock';
 import { dropInvalidIndexLeftBy } from './invalid-index';
 import { retryOnLockTimeout } from './lock-retry';
-import { appliedRecords, readMigrationRecords } from './migration-records';
+import { ensureForgeSchema } from './forge-schema';
+import { activeRecords, appliedRecords, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
 import { withClient } from './pg-client';
-import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+import { DEFAULT_SESSION_LOCK_TIMEOUT, suggestedCommand, type ProjectTarget } from './project-target';
+import { forgetProgressSql, recordStepSql, rollbackStepsOf, stepsDone, type RollbackStep } from './rollback-steps';
 
 export interface RollbackResult {
   migration: string;
@@ -30,6 +32,7 @@ export async function migrateDown(target: ProjectTarget, count = 1): Promise<Mig
   rollbackCount(count);
   return withDeployLock(target.url, target.logger, async () => {
     const records = await withClient(target.url, readMigrationRecords);
+    refuseWhileFailed(target, records);
     const applied = appliedRecords(records).sort((a, b) => b.name.localeCompare(a.name));
     if (applied.length === 0) throw inputError('No applied migration to roll back.');
     const selected = applied.slice(0, count).map((record) => {
@@ -59,6 +62,23 @@ export async function migrateDown(target: ProjectTarget, count = 1): Promise<Mig
   });
 }
 
+/**
+ * A failed migration is not applied (PostgreSQL undid its statements), so "the last applied one"
+ * would be the good migration before it, whose data would go while the failed record still blocks
+ * every later migrate. The operator resolves the failed one first.
+ */
+function refuseWhileFailed(target: ProjectTarget, records: MigrationRecord[]): void {
+  const failed = [...activeRecords(records).values()].filter(isFailed).map((r) => r.name);
+  if (!failed.length) return;
+  const newest = failed.sort().at(-1)!;
+  throw inputError(
+    `Cannot roll back: ${failed.join(', ')} failed and ${failed.length > 1 ? 'are' : 'is'} recorded as failed, not applied ` +
+      '(PostgreSQL undid its statements), so migrate-down would roll back the good migration before it. Nothing was changed. ' +
+      `Record the failed attempt as rolled back with \`${suggestedCommand(target, 'migrate-resolve', { rolledBack: newest })}\`, ` +
+      `then fix it and run \`${suggestedCommand(target, 'migrate')}\`, or run migrate-down again to roll back the migration before it.`,
+  );
+}
+
 /** `--count` as given (a number, or a string from the command line), checked: a positive integer. */
 export function rollbackCount(value: unknown = 1): number {
   const count = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -69,8 +89,12 @@ export function rollbackCount(value: unknown = 1): number {
 }
 
 async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): Promise<RollbackResult> {
+  const steps = rollbackStepsOf(migration.downSql!);
+  if (steps) return rollBackInSteps(target, migration, steps);
   let dataMs = 0;
-  if (target.dataMigrations.has(migration.name) && (await target.dataMigrations.state(migration.name)) !== undefined) {
+  // Never ran: nothing to undo. rolled_back: an earlier rollback stopped after down(), before down.sql.
+  const data = target.dataMigrations.has(migration.name) ? await target.dataMigrations.state(migration.name) : undefined;
+  if (data !== undefined && data !== 'rolled_back') {
     const started = performance.now();
     await target.dataMigrations.down(migration.name);
     dataMs = performance.now() - started;
@@ -81,11 +105,82 @@ async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): P
     logger: target.logger,
     retries: target.lockRetries,
     baseDelayMs: target.retryDelayMs,
-    beforeRetry: () => dropInvalidIndexLeftBy(target, migration.downSql!),
+    beforeRetry: async () => void (await dropInvalidIndexLeftBy(target, migration.downSql!)),
   });
   const sqlMs = performance.now() - started;
   target.logger.info(`↩ ${migration.name} rolled back (${Math.round(dataMs + sqlMs)} ms)`);
   return { migration: migration.name, dataMs, sqlMs, retries };
+}
+
+/**
+ * A down.sql in steps: each step commits on its own with its progress, the data migration's down()
+ * runs at its `-- forge:data-step` (first, when there is none), and the last step removes the
+ * migration's row. A rollback that stopped (an error, a lock timeout, a killed process) continues
+ * at the step after the last committed one when migrate-down runs again.
+ */
+async function rollBackInSteps(target: ProjectTarget, migration: MigrationFolder, steps: RollbackStep[]): Promise<RollbackResult> {
+  const name = migration.name;
+  const total = steps.length;
+  const done = await withClient(target.url, async (db) => {
+    await ensureForgeSchema(db);
+    return stepsDone(db, name, total);
+  });
+  if (done > 0) target.logger.info(`↩ ${name}: its rollback stopped after step ${done} of ${total}; continuing at step ${done + 1}.`);
+  let dataMs = 0;
+  let sqlMs = 0;
+  let retries = 0;
+  const runData = async () => {
+    // Never ran, or its down() already finished: nothing to undo.
+    const state = target.dataMigrations.has(name) ? await target.dataMigrations.state(name) : undefined;
+    if (state === undefined || state === 'rolled_back') return;
+    const started = performance.now();
+    await target.dataMigrations.down(name);
+    dataMs += performance.now() - started;
+  };
+  if (done === 0 && !steps.some((s) => s.kind === 'data')) await runData();
+  for (let i = done; i < total; i++) {
+    const step = steps[i];
+    const last = i === total - 1;
+    const progress = last ? `${forgetProgressSql(name)}\n${forgetMigrationSql(name)}` : recordStepSql(name, i + 1, total);
+    if (step.kind === 'data') {
+      await runData();
+      await withClient(target.url, (db) => db.query(progress));
+      continue;
+    }
+    const started = performance.now();
+    const sql = step.sql.replace(/;?\s*$/, ';');
+    await dropInvalidIndexLeftBy(target, sql);
+    const { retries: stepRetries } = await retryOnLockTimeout(`${name} (down.sql, step ${i + 1} of ${total}: ${step.title})`, () => runScript(target, sql, progress), {
+      logger: target.logger,
+      retries: target.lockRetries,
+      baseDelayMs: target.retryDelayMs,
+      beforeRetry: async () => void (await dropInvalidIndexLeftBy(target, sql)),
+    });
+    retries += stepRetries;
+    sqlMs += performance.now() - started;
+  }
+  target.logger.info(`↩ ${name} rolled back in ${total} steps (${Math.round(dataMs + sqlMs)} ms)`);
+  return { migration: name, dataMs, sqlMs, retries };
+}
+
+function forgetMigrationSql(name: string): string {
+  return `DELETE FROM _prisma_migrations WHERE migration_name = '${name.replace(/'/g, "''")}';`;
+}
+
+/** A script and the SQL that records it, in one transaction; a CONCURRENTLY statement alone first. */
+async function runScript(target: ProjectTarget, sql: string, record: string): Promise<void> {
+  await withClient(
+    target.url,
+    async (client) => {
+      if (/\bCONCURRENTLY\b/i.test(sql)) {
+        await client.query(sql);
+        await client.query(record);
+      } else {
+        await client.query(`${sql}\n${record}`);
+      }
+    },
+    { lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT, applicationName: '@forge/migration migrate-down' },
+  );
 }
 
 /**
@@ -94,18 +189,5 @@ async function rollBackOne(target: ProjectTarget, migration: MigrationFolder): P
  * alone (it is idempotent with IF EXISTS), then the row is removed.
  */
 async function runDownScript(target: ProjectTarget, migration: MigrationFolder): Promise<void> {
-  const down = migration.downSql!.trim().replace(/;?\s*$/, ';');
-  const forget = `DELETE FROM _prisma_migrations WHERE migration_name = '${migration.name.replace(/'/g, "''")}';`;
-  await withClient(
-    target.url,
-    async (client) => {
-      if (/\bCONCURRENTLY\b/i.test(down)) {
-        await client.query(down);
-        await client.query(forget);
-      } else {
-        await client.query(`${down}\n${forget}`);
-      }
-    },
-    { lockTimeout: target.lockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT, applicationName: '@forge/migration migrate-down' },
-  );
+  await runScript(target, migration.downSql!.trim().replace(/;?\s*$/, ';'), forgetMigrationSql(migration.name));
 }

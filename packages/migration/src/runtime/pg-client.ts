@@ -24,6 +24,22 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   return client;
 }
 
+/**
+ * Runs exactly one statement through the extended query protocol (Parse, Bind, Execute), whatever
+ * its parameters: PostgreSQL refuses a second statement in the text ("cannot insert multiple
+ * commands into a prepared statement"). Every statement that embeds SQL a user wrote goes through
+ * here, so that text can never run more than the one statement it is part of.
+ */
+export function queryOne<Row extends pg.QueryResultRow = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<pg.QueryResult<Row>> {
+  // queryMode is pg's own option (8.12+), missing from its type definitions.
+  const config = { text, values: [...params], queryMode: 'extended' } as pg.QueryConfig;
+  return db.query<Row>(config);
+}
+
 /** Runs `fn` with a connected client, always closed afterwards. */
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>, options?: ConnectOptions): Promise<T> {
   const client = await connect(url, options);

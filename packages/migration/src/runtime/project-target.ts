@@ -16,9 +16,27 @@ export interface ProjectTarget {
   lockRetries?: number;
   /** First backoff delay in ms (default 1000). */
   retryDelayMs?: number;
+  /** Whether migrate() warns about migrations generated for another PostgreSQL major (default true; migrate-validate warns once itself). */
+  versionCheck?: boolean;
+  /**
+   * How long a concurrent index build may wait for other transactions to end, in ms (default 10
+   * min); it is not stopped by lock_timeout, which would throw the finished build away.
+   */
+  concurrentWaitMs?: number;
+  /**
+   * How messages name a follow-up command (`nx run db:migrate-resolve --rolledBack X`, or the
+   * forge-migrate form); default `suggestedCommand`, the bare target and options.
+   */
+  command?: (target: string, options?: Record<string, string>) => string;
 }
 
-export type DataMigrationState = 'running' | 'applied' | 'failed' | 'rolled_back';
+/** A follow-up command named by its target and options, for targets built without a command line. */
+export function suggestedCommand(target: ProjectTarget, name: string, options: Record<string, string> = {}): string {
+  if (target.command) return target.command(name, options);
+  return [name, ...Object.entries(options).map(([option, value]) => `--${option} ${value}`)].join(' ');
+}
+
+export type DataMigrationState = 'running' | 'applied' | 'failed' | 'rolling_back' | 'rollback_failed' | 'rolled_back';
 
 /** Runs the TypeScript data migrations of a project, keyed by the SQL migration folder they follow. */
 export interface DataMigrationRunner {

@@ -15,7 +15,11 @@ export async function serverMajorVersion(url: string): Promise<number> {
  * than the server's, in a way that changes a recipe (VERSION_FEATURES). A difference that changes
  * no recipe says nothing; migrations without a recorded version (hand-written) are not judged.
  */
-export function versionWarnings(migrations: Pick<MigrationFolder, 'name' | 'sql'>[], serverMajor: number): string[] {
+export function versionWarnings(
+  migrations: Pick<MigrationFolder, 'name' | 'sql'>[],
+  serverMajor: number,
+  advice: VersionAdvice = deployAdvice,
+): string[] {
   const byTarget = new Map<number, Pick<MigrationFolder, 'name' | 'sql'>[]>();
   for (const migration of migrations) {
     const target = targetVersionOf(migration.sql);
@@ -26,7 +30,7 @@ export function versionWarnings(migrations: Pick<MigrationFolder, 'name' | 'sql'
     const features = featuresBetween(target, serverMajor);
     if (!features.length) continue;
     const names = group.map((m) => m.name).join(', ');
-    const setting = `Set pgVersion to ${serverMajor} in the @forge/migration plugin options in nx.json so that new migrations are generated for this server.`;
+    const setting = advice(target, serverMajor);
     if (target > serverMajor) {
       const failing = features.flatMap((f) => group.filter((m) => f.usedBy.test(m.sql)).map((m) => `${m.name} uses ${f.name}, new in PostgreSQL ${f.since}: it fails on this server`));
       warnings.push(
@@ -46,10 +50,22 @@ export function versionWarnings(migrations: Pick<MigrationFolder, 'name' | 'sql'
   return warnings;
 }
 
+/** What to do about a mismatch, given the major the migrations were generated for and the server's. */
+export type VersionAdvice = (target: number, serverMajor: number) => string;
+
+/** Deploying: the server is production's, so the setting is what should change. */
+const deployAdvice: VersionAdvice = (_target, serverMajor) =>
+  `Set pgVersion to ${serverMajor} in the @forge/migration plugin options in nx.json so that new migrations are generated for this server.`;
+
+/** Proving (migrate-validate): the proof should run on the major production runs, the one the migrations were generated for. */
+export const proofAdvice: VersionAdvice = (target, serverMajor) =>
+  `This proof runs on PostgreSQL ${serverMajor}, so it does not prove them as they will run: prove on ${target} with --pgVersion ${target} ` +
+  `(or the pgVersion option of the @forge/migration plugin in nx.json, which migrate-validate's embedded server follows).`;
+
 /** Warns about `migrations` (those about to run) that were generated for a major that changes a recipe. */
-export async function warnOnVersionMismatch(url: string, migrations: MigrationFolder[], logger: RuntimeLogger): Promise<string[]> {
+export async function warnOnVersionMismatch(url: string, migrations: MigrationFolder[], logger: RuntimeLogger, advice?: VersionAdvice): Promise<string[]> {
   if (!migrations.some((m) => targetVersionOf(m.sql) !== undefined)) return [];
-  const warnings = versionWarnings(migrations, await serverMajorVersion(url));
+  const warnings = versionWarnings(migrations, await serverMajorVersion(url), advice);
   for (const warning of warnings) logger.warn(warning);
   return warnings;
 }

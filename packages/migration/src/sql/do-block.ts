@@ -14,7 +14,8 @@ export function doBlock(declarations: string[], body: string[]): string {
  * `RAISE EXCEPTION` with a readable message and a hint. In the message `{}` marks where each of
  * `args` goes (RAISE's `%`); a literal `%` is doubled. The hint is a plain string.
  */
-export function raiseException(message: string, args: string[], hint: string): string {
+export function raiseException(message: string, args: string[], hint: string, errcode?: string): string {
   const text = message.replace(/%/g, '%%').replace(/\{\}/g, '%');
-  return `RAISE EXCEPTION ${quoteLiteral(text)}${args.map((a) => `, ${a}`).join('')} USING HINT = ${quoteLiteral(hint)};`;
+  const code = errcode ? `ERRCODE = ${quoteLiteral(errcode)}, ` : '';
+  return `RAISE EXCEPTION ${quoteLiteral(text)}${args.map((a) => `, ${a}`).join('')} USING ${code}HINT = ${quoteLiteral(hint)};`;
 }

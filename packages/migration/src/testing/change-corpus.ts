@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { diffSchemasBothWays } from '../engine/operations';
+import type { PgMajor } from '../engine/postgres-releases';
 import type { SchemaFile } from '../engine/schema-engine';
 import { toEngineSchema } from '../prisma-schema/engine-view';
 import { treeView } from '../workspace/file-view';
 import { readMigrationsDirectory } from '../workspace/migrations-directory';
 import { locatePrismaProject, readSchemaFiles } from '../workspace/prisma-project';
 import corpus from './change-corpus.json';
-import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT } from './sample-tree';
+import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, targetPgVersion } from './sample-tree';
 
 /** One schema change of the corpus: which generator, with which options, on the sample project. */
 export interface ChangeCase {
@@ -39,9 +40,9 @@ export interface GeneratedChange {
   naive: { up: string; down: string };
 }
 
-/** Runs the case's generator on a fresh copy of the sample project and reads back what it wrote. */
-export async function generateChange(change: ChangeCase): Promise<GeneratedChange> {
-  const tree = createSampleTree();
+/** Runs the case's generator on a fresh copy of the sample project (targeting `major`, when given) and reads back what it wrote. */
+export async function generateChange(change: ChangeCase, major?: PgMajor): Promise<GeneratedChange> {
+  const tree = major ? targetPgVersion(createSampleTree(), major) : createSampleTree();
   const before = schemaOf(tree);
   await loadGenerator(change.generator)(tree, structuredClone(change.options));
   const after = schemaOf(tree);

@@ -15,12 +15,13 @@ export function testPgVersion(): PgMajor {
 
 /**
  * One real PostgreSQL per test file (embedded, started in beforeAll, always stopped and removed
- * in afterAll), and a fresh database per test so tests cannot see each other's rows.
+ * in afterAll), and a fresh database per test so tests cannot see each other's rows. Of the
+ * specs' major unless a spec needs a given one.
  */
-export function useEmbeddedPostgres() {
+export function useEmbeddedPostgres(major: PgMajor = testPgVersion()) {
   let server: EmbeddedDatabase | undefined;
   beforeAll(async () => {
-    server = await startEmbeddedPostgres({ pgVersion: testPgVersion() });
+    server = await startEmbeddedPostgres({ pgVersion: major });
   }, 180_000);
   afterAll(async () => {
     await server?.stop();
@@ -69,4 +70,13 @@ export async function query<Row extends pg.QueryResultRow = Record<string, unkno
 export async function rowChecksums(url: string, table: string, key = 'id'): Promise<Map<string, string>> {
   const rows = await query<{ k: string; h: string }>(url, `SELECT "${key}"::text AS k, md5(t::text) AS h FROM "${table}" t ORDER BY 1`);
   return new Map(rows.map((r) => [r.k, r.h]));
+}
+
+/**
+ * Executor options that reach `url` the way a user passes a URL with a password: through a
+ * variable named by --databaseUrlEnv (a --databaseUrl carrying one is refused).
+ */
+export function databaseUrlVariable(url: string, name = 'FORGE_TEST_DATABASE_URL'): { databaseUrlEnv: string } {
+  process.env[name] = url;
+  return { databaseUrlEnv: name };
 }

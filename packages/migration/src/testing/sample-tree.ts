@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { addProjectConfiguration, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import type { PgMajor } from '../engine/postgres-releases';
+import { PLUGIN_NAME } from '../generators/init/generator';
+import { parsePgVersion } from '../versions/pg-version';
 
 /** The repository's sample `prisma` project, read from disk. */
 export const SAMPLE_PROJECT_DIR = join(__dirname, '../../../prisma');
@@ -18,6 +21,15 @@ export function createSampleTree(): Tree {
     tree.write(`${SAMPLE_ROOT}/${rel}`, readFileSync(file));
   }
   addProjectConfiguration(tree, 'prisma', { root: SAMPLE_ROOT, projectType: 'library', targets: {} });
+  // Under `npm run test:matrix` the generators target the major the specs' server runs.
+  const major = parsePgVersion(process.env.FORGE_PG_VERSION, 'FORGE_PG_VERSION');
+  if (major) targetPgVersion(tree, major);
+  return tree;
+}
+
+/** Registers the plugin in the tree's nx.json with `pgVersion`: what the generators then target. */
+export function targetPgVersion(tree: Tree, major: PgMajor): Tree {
+  updateNxJson(tree, { ...readNxJson(tree), plugins: [{ plugin: PLUGIN_NAME, options: { pgVersion: major } }] });
   return tree;
 }
 

@@ -7,7 +7,7 @@ import type { PgMajor } from '../engine/postgres-releases';
  * succeed from `since` on and fail with `missing` below.
  */
 export interface VersionFeature {
-  id: string;
+  id: VersionFeatureId;
   /** The first major that has it. */
   since: PgMajor;
   /** What it is, as the user would search for it. */
@@ -68,6 +68,15 @@ export const VERSION_FEATURES: readonly VersionFeature[] = [
     probe: { sql: 'SELECT uuidv7()', missing: '42883' },
   },
 ];
+
+export type VersionFeatureId = 'not-null-not-valid' | 'named-not-null-constraints' | 'uuidv7';
+
+/** Whether PostgreSQL `major` has the feature: recipes ask this rather than compare version numbers. */
+export function hasFeature(major: number, id: VersionFeatureId): boolean {
+  const feature = VERSION_FEATURES.find((f) => f.id === id);
+  if (!feature) throw new Error(`Unknown version feature ${id}`);
+  return major >= feature.since;
+}
 
 /** The facts that tell `a` and `b` apart: new in one of them and not in the other. */
 export function featuresBetween(a: number, b: number): VersionFeature[] {

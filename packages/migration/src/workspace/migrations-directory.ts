@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { DOWN_FILE, LOCK_FILE, MIGRATION_FILE, migrationChecksum, type MigrationFolder, type MigrationsDirectory } from '../engine/migrations';
+import { ALLOWANCES_FILE } from '../analysis/lint/allowance-file';
 import { inputError } from '../errors';
 import type { FileView } from './file-view';
 
@@ -17,7 +18,9 @@ export function readMigrationsDirectory(view: FileView, path: string): Migration
     }
     const sql = view.read(file);
     const downFile = posix.join(path, name, DOWN_FILE);
-    return { name, sql, downSql: view.isFile(downFile) ? view.read(downFile) : null, checksum: migrationChecksum(sql) };
+    const allowancesFile = posix.join(path, name, ALLOWANCES_FILE);
+    const folder: MigrationFolder = { name, sql, downSql: view.isFile(downFile) ? view.read(downFile) : null, checksum: migrationChecksum(sql) };
+    return view.isFile(allowancesFile) ? { ...folder, lintAllowances: view.read(allowancesFile) } : folder;
   });
   const lockPath = posix.join(path, LOCK_FILE);
   return { path, lockfile: view.isFile(lockPath) ? view.read(lockPath) : null, migrations };

@@ -1,4 +1,5 @@
 import { textTable } from '../../runtime/text-table';
+import { ALLOWANCES_FILE } from './allowance-file';
 import { ENGINE_CHECKS, type LintReport } from './lint';
 import { ALL_RULES } from './rules';
 
@@ -27,7 +28,8 @@ export function renderLintReport(report: LintReport): string {
     fixes.join('\n'),
     '',
     summary,
-    "An exception the SQL cannot show goes right above the statement: -- forge-lint: allow <rule> -- <why it is safe>",
+    'An exception the SQL cannot show goes right above the statement: -- forge-lint: allow <rule> -- <why it is safe>;',
+    `for a migration already applied (its migration.sql must not change), in ${ALLOWANCES_FILE} beside it: migration.sql:<line> allow <rule> -- <why it is safe>`,
     '',
   ].join('\n');
 }

@@ -13,6 +13,11 @@ export interface LintStatement {
   effect: StatementEffect;
   /** 0-based position in its script. */
   index: number;
+  /**
+   * The transaction it runs in (statements of one transaction share it): the whole script, unless
+   * `-- forge:step` lines split a down.sql into transactions that migrate-down commits one by one.
+   */
+  transaction: number;
 }
 
 /** A parsed script (migration.sql or down.sql). */
@@ -38,6 +43,8 @@ export interface LintContext {
   reverses: LintScript | null;
   /** Names of the migrations before this one in the folder (empty when linted alone). */
   previous: string[];
+  /** The PostgreSQL major the migration was generated for (its generated-by line); undefined for hand-written ones. */
+  targetVersion?: number;
   /**
    * The schema as the migrations before this one (and, for down.sql, this migration's up) left
    * it, replayed forward to just before statement `index` of the script.

@@ -3,7 +3,7 @@ import { inputError } from '../../errors';
 import { parseDuration } from '../../runtime/backups/duration';
 import { renderChecklist } from '../../runtime/checklist/render';
 import { runChecklist } from '../../runtime/checklist/run-checklist';
-import { readProjectContext, runExecutor, withProjectTarget } from '../shared/project-context';
+import { readProjectContext, runExecutor, withProjectTarget, urlsOf } from '../shared/project-context';
 import type { MigrateChecklistExecutorSchema } from './schema';
 
 const PHASES = ['before', 'after', 'both'];
@@ -37,5 +37,5 @@ export default async function migrateChecklistExecutor(options: MigrateChecklist
       else project.logger.info(renderChecklist(report));
       return report.ok;
     });
-  }, [options.databaseUrl]);
+  }, urlsOf(options));
 }

@@ -4,6 +4,7 @@ import { lintMigrations, type LintReport } from '../../analysis/lint/lint';
 import { renderLintReport, renderRuleList } from '../../analysis/lint/format';
 import { ForgeInputError } from '../../errors';
 import { toList } from '../../generators/shared/options';
+import { describeHistory, migrationHistory } from '../../runtime/history';
 import { readProjectContext, runExecutor } from '../shared/project-context';
 import type { MigrateLintExecutorSchema } from './schema';
 
@@ -16,9 +17,14 @@ export default async function migrateLintExecutor(options: MigrateLintExecutorSc
     }
     const project = readProjectContext(context);
     const { migrations } = project.directory;
-    const only = selectFolders(migrations, toList(options.migration), project.layout.migrationsDir);
+    // Unless named, the history before the adoption point is only read: it ran long ago and must stay as it is.
+    const history = migrationHistory(migrations);
+    const only =
+      selectFolders(migrations, toList(options.migration), project.layout.migrationsDir) ??
+      (history.history.length ? migrations.map((m) => m.name).filter((name) => !history.history.includes(name)) : undefined);
+    if (history.history.length && options.format !== 'json') project.logger.info(describeHistory(history));
     const report = await lintMigrations(
-      migrations.map((m) => ({ name: m.name, up: m.sql, down: m.downSql })),
+      migrations.map((m) => ({ name: m.name, up: m.sql, down: m.downSql, allowances: m.lintAllowances })),
       only ? { only } : {},
     );
     if (options.format === 'json') console.log(JSON.stringify({ project: project.projectName, ...report }, null, 2));

@@ -3,7 +3,7 @@ import { formatDuration, parseDuration } from '../../runtime/backups/duration';
 import { pruneBackups, type PruneResult } from '../../runtime/backups/prune';
 import { BACKUP_SCHEMA } from '../../runtime/forge-schema';
 import { textTable } from '../../runtime/text-table';
-import { readProjectContext, runExecutor, withProjectTarget } from '../shared/project-context';
+import { readProjectContext, runExecutor, withProjectTarget, urlsOf } from '../shared/project-context';
 import type { MigratePruneExecutorSchema } from './schema';
 
 /** `nx run prisma:migrate-prune`: drop backups older than the retention, never younger ones. */
@@ -22,7 +22,7 @@ export default async function migratePruneExecutor(options: MigratePruneExecutor
       else project.logger.info(renderPrune(result, retentionMs, !!options.dryRun));
       return result.outcomes.every((o) => !o.error);
     });
-  }, [options.databaseUrl]);
+  }, urlsOf(options));
 }
 
 function renderPrune(result: PruneResult, retentionMs: number, dryRun: boolean): string {

@@ -1,32 +1,48 @@
 import { migrationStatus, type StatusReport } from '../../runtime/status';
+import type { StatusAdvice } from '../../runtime/status-advice';
 import { textTable } from '../../runtime/text-table';
-import { withProjectTarget, type ProjectContext } from '../shared/project';
+import { commandOptions, withProjectTarget, type CommandLine, type ProjectContext } from '../shared/project';
 import type { MigrateStatusExecutorSchema } from './schema';
 
-/** Prints the status (table or JSON); false on a failed migration or drift, for pipelines. */
+/** Prints the status (table or JSON) with the command out of each problem; false when unhealthy, for pipelines. */
 export async function migrateStatusCommand(project: ProjectContext, options: MigrateStatusExecutorSchema): Promise<boolean> {
   return withProjectTarget(project, options, 'workspace', async (target) => {
     const report = await migrationStatus(target, project.schemaFiles);
     if (options.format === 'json') console.log(JSON.stringify(report, null, 2));
-    else project.logger.info(renderStatus(report));
+    else project.logger.info(renderStatus(report, project.command));
     return !report.unhealthy;
   });
 }
 
-export function renderStatus(report: StatusReport): string {
+export function renderStatus(report: StatusReport, command: CommandLine = (target, options) => `${target}${commandOptions(options)}`): string {
   const table = textTable(
     ['migration', 'state', 'applied at', 'down.sql', 'data migration'],
     report.rows.map((r) => [r.name, r.state, r.appliedAt?.toISOString() ?? '', r.hasDown ? 'yes' : 'MISSING', r.data ?? '']),
   );
-  const counts = ['applied', 'pending', 'failed', 'edited after apply'].map((state) => `${report.rows.filter((r) => r.state === state).length} ${state}`);
-  const drift = report.drift.checked
-    ? report.drift.sql
-      ? `DRIFT: the database differs from schema.prisma; to match it, it would need:\n${report.drift.sql}`
-      : 'No drift: the database matches schema.prisma.'
-    : `Drift not checked: ${report.drift.reason}.`;
-  const unknown = report.unknownApplied.length ? `\nApplied in the database but missing on disk: ${report.unknownApplied.join(', ')}` : '';
-  const unfinished = report.unfinishedData.length
-    ? `\nApplied without their data migration completing: ${report.unfinishedData.join(', ')}. Run migrate to finish (it resumes from the last checkpoint).`
-    : '';
-  return `\n${table}\n\n${counts.join(', ')}${unknown}${unfinished}\n${drift}`;
+  return `\n${table}\n\n${countsLine(report)}\n${renderAdvice(report.advice, command)}${renderDrift(report)}`;
+}
+
+/** The counts under the table, each the number of rows the table shows in that state. */
+function countsLine(report: StatusReport): string {
+  const count = (test: (row: StatusReport['rows'][number]) => boolean) => report.rows.filter(test).length;
+  const counts = [
+    `${count((r) => r.state === 'applied')} applied`,
+    `${count((r) => r.state === 'pending')} pending`,
+    // A failed data migration fails its row too: the count matches what the table shows.
+    `${count((r) => r.state === 'failed' || r.data === 'failed' || r.data === 'rollback_failed')} failed`,
+    `${count((r) => r.state === 'edited after apply')} edited after apply`,
+  ];
+  const interrupted = count((r) => r.data === 'interrupted' || r.data === 'rollback interrupted');
+  return [...counts, ...(interrupted ? [`${interrupted} interrupted`] : [])].join(', ');
+}
+
+function renderAdvice(advice: StatusAdvice[], command: CommandLine): string {
+  return advice
+    .map((a) => `✗ ${a.problem}\n${a.fixes.map((f) => `  → ${'sql' in f ? f.sql : `\`${command(f.target, f.options)}\``} ${f.does}`).join('\n')}\n`)
+    .join('');
+}
+
+function renderDrift(report: StatusReport): string {
+  if (!report.drift.checked) return `Drift not checked: ${report.drift.reason}.`;
+  return report.drift.sql ? `DRIFT: the database differs from schema.prisma; to match it, it would need:\n${report.drift.sql}` : 'No drift: the database matches schema.prisma.';
 }

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { readProjectContext, runExecutor } from '../shared/project-context';
+import { readProjectContext, runExecutor, urlsOf } from '../shared/project-context';
 import { migrateStatusCommand } from './command';
 import type { MigrateStatusExecutorSchema } from './schema';
 
@@ -7,5 +7,5 @@ export { renderStatus } from './command';
 
 /** `nx run prisma:migrate-status`: exits non-zero on a failed migration or drift, for pipelines. */
 export default async function migrateStatusExecutor(options: MigrateStatusExecutorSchema, context: ExecutorContext) {
-  return runExecutor(() => migrateStatusCommand(readProjectContext(context), options), [options.databaseUrl]);
+  return runExecutor(() => migrateStatusCommand(readProjectContext(context), options), urlsOf(options));
 }

@@ -1,20 +1,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { withDatabase } from '../../engine/connection';
-import { startEmbeddedPostgres } from '../../engine/embedded-postgres';
+import { removeStaleThrowawayClusters, startEmbeddedPostgres } from '../../engine/embedded-postgres';
 import type { PgMajor } from '../../engine/postgres-releases';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
 import { configuredDatabaseUrl, embeddedDataDir } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
+import { describeHistory, migrationHistory } from '../../runtime/history';
 import { activeRecords, isApplied, readMigrationRecords } from '../../runtime/migration-records';
 import { withClient } from '../../runtime/pg-client';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { formatMs, textTable } from '../../runtime/text-table';
+import { createThrowawayDatabase } from '../../runtime/validate/throwaway-database';
 import { validateMigrations, type ValidationReport } from '../../runtime/validate/validate';
+import { SHADOW_URL_OPTIONS, urlFromOptions } from '../../runtime/url-options';
+import { proofAdvice, warnOnVersionMismatch } from '../../runtime/version-check';
 import { validationRecordPath, writeValidationRecord } from '../../runtime/validate/validation-record';
 import { parsePgVersion } from '../../versions/pg-version';
-import { PG_VERSION_OPTION, readProjectContext, runExecutor, withProjectTarget, type ProjectContext } from '../shared/project-context';
+import { PG_VERSION_OPTION, readProjectContext, runExecutor, urlsOf, withProjectTarget, type ProjectContext } from '../shared/project-context';
 import type { MigrateValidateExecutorSchema } from './schema';
 
 /** `nx run prisma:migrate-validate`: the CI gate. Proves pending migrations on a throwaway database. */
@@ -22,20 +25,29 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
   return runExecutor(async () => {
     const project = readProjectContext(context);
     const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
-    const toProve = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
+    const history = migrationHistory(project.directory.migrations);
+    if (history.history.length) project.logger.info(describeHistory(history));
+    const candidates = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
+    // History is the starting state of every proof, never something to prove.
+    const toProve = candidates.filter((name) => !history.history.includes(name));
     project.logger.info(
       toProve.length
         ? `Proving ${toProve.length} migration(s): ${toProve.join(', ')}`
         : 'No migration pending on the target database; checking that the migrations produce schema.prisma.',
     );
-    const report = await withThrowawayDatabase(options.shadowDatabaseUrl, pgVersion, project.logger, async (url) => {
+    const shadow = urlFromOptions(options.shadowDatabaseUrl, options.shadowDatabaseUrlEnv, SHADOW_URL_OPTIONS);
+    const report = await withThrowawayDatabase(shadow?.url, pgVersion, project.logger, async (url) => {
       const target: ProjectTarget = {
         url,
         directory: project.directory,
         dataMigrations: createDataMigrationRunner(url, join(project.workspaceRoot, project.layout.dataMigrationsDir), project.logger),
         logger: project.logger,
         retryDelayMs: 200,
+        versionCheck: false,
       };
+      // Once, before the proof (its many migrate() runs would repeat it): a server of another major proves other recipes.
+      const proving = project.directory.migrations.filter((m) => toProve.includes(m.name));
+      await warnOnVersionMismatch(url, proving, project.logger, proofAdvice);
       return validateMigrations(target, toProve, project.schemaFiles, {
         seedRows: options.seedRows,
         maxRollbackMs: (options.maxRollbackSeconds ?? 300) * 1000,
@@ -44,7 +56,7 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
     writeValidationRecord(validationRecordPath(project.workspaceRoot, project.projectName), project.projectName, project.directory, report);
     project.logger.info(renderValidation(report));
     return report.ok;
-  }, [options.databaseUrl, options.shadowDatabaseUrl]);
+  }, urlsOf(options));
 }
 
 /**
@@ -55,6 +67,7 @@ async function pendingMigrations(project: ProjectContext, options: MigrateValida
   const all = project.directory.migrations.map((m) => m.name);
   const configured = configuredDatabaseUrl({
     databaseUrl: options.databaseUrl,
+    databaseUrlEnv: options.databaseUrlEnv,
     configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
     schemaFiles: project.schemaFiles,
   });
@@ -76,6 +89,8 @@ async function withThrowawayDatabase<T>(
   fn: (url: string) => Promise<T>,
 ): Promise<T> {
   if (!serverUrl) {
+    const stale = await removeStaleThrowawayClusters();
+    if (stale.length) logger.info(`Removed ${stale.length} throwaway PostgreSQL cluster(s) left by killed runs: ${stale.join(', ')}.`);
     const server = await startEmbeddedPostgres({ pgVersion, onNotice: (m) => logger.info(m) });
     logger.info(`Proving on a throwaway embedded PostgreSQL ${server.major}.`);
     try {
@@ -84,12 +99,11 @@ async function withThrowawayDatabase<T>(
       await server.stop();
     }
   }
-  const name = `forge_validate_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const database = await createThrowawayDatabase(serverUrl, logger);
   try {
-    return await fn(withDatabase(serverUrl, name));
+    return await fn(database.url);
   } finally {
-    await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await database.drop();
   }
 }
 

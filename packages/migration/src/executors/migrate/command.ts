@@ -1,4 +1,4 @@
-import { migrate } from '../../runtime/migrate';
+import { migrate, type MigrateResult, type StepResult } from '../../runtime/migrate';
 import { formatMs, textTable } from '../../runtime/text-table';
 import { withProjectTarget, type ProjectContext } from '../shared/project';
 import type { MigrateExecutorSchema } from './schema';
@@ -8,22 +8,41 @@ export async function migrateCommand(project: ProjectContext, options: MigrateEx
   return withProjectTarget(project, options, 'workspace', async (target) => {
     const result = await migrate(target, { to: options.to });
     if (result.steps.length === 0 && !result.error) {
-      project.logger.info(`Up to date: all ${result.upToDate} migrations applied.`);
+      project.logger.info(`Up to date: all ${result.upToDate} migrations applied${result.notAttempted ? ` up to ${options.to} (${result.notAttempted} after it not applied)` : ''}.`);
       return true;
     }
     project.logger.info(
       '\n' +
         textTable(
           ['migration', 'step', 'result', 'time', 'rows', 'lock retries'],
-          result.steps.map((s) => [s.migration, s.kind, s.status, formatMs(s.ms), s.rows ?? '', s.retries || '']),
+          result.steps.map((s) => [s.migration, STEP_NAMES[s.kind], s.status, formatMs(s.ms), s.rows ?? '', s.retries || '']),
         ),
     );
     if (result.error) {
       const failed = result.steps.at(-1)!.migration;
-      project.logger.warn(`Stopped at ${failed}; later migrations were not attempted. \`${project.command('migrate-status')}\` shows the state.`);
+      project.logger.warn(`Stopped at ${failed}; later migrations were not attempted. \`${project.command('migrate-status')}\` shows the state and the way out.`);
       return false;
     }
-    project.logger.info(`Applied ${result.steps.filter((s) => s.kind === 'sql').length} migration(s); ${result.upToDate} were already applied.`);
+    project.logger.info(migrateSummary(result, options.to));
     return true;
   });
+}
+
+const STEP_NAMES: Record<StepResult['kind'], string> = { sql: 'sql', data: 'data', index: 'rebuild index' };
+
+/**
+ * One line that adds up to the folders on disk: applied now + already applied + data migrations
+ * finished for migrations applied earlier + folders after --to.
+ */
+export function migrateSummary(result: MigrateResult, to?: string): string {
+  const sql = new Set(result.steps.filter((s) => s.kind === 'sql').map((s) => s.migration));
+  const dataOnly = new Set(result.steps.filter((s) => s.kind === 'data' && !sql.has(s.migration)).map((s) => s.migration)).size;
+  const rebuilt = result.steps.filter((s) => s.kind === 'index').length;
+  return (
+    `Applied ${sql.size} migration(s); ${result.upToDate} were already applied` +
+    (dataOnly ? `; finished the data migration of ${dataOnly} applied earlier` : '') +
+    (result.notAttempted ? `; ${result.notAttempted} after ${to} not applied (--to)` : '') +
+    (rebuilt ? `; rebuilt ${rebuilt} INVALID index(es)` : '') +
+    '.'
+  );
 }

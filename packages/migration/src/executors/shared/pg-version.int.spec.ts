@@ -4,7 +4,8 @@ import { embeddedDataDir } from '../../runtime/database-selection';
 import { capturedOutput } from '../../testing/captured-output';
 import { testPgVersion } from '../../testing/database';
 import { writeDiskWorkspace, type DiskWorkspace } from '../../testing/disk-workspace';
-import { createSampleTree } from '../../testing/sample-tree';
+import { createSampleTree, targetPgVersion } from '../../testing/sample-tree';
+import { addColumnGenerator } from '../../generators/add-column/generator';
 import migrateExecutor from '../migrate/executor';
 import migrateStatusExecutor from '../migrate-status/executor';
 import migrateValidateExecutor from '../migrate-validate/executor';
@@ -47,6 +48,22 @@ describe('pgVersion on the executors', () => {
     const { result, output } = await capturedOutput(() => migrateValidateExecutor({ pgVersion: major, all: true }, ws.executorContext()));
     expect(plain(output)).toContain(`Proving on a throwaway embedded PostgreSQL ${major}.`);
     expect(result).toEqual({ success: true });
+  });
+
+  it('migrate-validate on another major than the migrations were generated for warns once, before the proof, saying how to prove on theirs', async () => {
+    const other = major === 18 ? 15 : 18;
+    const tree = targetPgVersion(createSampleTree(), other);
+    await addColumnGenerator(tree, { targetTable: 'User', name: 'handle', type: 'String', backfillSql: 'lower("email")' });
+    ws.remove();
+    ws = writeDiskWorkspace(tree, 'forge-pgversion-');
+    const { result, output } = await capturedOutput(() => migrateValidateExecutor({ pgVersion: major, all: true }, ws.executorContext()));
+    const text = plain(output);
+    const warning = `This proof runs on PostgreSQL ${major}, so it does not prove them as they will run: prove on ${other} with --pgVersion ${other}`;
+    expect(text.split(warning)).toHaveLength(2);
+    expect(text).toContain(`generated for PostgreSQL ${other}`);
+    expect(text.indexOf(warning)).toBeLessThan(text.indexOf('verdict'));
+    // Generated for 18 and proved below it, the NOT NULL … NOT VALID step fails, as the warning said; the other way round the proof passes.
+    expect(result).toEqual({ success: other < major });
   });
 
   it('an unsupported pgVersion is refused before any server starts', async () => {

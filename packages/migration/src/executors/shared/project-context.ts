@@ -1,9 +1,9 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { ForgeInputError } from '../../errors';
 import type { RuntimeLogger } from '../../runtime/logger';
-import { failureMessage, readProject, type ProjectContext } from './project';
+import { commandOptions, failureMessage, readProject, type ProjectContext } from './project';
 
-export { PG_VERSION_OPTION, withProjectTarget, type DatabaseOptions, type ProjectContext } from './project';
+export { PG_VERSION_OPTION, urlsOf, withProjectTarget, type DatabaseOptions, type ProjectContext } from './project';
 
 export const nxLogger: RuntimeLogger = { info: (m) => logger.info(m), warn: (m) => logger.warn(m) };
 
@@ -17,7 +17,7 @@ export function readProjectContext(context: ExecutorContext): ProjectContext {
     projectRoot: project.root,
     projectName,
     logger: nxLogger,
-    command: (target) => `nx run ${projectName}:${target}`,
+    command: (target, options) => `nx run ${projectName}:${target}${commandOptions(options)}`,
   });
 }
 

@@ -5,7 +5,9 @@ import { maskSecrets } from '../../engine/connection';
 import { assertDuration } from '../../recipes/scripts';
 import { selectDatabase, type SelectedDatabase } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
+import type { UrlOptionNames } from '../../runtime/url-options';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
+import { recordEmbeddedState } from '../../runtime/embedded-state';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { parsePgVersion } from '../../versions/pg-version';
 import { diskView } from '../../workspace/file-view';
@@ -17,11 +19,29 @@ import { locatePrismaProject, readSchemaFiles, type PrismaProjectLayout } from '
 
 /** Options every runtime command takes. */
 export interface DatabaseOptions {
+  /** A URL without a password (command lines are echoed and cached). */
   databaseUrl?: string;
+  /** The name of the environment variable that holds the URL. */
+  databaseUrlEnv?: string;
+  /** How the two are spelt in messages (default: the Nx options). */
+  optionNames?: UrlOptionNames;
   lockTimeout?: string;
   lockRetries?: number;
   /** The embedded server's PostgreSQL major (nx.json plugin option or --pgVersion; default 15). */
   pgVersion?: number | string;
+}
+
+/**
+ * The command line that runs a target (migrate, migrate-status, migrate-resolve, …) with options
+ * named as the target's schema names them (camelCase), the way this run was started.
+ */
+export type CommandLine = (target: string, options?: Record<string, string>) => string;
+
+/** Options as a command line's tail: ` --name value`, values quoted for a POSIX shell when needed. */
+export function commandOptions(options: Record<string, string> = {}, name: (option: string) => string = (o) => o): string {
+  return Object.entries(options)
+    .map(([option, value]) => ` --${name(option)} ${/^[\w./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`)
+    .join('');
 }
 
 /** How the pgVersion option is named in errors: it comes from nx.json or the command line. */
@@ -35,7 +55,7 @@ export interface ProjectContext {
   schemaFiles: SchemaFile[];
   logger: RuntimeLogger;
   /** The command line that runs `target` (migrate, migrate-status, …) the way this run was started. */
-  command(target: string): string;
+  command: CommandLine;
 }
 
 export interface ProjectLocation {
@@ -44,7 +64,7 @@ export interface ProjectLocation {
   projectRoot: string;
   projectName: string;
   logger: RuntimeLogger;
-  command(target: string): string;
+  command: CommandLine;
 }
 
 /** The Prisma project a command runs for, read from disk. */
@@ -74,6 +94,8 @@ export async function withProjectTarget<T>(
   const pgVersion = parsePgVersion(options.pgVersion, PG_VERSION_OPTION);
   const database = await selectDatabase({
     databaseUrl: options.databaseUrl,
+    databaseUrlEnv: options.databaseUrlEnv,
+    optionNames: options.optionNames,
     workspaceRoot: project.workspaceRoot,
     projectName: project.projectName,
     configFile: project.layout.configFile ? join(project.workspaceRoot, project.layout.configFile) : null,
@@ -91,8 +113,15 @@ export async function withProjectTarget<T>(
       logger: project.logger,
       lockTimeout,
       lockRetries: options.lockRetries,
+      command: project.command,
     };
-    return await fn(target, database);
+    try {
+      return await fn(target, database);
+    } finally {
+      if (database.source === 'embedded' && embedded === 'workspace') {
+        await recordEmbeddedState(project.workspaceRoot, project.layout.root, database.url).catch((error: Error) => project.logger.warn(`Could not record the embedded database's state for migrate-validate's cache: ${error.message}`));
+      }
+    }
   } finally {
     await database.release();
   }
@@ -102,4 +131,10 @@ export async function withProjectTarget<T>(
 export function failureMessage(error: unknown, secretsFrom: (string | undefined)[] = []): string {
   const message = error instanceof Error ? error.message : String(error);
   return [process.env.DATABASE_URL, ...secretsFrom].reduce<string>((text, url) => maskSecrets(text, url), message);
+}
+
+/** The URLs a command's options lead to, whose passwords its messages must mask: given ones and the variables named. */
+export function urlsOf(options: { databaseUrl?: string; databaseUrlEnv?: string; shadowDatabaseUrl?: string; shadowDatabaseUrlEnv?: string }): (string | undefined)[] {
+  const fromVariable = (name: string | undefined) => (name ? process.env[name] : undefined);
+  return [options.databaseUrl, fromVariable(options.databaseUrlEnv), options.shadowDatabaseUrl, fromVariable(options.shadowDatabaseUrlEnv)];
 }

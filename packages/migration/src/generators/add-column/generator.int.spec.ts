@@ -52,6 +52,24 @@ describe('add-column on a real PostgreSQL with rows', () => {
     await expect(query(url, `INSERT INTO "User"("tenantId", email, "updatedAt") VALUES (1, 'new@example.com', now())`)).rejects.toThrow(/"age".*not-null/);
   });
 
+  // Multibyte names are cut on character boundaries, counted in bytes: backup-names.spec.ts.
+  it('two columns whose names share their first 62 bytes: every derived name (fill trigger, function, CHECK) distinct after the 63-byte cut', async () => {
+    const columns = { longX: `${'a'.repeat(62)}x`, longY: `${'a'.repeat(62)}y` };
+    const tree = createSampleTree();
+    await addColumnGenerator(tree, {
+      targetTable: 'User',
+      migrationName: 'long names',
+      columns: JSON.stringify(Object.entries(columns).map(([name, map]) => ({ name, map, type: 'String', backfillSql: `'${name}'` }))),
+    });
+    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u, { users: 30, orders: 1, auditLogs: 1 }) });
+    expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual([['pass', []], ['pass', []], ['pass', []]]);
+    expect(report.ok).toBe(true);
+    for (const [name, column] of Object.entries(columns)) {
+      expect(await columnState(url, 'User', column)).toEqual({ notnull: true, default: null, checks: [], triggers: [] });
+      expect(await query(url, `SELECT count(*)::int AS n FROM "User" WHERE "${column}" = $1`, [name])).toEqual([{ n: 30 }]);
+    }
+  });
+
   it('--backfillSql: rows inserted between the backfill and the CHECK are filled by the trigger, then NOT NULL holds', async () => {
     const tree = createSampleTree();
     await addColumnGenerator(tree, { targetTable: 'User', name: 'handle', type: 'String', backfillSql: `split_part("email", '@', 1)` });

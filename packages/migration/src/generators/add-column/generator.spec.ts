@@ -186,6 +186,13 @@ describe('add-column generator', () => {
       expect(tree.read(`${DATA_MIGRATIONS}/user_handle.ts`, 'utf-8')).toContain('set: "\\"handle\\" = (lower(\\"email\\"))"');
     });
 
+    it('--backfillSql takes any one expression PostgreSQL reads as one: an E-string with an escaped quote', async () => {
+      await addColumnGenerator(tree, { targetTable: 'User', name: 'motto', type: 'String', backfillSql: `E'it\\'s'`, migrationName: 'user motto' });
+      const [add] = newMigrations(tree);
+      expect(add.up).toContain(`    SELECT (E'it\\'s') INTO NEW."motto" FROM (SELECT NEW.*) AS "User";`);
+      expect(tree.read(`${DATA_MIGRATIONS}/user_motto.ts`, 'utf-8')).toContain(`set: "\\"motto\\" = (E'it\\\\'s')"`);
+    });
+
     it('an optional column with a volatile default is filled without the NOT NULL steps', async () => {
       await addColumnGenerator(tree, { targetTable: 'Product', name: 'salt', type: 'Float', optional: true, default: 'dbgenerated("random()")' });
       const files = newMigrations(tree);
@@ -256,7 +263,14 @@ describe('add-column generator', () => {
       ['backfill value that is a function', { targetTable: 'User', name: 'at', type: 'DateTime', backfillValue: 'now()' }, /function call.*--backfillSql/],
       ['backfill SQL with two statements', { targetTable: 'User', name: 'h', type: 'String', backfillSql: "'x'; DROP TABLE \"User\"" }, /Invalid --backfillSql.*";"/],
       ['backfill SQL with a comment', { targetTable: 'User', name: 'h', type: 'String', backfillSql: "'x' -- hi" }, /Invalid --backfillSql.*comment/],
-      ['backfill SQL that does not balance', { targetTable: 'User', name: 'h', type: 'String', backfillSql: 'lower("email"' }, /Invalid --backfillSql.*balance/],
+      ['backfill SQL that does not balance', { targetTable: 'User', name: 'h', type: 'String', backfillSql: 'lower("email"' }, /Invalid --backfillSql.*does not read it as one expression/],
+      // PostgreSQL reads E'\'' as one quote: what follows is a second statement, whatever a quote-matching regex sees.
+      ['backfill SQL closing the expression inside an E-string', { targetTable: 'User', name: 'h', type: 'String', backfillSql: `E'\\''); DROP TABLE "Tenant" CASCADE; --'` }, /Invalid --backfillSql.*(comment|";"|statements)/],
+      ['backfill SQL adding clauses to its SELECT', { targetTable: 'User', name: 'h', type: 'String', backfillSql: `1) FROM "Tenant" WHERE (true` }, /Invalid --backfillSql.*more than one expression \(with fromClause, whereClause\)/],
+      ['backfill SQL that is a set operation', { targetTable: 'User', name: 'h', type: 'String', backfillSql: `'a') UNION (SELECT 'b'` }, /Invalid --backfillSql.*more than one expression/],
+      ['dbgenerated default with a second statement', { targetTable: 'User', name: 'h', type: 'String', optional: true, default: `dbgenerated("1); DROP TABLE \\"Tenant\\"; SELECT (1")` }, /Invalid --default.*";"/],
+      ['dbgenerated default that is not a string', { targetTable: 'User', name: 'h', type: 'String', optional: true, default: 'dbgenerated(gen_random_uuid())' }, /Invalid --default dbgenerated\("gen_random_uuid\(\)"\): give the SQL as one double-quoted string/],
+      ['huge backfill SQL, clipped in the message', { targetTable: 'User', name: 'h', type: 'String', backfillSql: `'${'x'.repeat(5000)}' -- end` }, /Invalid --backfillSql "'x{119}…" \(5009 characters\): it contains a comment/],
       ['backfill on a list', { targetTable: 'User', name: 'tags', type: 'String', list: true, backfillValue: 'x' }, /is a list/],
       ['unique column with one backfill value', { targetTable: 'User', name: 'code', type: 'String', unique: true, backfillValue: 'x' }, /unique, but --backfillValue gives every existing row/],
       ['default of the wrong type', { targetTable: 'User', name: 'age', type: 'Int', default: 'ten' }, /Invalid --default "ten" for a Int column/],

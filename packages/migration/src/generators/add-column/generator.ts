@@ -7,6 +7,7 @@ import { firstFolderStamp } from '../../rules/migration-folders';
 import { columnDefinitions } from '../../rules/column-definition';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
+import { assertItemKeys, COLUMN_KEYS } from '../shared/json-input';
 import { parseJsonOption, recipeOptions } from '../shared/options';
 import type { AddColumnGeneratorSchema } from './schema';
 
@@ -37,7 +38,7 @@ export async function addColumnGenerator(tree: Tree, options: AddColumnGenerator
       stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
     },
     toAdd,
-    recipeOptions(options, `add_column_${table}_${columns.map((c) => c.name).join('_')}`),
+    recipeOptions(options, `add_column_${table}_${columns.map((c) => c.name).join('_')}`, change.pgVersion),
   );
   const touched = { models: [options.targetTable] };
   const written = await writeChange(tree, change, plan, { touched, stats: options });
@@ -50,6 +51,7 @@ function normalizeColumns(options: AddColumnGeneratorSchema): ColumnSpec[] {
     if (!Array.isArray(many) || many.some((c) => !c || typeof c.name !== 'string' || typeof c.type !== 'string')) {
       throw inputError(`--columns must be a JSON array of {"name", "type", …} objects. Example: --columns '${COLUMNS_EXAMPLE}'`);
     }
+    assertItemKeys('columns', many, COLUMN_KEYS);
     if (options.name) throw inputError('Give either --columns or --name/--type, not both.');
     return many.map((c) => ({
       ...c,

@@ -55,6 +55,10 @@ describe('add-index generator', () => {
       ['invalid identifier', { targetTable: 'AuditLog', fields: 'action', name: 'x"; DROP TABLE y; --' }, /Invalid index name/],
       ['over-long identifier', { targetTable: 'AuditLog', fields: 'action', name: 'i'.repeat(64) }, /64 bytes long.*truncates/],
       ['name clash', { targetTable: 'AuditLog', fields: 'action', name: 'Order_tenantId_createdAt_idx' }, /already exists \(on model Order\)/],
+      // One namespace for tables, sequences and indexes: IF NOT EXISTS would otherwise skip the build silently.
+      ['name of a table', { targetTable: 'AuditLog', fields: 'action', name: 'Tenant' }, /--name Tenant is taken: it is the table of model Tenant\..*Pass another --name/],
+      ['name of a sequence', { targetTable: 'AuditLog', fields: 'action', name: 'User_id_seq' }, /--name User_id_seq is taken: it is the sequence of User\.id/],
+      ['name of a primary key', { targetTable: 'AuditLog', fields: 'action', name: 'User_pkey' }, /--name User_pkey is taken: it is the primary key of User/],
       ['no fields', { targetTable: 'AuditLog', fields: '' }, /No field to index/],
     ];
     it.each(cases)('%s', (_label, options, message) => expectRefusedUntouched(tree, () => addIndexGenerator(tree, options), message));

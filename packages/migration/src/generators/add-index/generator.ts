@@ -1,5 +1,6 @@
 import type { Tree } from '@nx/devkit';
-import { addIndex } from '../../prisma-schema/edits/add-index';
+import type { StatsProvider } from '../../analysis/stats-source';
+import { addIndex, relationNameTaken } from '../../prisma-schema/edits/add-index';
 import { addIndexRecipe } from '../../recipes/add-index';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
@@ -16,8 +17,14 @@ export async function addIndexGenerator(tree: Tree, options: AddIndexGeneratorSc
   const recipe = addIndexRecipe(change.naive, index, recipeOptions(options, `add_index_${index.table}_${index.columns.join('_')}`));
   const plan = { ...recipe, notes: [...recipe.notes, ...index.notes] };
   const touched = { models: [options.targetTable] };
-  const written = await writeChange(tree, change, plan, { touched, stats: options });
+  const written = await writeChange(tree, change, plan, { touched, stats: options, check: (stats) => assertNameFreeInDatabase(stats, index.name) });
   printChange(change, plan, written, touched);
+}
+
+/** The schema may not know every relation of the database (hand-made tables, views): ask it too when it is reachable. */
+async function assertNameFreeInDatabase(stats: StatsProvider, name: string): Promise<void> {
+  const taken = (await stats.relationKinds?.([name]))?.get(name);
+  if (taken) throw relationNameTaken(name, `${taken} in the database (${stats.label})`);
 }
 
 export default addIndexGenerator;

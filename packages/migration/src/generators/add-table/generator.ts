@@ -6,6 +6,7 @@ import { relationModeOf } from '../../prisma-schema/relation-mode';
 import { addTableRecipe } from '../../recipes/add-table';
 import { planSchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
+import { assertItemKeys, COLUMN_KEYS, ID_KEYS, INDEX_KEYS, RELATION_KEYS } from '../shared/json-input';
 import { parseJsonOption, recipeOptions, toList } from '../shared/options';
 import type { AddTableGeneratorSchema } from './schema';
 
@@ -27,13 +28,14 @@ export async function addTableGenerator(tree: Tree, options: AddTableGeneratorSc
 
 function normalizeSpec(options: AddTableGeneratorSchema): TableSpec {
   if (!options.name) throw inputError('Missing --name: the name of the new model, e.g. --name Invoice.');
-  const fields = arrayOption<ColumnSpec>(options.fields, 'fields', FIELDS_EXAMPLE, (f) => typeof f.name === 'string' && typeof f.type === 'string');
-  const relations = arrayOption<TableRelationSpec>(options.relations, 'relations', RELATIONS_EXAMPLE, (r) => typeof r.field === 'string' && typeof r.references === 'string');
-  const indexes = arrayOption<TableIndexSpec>(options.indexes, 'indexes', INDEXES_EXAMPLE, (i) => Array.isArray(i.fields) || typeof i.fields === 'string');
+  const fields = arrayOption<ColumnSpec>(options.fields, 'fields', FIELDS_EXAMPLE, COLUMN_KEYS, (f) => typeof f.name === 'string' && typeof f.type === 'string');
+  const relations = arrayOption<TableRelationSpec>(options.relations, 'relations', RELATIONS_EXAMPLE, RELATION_KEYS, (r) => typeof r.field === 'string' && typeof r.references === 'string');
+  const indexes = arrayOption<TableIndexSpec>(options.indexes, 'indexes', INDEXES_EXAMPLE, INDEX_KEYS, (i) => Array.isArray(i.fields) || typeof i.fields === 'string');
   const id = typeof options.id === 'string' && options.id.trim().startsWith('{') ? parseJsonOption<IdSpec>(options.id, 'id', ID_EXAMPLE) : options.id;
   if (id !== undefined && typeof id !== 'string' && (typeof id !== 'object' || typeof id.type !== 'string')) {
     throw inputError(`--id must be a shorthand (Int, BigInt, uuid, gen_random_uuid, cuid) or a JSON field such as '${ID_EXAMPLE}'.`);
   }
+  if (id && typeof id === 'object') assertItemKeys('id', [id], ID_KEYS);
   return {
     name: options.name,
     map: options.map,
@@ -44,12 +46,13 @@ function normalizeSpec(options: AddTableGeneratorSchema): TableSpec {
   };
 }
 
-function arrayOption<T extends object>(value: string | T[] | undefined, option: string, example: string, valid: (item: T) => boolean): T[] {
+function arrayOption<T extends object>(value: string | T[] | undefined, option: string, example: string, keys: readonly string[], valid: (item: T) => boolean): T[] {
   const parsed = parseJsonOption<T[]>(value, option, example);
   if (parsed === undefined) return [];
   if (!Array.isArray(parsed) || parsed.some((item) => !item || typeof item !== 'object' || !valid(item))) {
     throw inputError(`--${option} must be a JSON array like '${example}'.`);
   }
+  assertItemKeys(option, parsed, keys);
   return parsed;
 }
 

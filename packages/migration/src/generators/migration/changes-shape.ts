@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../../errors';
-import { didYouMean } from '../../suggest';
+import { clipped, didYouMean } from '../../suggest';
+import { assertItemKeys, COLUMN_KEYS, INDEX_KEYS, RELATION_KEYS } from '../shared/json-input';
 import { CHANGE_TYPES, tableOption, type ChangeType } from './change-types';
 
 interface PropertySchema {
@@ -17,6 +18,9 @@ interface GeneratorSchema {
   properties: Record<string, PropertySchema>;
   required?: string[];
 }
+
+/** What the items of each JSON array property take. */
+const ITEM_KEYS: Record<string, readonly string[]> = { columns: COLUMN_KEYS, fields: COLUMN_KEYS, relations: RELATION_KEYS, indexes: INDEX_KEYS };
 
 /** Options `migration` itself sets; they are not part of `changes`. */
 const OWN_OPTIONS = new Set(['project', 'migrationName', 'databaseUrl', 'rows']);
@@ -55,11 +59,15 @@ export function checkChanges(type: ChangeType, changes: unknown): Record<string,
   for (const [key, value] of Object.entries(given)) {
     const property = properties.get(key);
     if (!property) {
-      throw inputError(`--changes has an unknown key "${key}" for ${type}. ${didYouMean(key, [...properties.keys()])}${shape()}`);
+      throw inputError(`--changes has an unknown key ${clipped(key, 40)} for ${type}. ${didYouMean(key, [...properties.keys()])}${shape()}`);
     }
     const types = typesOf(property);
     if (value !== null && !types.includes(jsonType(value)) && !(types.includes('string') && ['number', 'boolean'].includes(jsonType(value)))) {
       throw inputError(`--changes."${key}" must be ${types.join(' or ')}, got ${jsonType(value)}. ${shape()}`);
+    }
+    const itemKeys = ITEM_KEYS[key];
+    if (property['x-forge-json'] === 'array' && itemKeys && Array.isArray(value) && value.every((item) => item && typeof item === 'object')) {
+      assertItemKeys(`changes."${key}"`, value as object[], itemKeys);
     }
     if (property.enum && !property.enum.includes(value)) {
       throw inputError(`--changes."${key}" must be one of ${property.enum.map((v) => JSON.stringify(v)).join(', ')}. ${shape()}`);

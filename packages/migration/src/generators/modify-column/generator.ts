@@ -33,7 +33,7 @@ export async function modifyColumnGenerator(tree: Tree, options: ModifyColumnGen
       stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
       confirmDataLoss: options.confirmDataLoss,
     },
-    recipeOptions(options, `modify_column_${column.table}_${column.column}`),
+    recipeOptions(options, `modify_column_${column.table}_${column.column}`, change.pgVersion),
   );
   const touched = { models: [column.model], enums: column.newEnum ? [column.newEnum.name] : [] };
   const written = await writeChange(tree, change, plan, { touched, stats: options });

@@ -35,26 +35,35 @@ describe('remove-column generator', () => {
     const table = `"_forge_backup"."User__name__${stamp}"`;
 
     expect(readScript(tree, backup)).toContain("SET LOCAL lock_timeout = '5s';");
+    const capture = `"_forge"."User__name__${stamp}__capture"`;
     expect(scriptStatements(tree, backup, 'migration.sql')).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "_forge"',
       'CREATE SCHEMA IF NOT EXISTS "_forge_backup"',
       `CREATE TABLE ${table} AS SELECT "id", "name" FROM "User" WITH NO DATA`,
       `ALTER TABLE ${table} ADD PRIMARY KEY ("id")`,
+      // Every write of the column from now on is copied into the backup, until the drop.
+      `CREATE OR REPLACE FUNCTION ${capture}() RETURNS trigger LANGUAGE plpgsql AS $forge$ BEGIN INSERT INTO ${table} ("id", "name") VALUES (NEW."id", NEW."name") ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"; RETURN NULL; END $forge$`,
+      `CREATE TRIGGER "name__forge_backup" AFTER INSERT OR UPDATE OF "name" ON "User" FOR EACH ROW EXECUTE FUNCTION ${capture}()`,
     ]);
-    expect(scriptStatements(tree, backup, 'down.sql')).toEqual([`DROP TABLE IF EXISTS ${table}`]);
-    expect(scriptStatements(tree, removal, 'migration.sql')).toEqual([
-      `INSERT INTO ${table} AS b ("id", "name") SELECT "id", "name" FROM "User" ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name" WHERE b."name"::text IS DISTINCT FROM EXCLUDED."name"::text`,
-      'ALTER TABLE "User" DROP COLUMN "name"',
-    ]);
-    expect(scriptStatements(tree, removal, 'down.sql')).toEqual([
-      'ALTER TABLE "User" ADD COLUMN "name" TEXT',
-      `UPDATE "User" AS t SET "name" = b."name" FROM ${table} AS b WHERE t."id" = b."id" AND (t."name"::text IS DISTINCT FROM b."name"::text)`,
-    ]);
+    const dropCapture = ['DROP TRIGGER IF EXISTS "name__forge_backup" ON "User"', `DROP FUNCTION IF EXISTS ${capture}()`];
+    expect(scriptStatements(tree, backup, 'down.sql')).toEqual([...dropCapture, `DROP TABLE IF EXISTS ${table}`]);
+    expect(scriptStatements(tree, removal, 'migration.sql')).toEqual([...dropCapture, 'ALTER TABLE "User" DROP COLUMN "name"']);
+    // The rollback: the column back with the capture trigger (one short step), then the data
+    // migration's down() restores the values in batches.
+    expect(scriptStatements(tree, removal, 'down.sql')).toEqual(['ALTER TABLE "User" ADD COLUMN "name" TEXT', ...scriptStatements(tree, backup, 'migration.sql').slice(-2)]);
+    expect(readScript(tree, removal, 'down.sql')).toMatch(
+      /-- forge:step 1 of 1: name back, nullable \(catalog only\); writes reach the backup again\nSET LOCAL lock_timeout = '5s';\nALTER TABLE "User" ADD COLUMN "name" TEXT;[\s\S]*\n-- forge:data-step every value back from the backup, in batches/,
+    );
+    const restore = read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_name.ts`);
+    expect(restore).toContain(
+      `await ctx.batchUpdate({ table: "User", key: "id", set: ${JSON.stringify(`"name" = (SELECT b."name" FROM ${table} b WHERE b."id" = "User"."id")`)}, where: ${JSON.stringify(`EXISTS (SELECT 1 FROM ${table} b WHERE b."id" = "User"."id" AND ("User"."name"::text IS DISTINCT FROM b."name"::text))`)}, name: "restore" });`,
+    );
 
     // The data migration runs right after the backup migration: a checkpointed batch copy, checked by validate().
     const dataMigration = read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_name_backup.ts`);
     expect(dataMigration).toContain(`Migration: ${backup}`);
     expect(dataMigration).toContain(
-      `await ctx.batchCopy({\n    table: "User",\n    key: "id",\n    columns: ["name"],\n    into: ${JSON.stringify(table)},\n  });`,
+      `await ctx.batchCopy({\n    table: "User",\n    key: "id",\n    columns: ["name"],\n    into: ${JSON.stringify(table)},\n    // The capture trigger wrote rows changed since the copy began: theirs are the newer values.\n    keepExisting: true,\n  });`,
     );
     expect(dataMigration).toContain('t.\\"name\\"::text IS DISTINCT FROM b.\\"name\\"::text');
     expect(dataMigration).toMatch(/export async function down\(ctx: DataMigrationContext\): Promise<void> \{\n  \/\/ Nothing to restore/);
@@ -63,25 +72,39 @@ describe('remove-column generator', () => {
 
   it('removes a unique NOT NULL column and a NOT NULL column with a default: values back first, then NOT NULL, then the unique index', async () => {
     await removeColumnGenerator(tree, { targetTable: 'User', columns: 'email, role', confirmDataLoss: true, lockTimeout: '2s', batchSize: 1000 });
-    const [backup, removal] = newMigrationFolders(tree);
+    const [, removal] = newMigrationFolders(tree);
     expect(removal).toMatch(/_remove_column_user_email_role$/);
-    const table = `"_forge_backup"."User__email_role__${stampOf(tree, backup)}"`;
     expect(read(tree, SAMPLE_SCHEMA)).not.toMatch(/email|  role /);
 
-    expect(scriptStatements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
+    expect(scriptStatements(tree, removal, 'migration.sql').slice(2)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
     const down = scriptStatements(tree, removal, 'down.sql');
-    expect(down[0]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
-    expect(down[1]).toBe(
-      `UPDATE "User" AS t SET "email" = b."email", "role" = b."role" FROM ${table} AS b WHERE t."id" = b."id" AND (t."email"::text IS DISTINCT FROM b."email"::text OR t."role"::text IS DISTINCT FROM b."role"::text)`,
-    );
-    // Only email (no default) can lack a value: a row inserted after the removal stops the rollback with a readable message.
-    expect(down[2]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
-    expect(down[2]).toContain(`RAISE EXCEPTION 'Cannot restore "User"."email" as NOT NULL: % row(s) have no value for it`);
-    expect(down.slice(3)).toEqual([
-      'ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL, ALTER COLUMN "role" SET NOT NULL',
-      'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
+    // Only email (no default) can lack a value: a row the backup does not have stops the rollback
+    // before anything changes, with a readable message.
+    expect(down[0]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE NOT EXISTS \(SELECT 1 FROM "_forge_backup"/);
+    expect(down[0]).toContain(`RAISE EXCEPTION 'Cannot restore "User"."email" as NOT NULL: % row(s) have no value for it`);
+    expect(down[1]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
+    // After the batched restore: NOT NULL through a check (NOT VALID, then VALIDATE in its own
+    // step), and the unique index built CONCURRENTLY.
+    expect(down[4]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
+    expect(down.slice(5)).toEqual([
+      'ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID',
+      'ALTER TABLE "User" ADD CONSTRAINT "User_role_not_null" CHECK ("role" IS NOT NULL) NOT VALID',
+      'ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_not_null"',
+      'ALTER TABLE "User" VALIDATE CONSTRAINT "User_role_not_null"',
+      'ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL',
+      'ALTER TABLE "User" DROP CONSTRAINT "User_email_not_null"',
+      'ALTER TABLE "User" ALTER COLUMN "role" SET NOT NULL',
+      'ALTER TABLE "User" DROP CONSTRAINT "User_role_not_null"',
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User"("email")',
     ]);
     const script = readScript(tree, removal, 'down.sql');
+    expect(script.match(/^-- forge:step \d of 5: .*/gm)).toEqual([
+      '-- forge:step 1 of 5: email, role back, nullable (catalog only); writes reach the backup again',
+      '-- forge:step 2 of 5: NOT NULL, 1 of 3: refuse rows without a value, then CHECK NOT VALID (brief lock, no scan)',
+      '-- forge:step 3 of 5: NOT NULL, 2 of 3: VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)',
+      '-- forge:step 4 of 5: NOT NULL, 3 of 3: SET NOT NULL (uses the validated check: no scan), drop the check',
+      '-- forge:step 5 of 5: an index back, built CONCURRENTLY (writes go on)',
+    ]);
     expect(script).toContain("SET LOCAL lock_timeout = '2s';");
     expect(read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_email_role_backup.ts`)).toContain('batchSize: 1000,');
   });
@@ -93,12 +116,15 @@ describe('remove-column generator', () => {
     expect(schema).toContain('model Order {');
     const [backup, removal] = newMigrationFolders(tree);
     expect([backup, removal].map((f) => f.slice(15))).toEqual(['drop_order_created_at_backup', 'drop_order_created_at']);
-    expect(scriptStatements(tree, removal, 'migration.sql').slice(1)).toEqual(['DROP INDEX "Order_tenantId_createdAt_idx"', 'ALTER TABLE "Order" DROP COLUMN "createdAt"']);
-    expect(scriptStatements(tree, removal, 'down.sql')).toEqual([
-      'ALTER TABLE "Order" ADD COLUMN "createdAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP',
-      expect.stringMatching(/^UPDATE "Order" AS t SET "createdAt" = b."createdAt" FROM/),
+    expect(scriptStatements(tree, removal, 'migration.sql').slice(2)).toEqual(['DROP INDEX "Order_tenantId_createdAt_idx"', 'ALTER TABLE "Order" DROP COLUMN "createdAt"']);
+    const down = scriptStatements(tree, removal, 'down.sql');
+    expect(down[0]).toBe('ALTER TABLE "Order" ADD COLUMN "createdAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP');
+    expect(down.slice(3)).toEqual([
+      'ALTER TABLE "Order" ADD CONSTRAINT "Order_createdAt_not_null" CHECK ("createdAt" IS NOT NULL) NOT VALID',
+      'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_createdAt_not_null"',
       'ALTER TABLE "Order" ALTER COLUMN "createdAt" SET NOT NULL',
-      'CREATE INDEX "Order_tenantId_createdAt_idx" ON "Order"("tenantId", "createdAt")',
+      'ALTER TABLE "Order" DROP CONSTRAINT "Order_createdAt_not_null"',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Order_tenantId_createdAt_idx" ON "Order"("tenantId", "createdAt")',
     ]);
   });
 
@@ -113,13 +139,17 @@ describe('remove-column generator', () => {
     expect(read(tree, SAMPLE_SCHEMA)).toContain('enum Level {');
     const [backup, removal] = newMigrationFolders(tree);
     const table = `"_forge_backup"."Membership__level_perks__${stampOf(tree, backup)}"`;
-    expect(scriptStatements(tree, backup, 'migration.sql').slice(1)).toEqual([
+    expect(scriptStatements(tree, backup, 'migration.sql').slice(2)).toEqual([
       `CREATE TABLE ${table} AS SELECT "tenantId", "userId", "level"::text AS "level", "perks"::text[] AS "perks" FROM "Membership" WITH NO DATA`,
       `ALTER TABLE ${table} ADD PRIMARY KEY ("tenantId", "userId")`,
+      expect.stringContaining(`VALUES (NEW."tenantId", NEW."userId", NEW."level"::text, NEW."perks"::text[]) ON CONFLICT ("tenantId", "userId") DO UPDATE SET "level" = EXCLUDED."level", "perks" = EXCLUDED."perks"`),
+      expect.stringMatching(/^CREATE TRIGGER "level_perks__forge_backup" AFTER INSERT OR UPDATE OF "level", "perks" ON "Membership"/),
     ]);
     const down = scriptStatements(tree, removal, 'down.sql');
     expect(down[0]).toBe(`ALTER TABLE "Membership" ADD COLUMN "level" "Level" DEFAULT 'low', ADD COLUMN "perks" "Level"[]`);
-    expect(down[1]).toContain(`SET "level" = b."level"::"Level", "perks" = b."perks"::"Level"[] FROM ${table} AS b WHERE t."tenantId" = b."tenantId" AND t."userId" = b."userId"`);
+    expect(read(tree, `${SAMPLE_ROOT}/src/migrations/${removal.slice(15)}.ts`)).toContain(
+      JSON.stringify(`("level", "perks") = (SELECT b."level"::"Level", b."perks"::"Level"[] FROM ${table} b WHERE b."tenantId" = "Membership"."tenantId" AND b."userId" = "Membership"."userId")`),
+    );
     const dataMigration = read(tree, `${SAMPLE_ROOT}/src/migrations/${backup.slice(15)}.ts`);
     expect(dataMigration).toContain('The primary key (tenantId, userId) has several columns');
     expect(dataMigration).toContain('WHERE (\\"tenantId\\", \\"userId\\") > ($1, $2) ORDER BY \\"tenantId\\", \\"userId\\" LIMIT 5000');

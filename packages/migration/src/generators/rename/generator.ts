@@ -18,7 +18,7 @@ export async function renameGenerator(tree: Tree, options: RenameGeneratorSchema
   );
   const summary = change.summary;
   const defaultName = field ? `rename_${summary.model}_${field}_to_${to}` : `rename_${summary.from}_to_${to}`;
-  const plan = renameRecipe(change.naive, summary, recipeOptions(options, defaultName));
+  const plan = renameRecipe(change.naive, summary, recipeOptions(options, defaultName, change.pgVersion));
   const written = await writeChange(tree, change, plan, { touched: { models: [{ before: summary.model, after: summary.newModel }] }, stats: options });
   printModels(change, summary);
   printChange(change, plan, written, {});

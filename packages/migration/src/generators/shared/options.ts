@@ -1,7 +1,9 @@
+import type { PgMajor } from '../../engine/postgres-releases';
 import { inputError } from '../../errors';
 import { snakeCaseMigrationName } from '../../prisma-schema/names';
 import { DEFAULT_LOCK_TIMEOUT, type RecipeOptions } from '../../recipes/plan';
 import { assertDuration } from '../../recipes/scripts';
+import { assertJsonBounds } from './json-input';
 
 /** Options every change generator takes. */
 export interface ChangeGeneratorOptions {
@@ -17,12 +19,12 @@ export interface ChangeGeneratorOptions {
   rows?: number | string;
 }
 
-export function recipeOptions(options: ChangeGeneratorOptions, defaultName: string): RecipeOptions {
+export function recipeOptions(options: ChangeGeneratorOptions, defaultName: string, pgVersion?: PgMajor): RecipeOptions {
   const migrationName = snakeCaseMigrationName(options.migrationName ?? defaultName);
   if (!migrationName) {
     throw inputError(`Invalid --migrationName ${JSON.stringify(options.migrationName)}: use letters and digits, e.g. add_user_preferences.`);
   }
-  return { migrationName, lockTimeout: assertDuration(String(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT)) };
+  return { migrationName, lockTimeout: assertDuration(String(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT)), ...(pgVersion ? { pgVersion } : {}) };
 }
 
 /** `a,b` or `["a","b"]` or an array → a list of trimmed names. */
@@ -34,10 +36,23 @@ export function toList(value: string | string[] | undefined): string[] {
 
 /** A JSON option that may arrive as a string (CLI) or already parsed (programmatic use). */
 export function parseJsonOption<T>(value: string | T | undefined, option: string, example: string): T | undefined {
-  if (value === undefined || typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as T;
-  } catch (error) {
-    throw inputError(`--${option} is not valid JSON (${(error as Error).message}). Example: --${option} '${example}'`);
+  if (value === undefined) return value;
+  if (typeof value !== 'string') {
+    assertJsonBounds(option, value);
+    return value;
   }
+  assertJsonBounds(option, undefined, value);
+  let parsed: T;
+  try {
+    parsed = JSON.parse(value) as T;
+  } catch (error) {
+    throw inputError(`--${option} is not valid JSON (${clippedMessage((error as Error).message)}). Example: --${option} '${example}'`);
+  }
+  assertJsonBounds(option, parsed);
+  return parsed;
+}
+
+/** JSON.parse quotes the text around the error: keep a long one short. */
+function clippedMessage(message: string): string {
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }

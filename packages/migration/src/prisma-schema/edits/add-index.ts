@@ -2,7 +2,7 @@ import { inputError } from '../../errors';
 import { didYouMean } from '../../suggest';
 import { appendBlockAttribute, blockAttribute, blockAttributes, findField, keyValue, quoted, type AttributeArgument, type Value } from '../ast';
 import { attributeArgument, attributeFieldList } from '../attribute-fields';
-import { columnName, databaseIndexNames, tableName } from '../constraint-names';
+import { columnName, databaseIndexNames, schemaRelationNames, tableName } from '../constraint-names';
 import type { PrismaSchemaDocument } from '../document';
 import { assertDatabaseName, assertIdentifierLength } from '../names';
 import { modelIndexes } from '../model-indexes';
@@ -77,6 +77,8 @@ export function addIndex(document: PrismaSchemaDocument, datamodel: Datamodel, s
   else assertIdentifierLength('generated index name', name, 'pass a shorter one with --name');
   const clash = databaseIndexNames(datamodel).get(name);
   if (clash) throw inputError(`An index named ${name} already exists (on model ${clash}). Pass another --name.`);
+  const taken = schemaRelationNames(datamodel).get(name);
+  if (taken) throw relationNameTaken(name, taken);
   const lists = fields.filter((f) => dmModel.fields.find((d) => d.name === f)?.isList);
   const type = indexType(spec, lists, unique, fields);
   const ops = operatorClasses(spec.ops, fields);
@@ -132,4 +134,15 @@ function redundancyHints(model: Parameters<typeof blockAttributes>[0], datamodel
     }
   }
   return hints;
+}
+
+/**
+ * An index name that a table, sequence, index or view already has: PostgreSQL keeps them in one
+ * namespace, and `CREATE INDEX CONCURRENTLY IF NOT EXISTS` would then do nothing, silently.
+ */
+export function relationNameTaken(name: string, holder: string): Error {
+  return inputError(
+    `--name ${name} is taken: it is ${holder}. Tables, sequences, indexes and views share one namespace in PostgreSQL, ` +
+      'so the index could not be created (IF NOT EXISTS would silently skip it). Pass another --name.',
+  );
 }

@@ -7,7 +7,7 @@ import type { PrismaSchemaDocument } from '../document';
 import { modelIndexes } from '../model-indexes';
 import { assertDatabaseName, assertPrismaName } from '../names';
 import type { Datamodel, DatamodelField, DatamodelModel } from '../prisma-fmt';
-import { derivedRenames, type DerivedRename } from '../rename-derived-names';
+import { derivedRenames, notNullRenames, type DerivedRename } from '../rename-derived-names';
 import { lowerFirst } from './relation-naming';
 
 export interface RenameSpec {
@@ -34,6 +34,8 @@ export interface RenameSummary {
   column?: { from: string; to: string };
   /** Objects named after the old table or column, renamed along. */
   derived: DerivedRename[];
+  /** NOT NULL constraints named after the old table or column on PostgreSQL 18 (see notNullRenames). */
+  notNull: { from: string; to: string }[];
   /** Nothing changes name in the database: no migration. */
   databaseUnchanged: boolean;
   notes: string[];
@@ -86,6 +88,7 @@ function renameModel(document: PrismaSchemaDocument, datamodel: Datamodel, dmMod
     schema: dmModel.schema,
     table: { from: oldTable, to: newTable },
     derived,
+    notNull: notNullRenames(dmModel, { table: { from: oldTable, to: newTable } }),
     databaseUnchanged: newTable === oldTable,
     notes: [
       ...(newTable === oldTable ? [`The table keeps its name: ${to} is mapped to ${JSON.stringify(oldTable)} with @@map.`] : []),
@@ -119,6 +122,7 @@ function renameField(document: PrismaSchemaDocument, datamodel: Datamodel, dmMod
     return {
       ...base,
       derived: [],
+      notNull: [],
       databaseUnchanged: true,
       notes: [`${dmModel.name}.${from} is a relation field: it has no column, only Prisma Client's name changes (${dmModel.name}.${to}).`],
     };
@@ -148,6 +152,7 @@ function renameField(document: PrismaSchemaDocument, datamodel: Datamodel, dmMod
     ...base,
     column,
     derived,
+    notNull: notNullRenames(dmModel, { table: base.table, column }),
     databaseUnchanged: newColumn === oldColumn,
     notes: [
       ...(newColumn === oldColumn ? [`The column keeps its name: ${dmModel.name}.${to} is mapped to ${JSON.stringify(oldColumn)} with @map.`] : []),

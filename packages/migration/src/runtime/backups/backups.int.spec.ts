@@ -2,7 +2,7 @@ import migratePruneExecutor from '../../executors/migrate-prune/executor';
 import { removeColumnGenerator } from '../../generators/remove-column/generator';
 import { removeTableGenerator } from '../../generators/remove-table/generator';
 import { withCoupon } from '../../testing/coupon-schema';
-import { query, useEmbeddedPostgres } from '../../testing/database';
+import { databaseUrlVariable, query, useEmbeddedPostgres } from '../../testing/database';
 import { writeDiskWorkspace, type DiskWorkspace } from '../../testing/disk-workspace';
 import { extendSampleBaseline } from '../../testing/extend-baseline';
 import { BASELINE } from '../../testing/migrations';
@@ -145,7 +145,7 @@ describe('migrate-prune', () => {
       expect(dry.decisions[2].reason).toMatch(/^younger than the retention \(registered 0 min ago; (23 h 59 min|1 d) left\)$/);
       expect(await backupObjects(url)).toEqual(before);
       expect((await registry(url)).length).toBe(3);
-      const json = await printedBy(() => migratePruneExecutor({ databaseUrl: url, dryRun: true, format: 'json' }, ws.executorContext()));
+      const json = await printedBy(() => migratePruneExecutor({ ...databaseUrlVariable(url), dryRun: true, format: 'json' }, ws.executorContext()));
       expect(json.result).toEqual({ success: true });
       expect(JSON.parse(json.logged)).toMatchObject({
         dryRun: true,
@@ -160,7 +160,7 @@ describe('migrate-prune', () => {
       expect(await backupObjects(url)).toEqual(before);
 
       // Through the executor, as `nx run prisma:migrate-prune --retention 48h` runs it.
-      const { result, printed } = await printedBy(() => migratePruneExecutor({ databaseUrl: url, retention: '48h' }, ws.executorContext()));
+      const { result, printed } = await printedBy(() => migratePruneExecutor({ ...databaseUrlVariable(url), retention: '48h' }, ws.executorContext()));
       expect(result).toEqual({ success: true });
       expect(printed).toMatch(new RegExp(`_forge_backup\\.${coupon} .* dropped`));
       expect(printed).toMatch(new RegExp(`enum CouponKind__removed__${stamp}, sequence Coupon_id_seq__${stamp}`));

@@ -39,12 +39,9 @@ export interface PruneDecision {
 export function planPrune(backups: BackupInfo[], applied: AppliedMigration[], policy: PrunePolicy): PruneDecision[] {
   const last = [...applied].sort((a, b) => a.name.localeCompare(b.name)).at(-1);
   const decisions = backups.map((backup): PruneDecision => {
-    const needers = applied.filter((m) => backupsNamedIn(m.downSql).includes(backup.table));
-    const newest = needers.reduce<AppliedMigration | undefined>((a, m) => (!a || m.appliedAt > a.appliedAt ? m : a), undefined);
-    const since = newest && newest.appliedAt > backup.createdAt ? newest.appliedAt : backup.createdAt;
+    const { since, newest, neededBy } = retentionStart(backup, applied);
     const age = policy.now.getTime() - since.getTime();
-    const neededBy = needers.map((m) => m.name);
-    if (age < policy.retentionMs) {
+    if (policy.now < retainedUntil(since, policy.retentionMs)) {
       const left = formatDuration(policy.retentionMs - age);
       const reason =
         since === backup.createdAt
@@ -60,6 +57,23 @@ export function planPrune(backups: BackupInfo[], applied: AppliedMigration[], po
   });
   keepLinkedTogether(decisions);
   return decisions;
+}
+
+/**
+ * Where a backup's retention counts from: the later of its registration and the apply time of the
+ * newest applied migration whose down.sql restores from it. The one rule migrate-prune and the
+ * checklist's rollback-ready item share.
+ */
+export function retentionStart(backup: BackupInfo, applied: AppliedMigration[]): { since: Date; newest?: AppliedMigration; neededBy: string[] } {
+  const needers = applied.filter((m) => backupsNamedIn(m.downSql).includes(backup.table));
+  const newest = needers.reduce<AppliedMigration | undefined>((a, m) => (!a || m.appliedAt > a.appliedAt ? m : a), undefined);
+  const since = newest && newest.appliedAt > backup.createdAt ? newest.appliedAt : backup.createdAt;
+  return { since, newest, neededBy: needers.map((m) => m.name) };
+}
+
+/** The first moment migrate-prune may drop a backup whose retention counts from `since`: kept at every instant before it. */
+export function retainedUntil(since: Date, retentionMs: number): Date {
+  return new Date(since.getTime() + retentionMs);
 }
 
 /** A backup linked by a foreign key to one that stays, stays too (dropping it alone would fail or cascade). */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import migrateChecklistExecutor from '../../executors/migrate-checklist/executor';
 import { removeColumnGenerator } from '../../generators/remove-column/generator';
-import { query, useEmbeddedPostgres } from '../../testing/database';
+import { databaseUrlVariable, query, useEmbeddedPostgres } from '../../testing/database';
 import { writeDiskWorkspace, type DiskWorkspace } from '../../testing/disk-workspace';
 import { BASELINE, migrationFolder } from '../../testing/migrations';
 import { printedBy } from '../../testing/printed';
@@ -116,7 +116,7 @@ describe('migrate-checklist before the deploy', () => {
     const url = await databaseAtBaseline(100);
     if (!(await runChecklist(input(url, { phase: 'before' }))).items.some((i) => i.id === 'rollback-tested' && i.status === 'pass')) await validatePending();
 
-    const text = await printedBy(() => migrateChecklistExecutor({ databaseUrl: url }, ws.executorContext()));
+    const text = await printedBy(() => migrateChecklistExecutor({ ...databaseUrlVariable(url) }, ws.executorContext()));
     expect(text.result).toEqual({ success: false });
     expect(text.printed).toMatch(/Deploy checklist of prisma: 2 migration\(s\) pending, 1 applied in the last 24 h\./);
     expect(text.printed).toMatch(/✓ Schema changes reviewed \(committed\): no uncommitted change/);
@@ -128,7 +128,7 @@ describe('migrate-checklist before the deploy', () => {
     expect(text.printed).toMatch(/✗ 1 required item\(s\) failed: backup\./);
     expect(text.printed).not.toMatch(/postgres:[^*@\s]+@/);
 
-    const json = await printedBy(() => migrateChecklistExecutor({ databaseUrl: url, format: 'json', backupCommand: 'exit 0' }, ws.executorContext()));
+    const json = await printedBy(() => migrateChecklistExecutor({ ...databaseUrlVariable(url), format: 'json', backupCommand: 'exit 0' }, ws.executorContext()));
     expect(json.result).toEqual({ success: true });
     const report = JSON.parse(json.logged) as ChecklistReport;
     expect(report).toMatchObject({ project: 'prisma', phase: 'both', pending: [expect.stringMatching(/_backup$/), removal], ok: true });
@@ -142,7 +142,7 @@ describe('migrate-checklist before the deploy', () => {
       'health-check': 'skip',
       'rollback-ready': 'skip',
     });
-    const bad = await printedBy(() => migrateChecklistExecutor({ databaseUrl: url, phase: 'during' as never }, ws.executorContext()));
+    const bad = await printedBy(() => migrateChecklistExecutor({ ...databaseUrlVariable(url), phase: 'during' as never }, ws.executorContext()));
     expect(bad.result).toEqual({ success: false });
     expect(bad.printed).toContain('--phase must be one of before, after, both (got "during").');
   });

@@ -2,7 +2,7 @@ import { analyzeChange, type ChangeAnalysis } from '../../analysis/analyze';
 import { schemaFactsFromHistory } from '../../analysis/schema-facts';
 import { databaseStats } from '../../analysis/stats-source';
 import { isBackup, isBookkeeping } from '../../analysis/table-names';
-import { maskDatabaseUrl } from '../../engine/connection';
+import { databaseAddress } from '../../engine/connection';
 import { withClient } from '../pg-client';
 import { defineItem, type ChecklistItem, type ChecklistState } from './types';
 
@@ -31,7 +31,7 @@ async function analyzePending(state: ChecklistState, db: Parameters<typeof datab
   const history = all.slice(0, all.indexOf(state.pending[0]));
   return analyzeChange({
     migrations: state.pending.map((m) => ({ name: m.name, sql: m.sql, downSql: m.downSql })),
-    stats: databaseStats(db, maskDatabaseUrl(state.input.url)),
+    stats: databaseStats(db, databaseAddress(state.input.url)),
     schema: await schemaFactsFromHistory(history.map((m) => m.sql)),
   });
 }

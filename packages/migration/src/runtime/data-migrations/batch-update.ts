@@ -2,7 +2,7 @@ import { quoteIdent, quoteLiteral } from '../../sql/identifiers';
 import { ensureForgeSchema } from '../forge-schema';
 import { retryOnLockTimeout } from '../lock-retry';
 import { silentLogger, type RuntimeLogger } from '../logger';
-import type { Queryable } from '../pg-client';
+import { queryOne, type Queryable } from '../pg-client';
 import { BatchProgress } from './batch-progress';
 import { BatchSizer, DEFAULT_MAX_BATCH_MS } from './batch-sizer';
 import { resolveBatchTarget, type BatchTarget } from './batch-target';
@@ -125,7 +125,7 @@ async function runBatch(
   await db.query(`BEGIN; SET LOCAL lock_timeout = ${quoteLiteral(lockTimeout)}`);
   try {
     const range = keyRange(target, from, '<=');
-    const changed = await db.query(job.statement(target, [...range.conditions, ...filter(job.where)].join(' AND ')), [...range.params, to]);
+    const changed = await queryOne(db, job.statement(target, [...range.conditions, ...filter(job.where)].join(' AND ')), [...range.params, to]);
     const rows = changed.rowCount ?? 0;
     await advanceCheckpoint(db, jobName, from, to, rows);
     await db.query('COMMIT');
@@ -146,7 +146,8 @@ async function nextBoundary(db: Queryable, target: BatchTarget, job: Job, last: 
   const range = keyRange(target, last);
   const where = [...range.conditions, ...filter(job.where)];
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const { rows } = await db.query<{ next: string | null }>(
+  const { rows } = await queryOne<{ next: string | null }>(
+    db,
     `SELECT coalesce(
        (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} OFFSET ${size - 1} LIMIT 1),
        (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} DESC LIMIT 1)) AS next`,
@@ -177,7 +178,7 @@ function filter(where: string | undefined): string[] {
  */
 async function planJob(db: Queryable, target: BatchTarget, job: Job): Promise<number> {
   try {
-    const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${job.whole(target)}`);
+    const { rows } = await queryOne<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(db, `EXPLAIN (FORMAT JSON) ${job.whole(target)}`);
     return planRows(rows[0]['QUERY PLAN'][0].Plan);
   } catch (error) {
     throw new Error(`${job.verb} on ${target.label}: the set or where clause is not valid: ${(error as Error).message}`);
@@ -187,7 +188,7 @@ async function planJob(db: Queryable, target: BatchTarget, job: Job): Promise<nu
 async function remainingEstimate(db: Queryable, target: BatchTarget, job: Job, last: string | null, whole: number): Promise<number> {
   if (last === null) return whole;
   const where = [`${target.key} > ${quoteLiteral(last)}::${target.keyType}`, ...filter(job.where)].join(' AND ');
-  const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${target.table} WHERE ${where}`);
+  const { rows } = await queryOne<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${target.table} WHERE ${where}`);
   return planRows(rows[0]['QUERY PLAN'][0].Plan);
 }
 
@@ -205,7 +206,8 @@ function planRows(plan: PlanNode): number {
 /** Rows with a NULL key sort outside every `key > x` range: they would silently never be migrated. */
 async function assertNoNullKeys(db: Queryable, target: BatchTarget, where: string | undefined): Promise<void> {
   if (!target.keyNullable) return;
-  const { rows } = await db.query<{ n: string }>(
+  const { rows } = await queryOne<{ n: string }>(
+    db,
     `SELECT count(*) AS n FROM ${target.table} WHERE ${[`${target.key} IS NULL`, ...filter(where)].join(' AND ')}`,
   );
   const n = Number(rows[0].n);
@@ -235,7 +237,7 @@ function copyJob(job: BatchCopyJob): Job {
   const key = quoteIdent(job.key ?? 'id');
   const columns = job.columns.map(quoteIdent);
   const list = [key, ...columns].join(', ');
-  const upsert = `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+  const upsert = job.keepExisting ? `ON CONFLICT (${key}) DO NOTHING` : `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
   const select = (target: BatchTarget) => `SELECT ${[key, ...columns].map((c) => `${target.table}.${c}`).join(', ')} FROM ${target.table}`;
   return {
     ...pacing('batchCopy', job),

@@ -1,6 +1,6 @@
 import { quoteIdent } from '../../sql/identifiers';
 import type { RuntimeLogger } from '../logger';
-import type { Queryable } from '../pg-client';
+import { queryOne, type Queryable } from '../pg-client';
 import { runBatchCopy, runBatchUpdate, type BatchRunOptions } from './batch-update';
 import type { BatchCopyJob, BatchUpdateJob, DataMigrationContext, DataMigrationDirection } from './types';
 
@@ -49,10 +49,9 @@ export function createDataMigrationContext(db: Queryable, options: ContextOption
   const context: DataMigrationContext = {
     migrationName,
     async query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-      const result = await db.query(sql, params as unknown[] | undefined);
-      // A parameterless multi-statement script returns one result per statement; the last one answers.
-      const last = Array.isArray(result) ? result.at(-1) : result;
-      return (last?.rows ?? []) as Row[];
+      // One statement, as the contract says: the extended protocol refuses a second one.
+      const { rows } = await queryOne(db, sql, params ?? []);
+      return rows as Row[];
     },
     async batchUpdate(job: BatchUpdateJob) {
       return runBatchUpdate(db, job, { ...batchOptions, jobName: claimJobName('batchUpdate', job), logger });
@@ -61,7 +60,7 @@ export function createDataMigrationContext(db: Queryable, options: ContextOption
       return runBatchCopy(db, job, { ...batchOptions, jobName: claimJobName('batchCopy', job), logger });
     },
     async count(table: string, where?: string): Promise<number> {
-      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}${where?.trim() ? ` WHERE (${where})` : ''}`);
+      const { rows } = await queryOne<{ n: string }>(db, `SELECT count(*) AS n FROM ${quoteIdent(table)}${where?.trim() ? ` WHERE (${where})` : ''}`);
       return Number(rows[0].n);
     },
     log(message: string) {

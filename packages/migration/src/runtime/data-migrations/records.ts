@@ -25,10 +25,11 @@ export async function readDataMigrationRecords(db: Queryable): Promise<DataMigra
     finished_at: Date | null;
     rows_affected: string;
     last_error: string | null;
-  }>(`SELECT migration_name, status, started_at, finished_at, rows_affected, last_error FROM ${TABLE} ORDER BY migration_name`);
+    direction: string | null;
+  }>(`SELECT migration_name, status, started_at, finished_at, rows_affected, last_error, ${DIRECTION} FROM ${TABLE} d ORDER BY migration_name`);
   return rows.map((r) => ({
     migrationName: r.migration_name,
-    status: r.status,
+    status: statusOf(r),
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     rowsAffected: Number(r.rows_affected),
@@ -39,16 +40,29 @@ export async function readDataMigrationRecords(db: Queryable): Promise<DataMigra
 export async function readDataMigrationStatus(db: Queryable, migrationName: string): Promise<DataMigrationStatus | undefined> {
   const { rows: exists } = await db.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [TABLE]);
   if (!exists[0].ok) return undefined;
-  const { rows } = await db.query<{ status: DataMigrationStatus }>(`SELECT status FROM ${TABLE} WHERE migration_name = $1`, [migrationName]);
-  return rows[0]?.status;
+  const { rows } = await db.query<{ status: StoredStatus; direction: string | null }>(`SELECT status, ${DIRECTION} FROM ${TABLE} d WHERE migration_name = $1`, [
+    migrationName,
+  ]);
+  return rows[0] && statusOf(rows[0]);
+}
+
+type StoredStatus = 'running' | 'applied' | 'failed' | 'rolled_back';
+
+/** The direction column, read so that a table created before it existed reads as 'up'. */
+const DIRECTION = `to_jsonb(d) ->> 'direction' AS direction`;
+
+/** A running or failed down() is a rollback stopped half-way, not an up() to resume. */
+function statusOf(row: { status: DataMigrationStatus; direction: string | null }): DataMigrationStatus {
+  if (row.direction !== 'down') return row.status;
+  return row.status === 'running' ? 'rolling_back' : row.status === 'failed' ? 'rollback_failed' : row.status;
 }
 
 /** Committed at once, so a status command sees a long backfill as running (or, after a crash, interrupted). */
-export async function markRunning(db: Queryable, migrationName: string): Promise<void> {
+export async function markRunning(db: Queryable, migrationName: string, direction: 'up' | 'down'): Promise<void> {
   await db.query(
-    `INSERT INTO ${TABLE} (migration_name, status, started_at) VALUES ($1, 'running', now())
-     ON CONFLICT (migration_name) DO UPDATE SET status = 'running', started_at = now(), finished_at = NULL, last_error = NULL`,
-    [migrationName],
+    `INSERT INTO ${TABLE} (migration_name, status, started_at, direction) VALUES ($1, 'running', now(), $2)
+     ON CONFLICT (migration_name) DO UPDATE SET status = 'running', started_at = now(), finished_at = NULL, last_error = NULL, direction = $2`,
+    [migrationName, direction],
   );
 }
 

@@ -119,6 +119,27 @@ describe('runDataMigration', () => {
     expect(await query(url, 'SELECT count(*)::int AS n FROM "User" WHERE locale IS NULL AND visits = 0')).toEqual([{ n: 5 }]);
   });
 
+  // What `--backfillSql "E'\\''); DROP TABLE \"Tenant\" CASCADE; --'"` becomes in a data migration
+  // written by hand: PostgreSQL reads E'\'' as one quote, so the text closes the expression and
+  // starts a statement. Every statement embedding it goes through the extended protocol, which
+  // runs one statement only: the migration fails and the table survives.
+  const DROP_TENANT = `E'\\''); DROP TABLE "Tenant" CASCADE; --'`;
+  /** The same for a condition, which the runtime wraps in parentheses itself. */
+  const WHERE_DROP_TENANT = `locale IS DISTINCT FROM ${DROP_TENANT}`;
+  it.each<[string, (ctx: DataMigrationContext) => Promise<unknown>]>([
+    ['set of batchUpdate', (ctx) => ctx.batchUpdate({ table: 'User', set: `locale = (${DROP_TENANT})`, where: 'locale IS NULL' })],
+    ['where of batchUpdate', (ctx) => ctx.batchUpdate({ table: 'User', set: `locale = 'en'`, where: WHERE_DROP_TENANT })],
+    ['where of batchCopy', (ctx) => ctx.batchCopy({ table: 'User', columns: ['locale'], into: '"User"', where: WHERE_DROP_TENANT })],
+    ['where of count', (ctx) => ctx.count('User', WHERE_DROP_TENANT)],
+  ])('cannot run a second statement smuggled into the %s', async (_label, up) => {
+    const url = await usersDb(3);
+    await query(url, 'CREATE TABLE "Tenant" (id int PRIMARY KEY); INSERT INTO "Tenant" VALUES (1)');
+    const smuggled: DataMigrationModule = { ...addLocale, up: async (ctx) => void (await up(ctx)) };
+    await expect(withDb(url, (db) => runDataMigration(db, NAME, smuggled, 'up'))).rejects.toThrow(/cannot insert multiple commands into a prepared statement/);
+    expect(await query(url, 'SELECT id FROM "Tenant"')).toEqual([{ id: 1 }]);
+    expect(await query(url, 'SELECT count(*)::int AS n FROM "User" WHERE locale IS NOT NULL')).toEqual([{ n: 0 }]);
+  });
+
   it('gives the migration a context: query with parameters, count, log, and one checkpoint per job', async () => {
     const url = await usersDb(3);
     const infos: string[] = [];
@@ -128,7 +149,8 @@ describe('runDataMigration', () => {
       async up(ctx) {
         seen.push(ctx.migrationName);
         seen.push(await ctx.query<{ id: number }>('SELECT id FROM "User" WHERE id > $1 ORDER BY id', [1]));
-        seen.push(await ctx.query('SELECT 1 AS a; SELECT 2 AS b'));
+        // One statement only (extended protocol): a second one is refused, not run.
+        seen.push(await ctx.query('SELECT 1 AS a; SELECT 2 AS b').catch((error: Error) => error.message));
         seen.push(await ctx.count('User'), await ctx.count('User', 'id = 2'));
         ctx.log('hello');
         await ctx.batchUpdate({ table: 'User', set: 'visits = 1' });
@@ -140,7 +162,7 @@ describe('runDataMigration', () => {
     await expect(withDb(url, (db) => runDataMigration(db, NAME, probe, 'up', { logger }))).rejects.toThrow(
       `${NAME}: two batch jobs on "User" would share the checkpoint "${NAME}:User". Give each a distinct name`,
     );
-    expect(seen).toEqual([NAME, [{ id: 2 }, { id: 3 }], [{ b: 2 }], 3, 1]);
+    expect(seen).toEqual([NAME, [{ id: 2 }, { id: 3 }], 'cannot insert multiple commands into a prepared statement', 3, 1]);
     expect(infos).toContain(`[${NAME}] hello`);
   });
 });

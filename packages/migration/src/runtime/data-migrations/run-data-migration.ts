@@ -38,10 +38,11 @@ export async function runDataMigration(
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   await ensureForgeSchema(db);
-  // Going up again makes a half-done rollback's progress meaningless (and the other way round is
-  // handled when a rollback completes: it clears everything, so a re-apply starts fresh).
-  if (direction === 'up') await clearCheckpoints(db, checkpointPrefix(migrationName, 'down'));
-  await markRunning(db, migrationName);
+  // A run in one direction makes the other direction's progress meaningless: up's checkpoints
+  // say "done" for rows a started down() may already have reverted (and the other way round).
+  // Cleared before the run is marked, so a crash in between leaves nothing stale.
+  await clearCheckpoints(db, checkpointPrefix(migrationName, direction === 'up' ? 'down' : 'up'));
+  await markRunning(db, migrationName, direction);
   const { context, jobs } = createDataMigrationContext(db, { ...options, migrationName, direction, logger });
   try {
     await module[direction](context);

@@ -8,7 +8,7 @@
 export interface DataMigrationContext {
   /** The SQL migration folder this data migration follows, e.g. `20250101120000_add_user_locale`. */
   readonly migrationName: string;
-  /** Runs one statement (autocommit) and returns its rows. Use `$1`, `$2`… for values. */
+  /** Runs one statement (autocommit; a second one in the text is refused) and returns its rows. Use `$1`, `$2`… for values. */
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /**
    * Updates a table in short keyset batches, each committed with its checkpoint: an interrupted run
@@ -62,6 +62,11 @@ export interface BatchCopyJob {
   into: string;
   /** SQL condition selecting the rows to copy (default: all). */
   where?: string;
+  /**
+   * Leave rows already in `into` as they are instead of refreshing them: when a trigger copies every
+   * write there since before the copy started, what it wrote is newer than what a batch read.
+   */
+  keepExisting?: boolean;
   batchSize?: number;
   maxBatchMs?: number;
   throttleMs?: number;
@@ -95,7 +100,10 @@ export type DataMigrationLoader = () => Promise<DataMigrationModule>;
 /** `src/migrations/index.ts`: SQL migration folder name → the data migration that runs right after it. */
 export type DataMigrationRegistry = Record<string, DataMigrationLoader>;
 
-/** Status kept in `_forge.data_migrations`, for migrate-status. */
-export type DataMigrationStatus = 'running' | 'applied' | 'failed' | 'rolled_back';
+/**
+ * Status kept in `_forge.data_migrations`, for migrate-status: 'rolling_back' and
+ * 'rollback_failed' are a down() running (or killed) and a down() that failed.
+ */
+export type DataMigrationStatus = 'running' | 'applied' | 'failed' | 'rolling_back' | 'rollback_failed' | 'rolled_back';
 
 export type DataMigrationDirection = 'up' | 'down' | 'validate';

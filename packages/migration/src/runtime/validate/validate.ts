@@ -61,7 +61,7 @@ export async function validateMigrations(
       await mustMigrate(target, migration.name);
       continue;
     }
-    const result = await proveOne(target, migration.name, migration.sql, options);
+    const result = migration.downSql === null ? unprovable(migration.name) : await proveOne(target, migration.name, migration.sql, options);
     results.push(result);
     out.info(`${result.verdict === 'pass' ? '✓' : '✗'} ${migration.name}${result.problems.length ? `: ${result.problems.join('; ')}` : ''}`);
     if (result.verdict === 'fail') break;
@@ -118,6 +118,20 @@ async function proveOne(target: ProjectTarget, name: string, sql: string, option
   function fail(problem: string): MigrationValidation {
     return { migration: name, upMs: up?.ms ?? 0, downMs: 0, reapplyMs: 0, rows, validated: null, problems: [...problems, problem], verdict: 'fail' };
   }
+}
+
+/** A pending migration after the adoption point without down.sql: it cannot be rolled back, so it is not run. */
+function unprovable(name: string): MigrationValidation {
+  return {
+    migration: name,
+    upMs: 0,
+    downMs: 0,
+    reapplyMs: 0,
+    rows: 0,
+    validated: null,
+    problems: [`has no down.sql, so it cannot be rolled back. Write its reverse in ${name}/down.sql (every migration after the adoption point must be reversible), then run migrate-validate again.`],
+    verdict: 'fail',
+  };
 }
 
 async function mustMigrate(target: ProjectTarget, to: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { alterTableCommands, q } from '../rule-helpers';
-import type { LintRule, RuleFinding } from '../types';
+import type { LintRule, LintStatement, RuleFinding } from '../types';
 
 /**
  * Adding a CHECK constraint scans every row under ACCESS EXCLUSIVE (reads wait too). `NOT VALID`
@@ -27,6 +27,8 @@ export const checkConstraintNotValid: LintRule = {
         if (cmd.subtype === 'AT_ValidateConstraint' && context.script.transactional) {
           const existing = catalog.constraint(table, cmd.name);
           if (existing?.kind !== 'check' || existing.origin !== 'this') continue;
+          // Added in an earlier step of a down.sql in steps: that transaction has committed.
+          if (!addedInTransaction(context.script.statements, cmd.name, statement.transaction)) continue;
           findings.push({
             statement,
             message: `VALIDATE CONSTRAINT ${q(cmd.name)} runs in the same transaction that added it NOT VALID: the ACCESS EXCLUSIVE lock of the ADD is held during the scan, so reads and writes of ${q(table)} wait.`,
@@ -38,3 +40,9 @@ export const checkConstraintNotValid: LintRule = {
     return findings;
   },
 };
+
+function addedInTransaction(statements: LintStatement[], name: string | undefined, transaction: number): boolean {
+  return statements.some(
+    (s) => s.transaction === transaction && alterTableCommands(s).some(({ cmd }) => cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname === name),
+  );
+}

@@ -1,4 +1,4 @@
-import type { LintRule, RuleFinding } from '../types';
+import type { LintRule, LintStatement, RuleFinding } from '../types';
 
 /**
  * PostgreSQL refuses `… CONCURRENTLY` (and VACUUM) inside a transaction block, and a migration of
@@ -12,8 +12,10 @@ export const concurrentIndexAloneInMigration: LintRule = {
   check(context) {
     const { statements } = context.script;
     if (statements.length < 2) return [];
+    // A step of a down.sql in steps is a transaction of its own: alone there is alone.
+    const shares = (s: LintStatement) => statements.some((o) => o !== s && o.transaction === s.transaction);
     return statements
-      .filter((s) => !s.effect.transactional)
+      .filter((s) => !s.effect.transactional && shares(s))
       .map(
         (statement): RuleFinding => ({
           statement,

@@ -12,6 +12,7 @@ import { renameAsDropAndAdd } from './rename-as-drop-and-add';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation';
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion';
 import { requireLockTimeout } from './require-lock-timeout';
+import { requiresNewerPostgresql } from './requires-newer-postgresql';
 import { setNotNullWithoutValidatedCheck } from './set-not-null-without-validated-check';
 import { uniqueIndexOnExistingData } from './unique-index-on-existing-data';
 import { volatileDefault } from './volatile-default';
@@ -34,4 +35,5 @@ export const ALL_RULES: readonly LintRule[] = [
   uniqueIndexOnExistingData,
   enumAddValueUsedInSameTransaction,
   identifierTooLong,
+  requiresNewerPostgresql,
 ];
