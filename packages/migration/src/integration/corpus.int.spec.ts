@@ -30,7 +30,9 @@ describe.each(schemas)('corpus schema $name', (schema) => {
         ? { schema: schema.name, type: change.type, what: change.what, outcome: 'fail' as const, detail: `baseline: ${baselined.message.split('\n')[0]}`, folders: 0, ms: 0 }
         : await runCorpusChange(baselined!, change, (template) => pg.freshDatabase(template), { seedRows: FULL ? 100 : 20 });
     results.push(result);
-    expect(result.detail === '' ? result.outcome : `${result.outcome}: ${result.detail}`).toBe(EXPECTED[`${schema.name} ${change.type}`] ?? 'pass');
+    const actual = result.detail === '' ? result.outcome : `${result.outcome}: ${result.detail}`;
+    const expected = EXPECTED[`${schema.name} ${change.type}`] ?? 'pass';
+    expect(actual.startsWith(expected) ? expected : actual).toBe(expected);
   }, 600_000);
 });
 
@@ -38,5 +40,9 @@ afterAll(() => {
   if (results.length) process.stdout.write(`\n${resultsTable(results)}\n`);
 });
 
-/** Changes that do not pass today, with what they do instead (each is an open item of issue 13). */
-const EXPECTED: Record<string, string> = {};
+/** Changes that do not pass today, with the start of what they do instead (each an open item of issue 13). */
+const EXPECTED: Record<string, string> = {
+  // modify-column on an indexed column needs remove-index, modify, add-index today.
+  'langfuse modify-column': 'refused: Prompt.version is part of prompts_project_id_name_version_key',
+  'trigger-dev modify-column': 'refused: TaskRunTag.name is part of TaskRunTag_name_id_idx, TaskRunTag_projectId_name_key',
+};

@@ -1,4 +1,5 @@
 import { addColumnGenerator } from '../generators/add-column/generator';
+import { addRelationGenerator } from '../generators/add-relation/generator';
 import { corpusRoot, createCorpusTree } from '../testing/corpus-tree';
 import { modelBlock } from '../testing/generated-sql';
 import { createSampleTree, newMigrationFolders, SAMPLE_MIGRATIONS } from '../testing/sample-tree';
@@ -30,5 +31,18 @@ describe("new fields follow the model's naming convention", () => {
     await addColumnGenerator(sample, { targetTable: 'Order', name: 'internalNote', type: 'String', optional: true });
     expect(modelBlock(sample, 'Order')).toMatch(/\n  internalNote +String\?\n/);
     expect(sample.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(sample)[0]}/migration.sql`, 'utf-8')).toMatch(/ADD COLUMN +"internalNote" TEXT;/);
+  });
+
+  it('maps a new foreign-key field the same way, and names its constraint and index after the column (Langfuse)', async () => {
+    const tree = createCorpusTree('langfuse');
+    await addRelationGenerator(tree, { project: 'langfuse', targetTable: 'Dashboard', field: 'owner', references: 'User', optional: true, relationName: 'DashboardOwner', backRelationField: 'ownedDashboards' });
+
+    expect(modelBlock(tree, 'Dashboard', LANGFUSE_SCHEMA)).toMatch(/\n  ownerId +String\? +@map\("owner_id"\)\n/);
+    const sql = newMigrationFolders(tree, LANGFUSE_MIGRATIONS)
+      .map((f) => tree.read(`${LANGFUSE_MIGRATIONS}/${f}/migration.sql`, 'utf-8'))
+      .join('\n');
+    expect(sql).toMatch(/ALTER TABLE "dashboards" ADD COLUMN +"owner_id" TEXT;/);
+    expect(sql).toContain('ADD CONSTRAINT "dashboards_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "users"("id")');
+    expect(sql).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_dashboards_owner_id" ON "dashboards"("owner_id");');
   });
 });

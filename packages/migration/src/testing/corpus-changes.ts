@@ -230,7 +230,7 @@ export const CORPUS: CorpusSchema[] = [
           ],
         },
       },
-      { type: 'modify-column', what: 'ApiKey.name to VARCHAR(100)', options: { targetTable: 'ApiKey', column: 'name', dbType: 'VarChar(100)' } },
+      { type: 'modify-column', what: 'ApiKey.name to VARCHAR(100)', options: { targetTable: 'ApiKey', column: 'name', dbType: 'VarChar(100)', confirmDataLoss: true } },
       { type: 'remove-column', what: 'Article.cover (superseded by coverId)', options: { targetTable: 'Article', column: 'cover', confirmDataLoss: true } },
       { type: 'remove-index', what: 'ApiKey (clientId)', options: { targetTable: 'ApiKey', fields: 'clientId' } },
       { type: 'remove-relation', what: 'Question.selectedAnswer (self-reference through Answer)', options: { targetTable: 'Question', field: 'selectedAnswer' } },

@@ -3,6 +3,7 @@ import { didYouMean } from '../../suggest';
 import { fieldArray, fieldAttribute, insertFields, keyValue, quoted, type Attribute, type Field } from '../ast';
 import type { PrismaSchemaDocument } from '../document';
 import { assertPrismaName } from '../names';
+import { conventionalColumn } from '../naming-convention';
 import type { Datamodel, DatamodelField, DatamodelModel } from '../prisma-fmt';
 import { foreignKeyIndex, type ForeignKeyIndex } from './foreign-key-index';
 import { foreignKeyRef, primaryKeyFields, type ForeignKeyRef } from './foreign-key';
@@ -121,8 +122,11 @@ export function addRelation(document: PrismaSchemaDocument, datamodel: Datamodel
   const oneToOne = isUniqueSet(datamodel, dmChild, fkNames);
   const backRelationField = resolveBackRelationName(dmParent, spec, oneToOne, relationName !== undefined);
 
-  const fk = foreignKeyRef(dmChild, fkNames, dmParent, referenced.map((r) => r.name));
-  const index = spec.index === false ? undefined : foreignKeyIndex(datamodel, dmChild, fkNames, spec.indexName);
+  // New foreign-key fields follow the model's naming: snake_case columns where its fields are mapped that way.
+  const mapped = new Map(newFields.map((c) => [c.name, conventionalColumn(dmChild, c.name)]));
+  const childWithNew: DatamodelModel = { ...dmChild, fields: [...dmChild.fields, ...newFields.map((c) => ({ ...c.key, name: c.name, dbName: mapped.get(c.name) ?? null, isId: false, isUnique: false, hasDefaultValue: false }))] };
+  const fk = foreignKeyRef(childWithNew, fkNames, dmParent, referenced.map((r) => r.name));
+  const index = spec.index === false ? undefined : foreignKeyIndex(datamodel, childWithNew, fkNames, spec.indexName);
 
   const relationField: Field = {
     type: 'field',
@@ -148,7 +152,7 @@ export function addRelation(document: PrismaSchemaDocument, datamodel: Datamodel
     attributes: relationName ? [fieldAttribute('relation', [quoted(relationName)])] : [],
   };
   document.edit(child.path, () => {
-    insertFields(child.model, [...newFields.map((c) => scalarField(c.name, c.key, optional)), relationField]);
+    insertFields(child.model, [...newFields.map((c) => scalarField(c.name, c.key, optional, mapped.get(c.name))), relationField]);
     if (index) index.apply(child.model);
   });
   document.edit(parent.path, () => insertFields(parent.model, [backField]));
@@ -160,7 +164,7 @@ export function addRelation(document: PrismaSchemaDocument, datamodel: Datamodel
     references: spec.references,
     fields: fkNames,
     referencedFields: referenced.map((r) => r.name),
-    newColumns: newFields.map((c) => c.name),
+    newColumns: newFields.map((c) => mapped.get(c.name) ?? c.name),
     optional,
     oneToOne,
     relationName,
@@ -310,8 +314,9 @@ function resolveBackRelationName(parent: DatamodelModel, spec: RelationSpec, one
 }
 
 /** A new scalar foreign-key field with the referenced key's type (and native type). */
-function scalarField(name: string, key: DatamodelField, optional: boolean): Field {
+function scalarField(name: string, key: DatamodelField, optional: boolean, column?: string): Field {
   const attributes: Attribute[] = key.nativeType ? [fieldAttribute(key.nativeType[0], key.nativeType[1].length ? key.nativeType[1] : undefined, 'db')] : [];
+  if (column) attributes.push(fieldAttribute('map', [quoted(column)]));
   return { type: 'field', name, fieldType: key.type, optional, attributes };
 }
 
