@@ -38,6 +38,11 @@ export class WriteLog {
     return [...this.last.values()].filter((w) => w.table === table);
   }
 
+  /** Whether the workload's last write of that row deleted it. */
+  deleted(table: string, key: string): boolean {
+    return this.last.get(`${table}\u0000${key}`)?.kind === 'delete';
+  }
+
   tables(): string[] {
     return [...new Set(this.writes.map((w) => w.table))];
   }
