@@ -7,7 +7,7 @@ import { migrate } from '../migrate';
 import { migrateDown } from '../migrate-down';
 import { withClient, type Queryable } from '../pg-client';
 import type { ProjectTarget } from '../project-target';
-import { parseSeedHints, seedTables } from '../seed';
+import { parseSeedHints, seedTables, type SeedHint } from '../seed';
 import { fingerprintDifference, schemaFingerprint } from './fingerprint';
 import { changedRows, changedTables, rowHashes, tableChecksums } from './table-checksums';
 import { touchedTables } from './touched-tables';
@@ -88,7 +88,9 @@ export async function validateMigrations(
       continue;
     }
     const history = migrations.slice(0, index).map((m) => m.sql);
-    const result = migration.downSql === null ? unprovable(migration.name) : await proveOne(target, migration.name, migration.sql, migration.downSql, history, options, shared);
+    const laterReferences = migrations.slice(index + 1).flatMap((m) => parseSeedHints(m.sql)).filter((h) => 'references' in h);
+    const result =
+      migration.downSql === null ? unprovable(migration.name) : await proveOne(target, migration.name, migration.sql, migration.downSql, history, options, shared, laterReferences);
     results.push(result);
     out.info(`${result.verdict === 'pass' ? '✓' : '✗'} ${migration.name}${result.problems.length ? `: ${result.problems.join('; ')}` : ''}`);
     if (result.verdict === 'fail') break;
@@ -106,10 +108,14 @@ async function proveOne(
   history: string[],
   options: ValidateOptions,
   shared: SharedTraffic,
+  laterReferences: SeedHint[] = [],
 ): Promise<MigrationValidation> {
   const problems: string[] = [];
   const maxRollbackMs = options.maxRollbackMs ?? 5 * 60_000;
-  const hints = parseSeedHints(sql);
+  // Rows seeded now must also suit a foreign key a later pending migration adds (real rows would
+  // have been written through the relation): no orphan the seed itself made, no edge value there.
+  const own = parseSeedHints(sql);
+  const hints = [...own, ...laterReferences.filter((h) => !own.some((o) => o.table === h.table && o.column === h.column))];
   const before = await withClient(target.url, async (client) => {
     const existing = new Set((await client.query<{ t: string }>(`SELECT relname AS t FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r','p')`)).rows.map((r) => r.t));
     const touched = touchedTables(sql).filter((t) => existing.has(t));

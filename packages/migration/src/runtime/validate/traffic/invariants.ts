@@ -151,7 +151,7 @@ export async function acceptFilledNulls(db: Queryable, log: WriteLog): Promise<v
 /** The columns of `write`'s row whose foreign key referenced a row the workload then deleted. */
 function referencesDeletedRow(table: TableInfo, write: CommittedWrite, log: WriteLog): Set<string> {
   const columns = new Set<string>();
-  for (const fk of table.foreignKeys) {
+  for (const fk of log.rememberForeignKeys(table.name, table.foreignKeys)) {
     if (fk.columns.length !== 1) continue;
     const value = write.row?.[fk.columns[0]];
     const parentKey = log.lastWrites(fk.refTable).find((w) => w.keyColumn === fk.refColumns[0])?.keyColumn;

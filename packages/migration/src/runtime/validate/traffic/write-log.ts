@@ -1,4 +1,4 @@
-import type { ColumnInfo } from '../../seed';
+import type { ColumnInfo, ForeignKey } from '../../seed';
 import type { RowText } from './row-text';
 
 /** A write the database confirmed (the statement returned: autocommit, so it is committed). */
@@ -36,6 +36,19 @@ export class WriteLog {
   /** The last committed write of each row of `table`. */
   lastWrites(table: string): CommittedWrite[] {
     return [...this.last.values()].filter((w) => w.table === table);
+  }
+
+  /**
+   * Every foreign key seen on a table during the proof: one a rollback dropped may have cascaded
+   * (ON DELETE CASCADE / SET NULL) while it existed.
+   */
+  private readonly foreignKeysSeen = new Map<string, Map<string, ForeignKey>>();
+
+  rememberForeignKeys(table: string, foreignKeys: ForeignKey[]): ForeignKey[] {
+    const seen = this.foreignKeysSeen.get(table) ?? new Map<string, ForeignKey>();
+    for (const fk of foreignKeys) seen.set(fk.name, fk);
+    this.foreignKeysSeen.set(table, seen);
+    return [...seen.values()];
   }
 
   /** Whether the workload's last write of that row deleted it. */
