@@ -31,7 +31,8 @@ const cacheKeyPart = () => execSync(embeddedStateCommand(SAMPLE_ROOT), { cwd: ws
 
 describe("migrate-validate's cache key and the embedded database", () => {
   it('changes with what migrate and migrate-down leave applied on it', async () => {
-    expect(cacheKeyPart()).toBe('no embedded database');
+    // No embedded database yet hashes like one with nothing applied: both prove every migration.
+    expect(cacheKeyPart()).toBe('');
     expect((await capturedOutput(() => migrateExecutor({}, ws.executorContext()))).result).toEqual({ success: true });
     const migrated = cacheKeyPart();
     expect(migrated).toMatch(new RegExp(`^${BASELINE} [0-9a-f]{64}\\n$`));
