@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describeScenario, MAX_CHANGES, scenario } from './scenario';
+import { CHANGE_TYPES } from '../testing/corpus-changes';
 
 // The property only tests what the arbitrary generates: make sure that is all ten generators.
 describe('the scenario arbitrary', () => {
@@ -7,18 +8,7 @@ describe('the scenario arbitrary', () => {
 
   it('draws every one of the ten generators, and renames of both fields and models', () => {
     const generators = new Set(sample.flatMap((s) => s.changes.map((c) => c.generator)));
-    expect([...generators].sort()).toEqual([
-      'add-column',
-      'add-index',
-      'add-relation',
-      'add-table',
-      'modify-column',
-      'remove-column',
-      'remove-index',
-      'remove-relation',
-      'remove-table',
-      'rename',
-    ]);
+    expect([...generators].sort()).toEqual([...CHANGE_TYPES]);
     const renames = sample.flatMap((s) => s.changes.filter((c) => c.generator === 'rename'));
     expect(renames.some((c) => 'field' in c.options)).toBe(true);
     expect(renames.some((c) => !('field' in c.options))).toBe(true);
