@@ -61,7 +61,7 @@ describe('createNodesV2: targets on every project with a Prisma schema, wherever
   it('makes the schema and migrations where they are the cache inputs', async () => {
     const projects = await inferredProjects(root);
     const inputs = (project: string) => projects[project]['migrate-validate'].inputs!.filter((i) => typeof i === 'string');
-    expect(inputs('packages/db')).toEqual(['{projectRoot}/prisma/schema.prisma', '{projectRoot}/prisma/migrations/**/*', '{projectRoot}/prisma.config.ts', '{projectRoot}/src/migrations/**/*']);
+    expect(inputs('packages/db')).toEqual(['{projectRoot}/prisma/schema.prisma', '{projectRoot}/prisma/migrations/**/*', '!{projectRoot}/prisma/migrations/**/report.md', '{projectRoot}/prisma.config.ts', '{projectRoot}/src/migrations/**/*']);
     expect(inputs('packages/multi')).toEqual(expect.arrayContaining(['{projectRoot}/prisma/schema/**/*', '{projectRoot}/prisma/schema/migrations/**/*']));
     expect(inputs('packages/configured')).toEqual(expect.arrayContaining(['{projectRoot}/database/main.prisma', '{projectRoot}/database/migrations/**/*']));
     expect(inputs('packages/legacy')).toEqual(expect.arrayContaining(['{projectRoot}/db/schema.prisma', '{projectRoot}/db/migrations/**/*']));

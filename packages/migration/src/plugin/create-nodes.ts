@@ -60,14 +60,17 @@ function createNodesForRoot(root: string, options: ForgeMigrationPluginOptions, 
   return { projects: { [root || '.']: { targets: inferTargets(options.targetPrefix ?? 'migrate', layout, options.pgVersion, databaseEnvInputs(context.workspaceRoot, layout)) } } };
 }
 
-/** Cache inputs: the schema, the migrations, prisma.config.ts and the data migrations, wherever they are. */
+/** Cache inputs: the schema, the migrations (not their report.md), prisma.config.ts and the data migrations, wherever they are. */
 function projectInputs(layout: PrismaProjectLayout): { prisma: string[]; data: string } {
   const input = (path: string) => {
     const relative = posix.relative(layout.root, path);
     return relative.startsWith('..') ? `{workspaceRoot}/${path}` : `{projectRoot}/${relative}`;
   };
   const schema = layout.schemaPath.endsWith('.prisma') ? input(layout.schemaPath) : `${input(layout.schemaPath)}/**/*`;
-  const prisma = [...new Set([schema, `${input(layout.migrationsDir)}/**/*`, input(posix.join(layout.root, 'prisma.config.ts'))])];
+  const migrations = input(layout.migrationsDir);
+  // report.md is what the tools write about a migration (validate adds what it measured under
+  // traffic), not what they read: it must not make the next run miss the cache.
+  const prisma = [...new Set([schema, `${migrations}/**/*`, `!${migrations}/**/report.md`, input(posix.join(layout.root, 'prisma.config.ts'))])];
   return { prisma, data: `${input(layout.dataMigrationsDir)}/**/*` };
 }
 
