@@ -142,6 +142,9 @@ describe('adopting an existing Prisma project (Nx ts preset, npm workspaces, Pri
     const all = ws.nxOk(['run-many', '-t', 'migrate-validate', '--parallel=3', projects, '--outputStyle=static']);
     expect(all.match(/every migration applies, rolls back/g)).toHaveLength(3);
     expect(all).toMatch(/Successfully ran target migrate-validate for 3 projects/);
+    // validate wrote what it measured under traffic into each proven migration's report.md: committed
+    // with them, as a user would, so that the next commit holds the catalog change alone.
+    ws.commitAll('reports with what validate measured');
 
     ws.nxOk(['g', '@forge/migration:add-index', '--project', '@ws/catalog', '--targetTable', 'Product', '--fields', 'amount']);
     ws.commitAll('catalog: index');
