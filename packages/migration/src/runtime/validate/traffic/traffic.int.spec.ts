@@ -198,8 +198,10 @@ CREATE TRIGGER "Order_note_nulls" AFTER INSERT OR UPDATE ON "Order" FOR EACH ROW
       const result = await prove([enumColumn], toText('accepted'));
       expect(problems(result)).toBe('');
       // Whether the workload reached an edge value of "state" before the rollback depends on timing;
-      // when it did, the rollback stopped on it and named it (then ran again without it).
-      for (const stop of result.traffic!.stoppedOn) expect(stop).toMatch(/^(up|down)(\b.*)?: .* in "Order"\."state" \(row id=\d+\)$/);
+      // when it did, the rollback stopped on it and named it (then ran again without it). The same
+      // edge value written into another column of the workload's rows is listed with it.
+      const stops = result.traffic!.stoppedOn;
+      if (stops.length) expect(stops).toContainEqual(expect.stringMatching(/^(up|down)(\b.*)?: .* in "Order"\."state" \(row id=\d+\)$/));
     }, 60_000);
   });
 
