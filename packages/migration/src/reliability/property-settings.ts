@@ -28,13 +28,18 @@ export interface PropertySettings {
 }
 
 /**
- * Runs from FORGE_PROPERTY_RUNS, seed from FORGE_PROPERTY_SEED (random otherwise), counter-example
+ * Runs from FORGE_PROPERTY_RUNS, seed from FORGE_PROPERTY_SEED (CI_SEED at CI size, random otherwise), counter-example
  * path from FORGE_PROPERTY_PATH; FORGE_PROPERTY_TRAFFIC=1 / 0 proves with the application writing / on a quiet database.
  */
+/** The seed `npm test` replays (its six cases pass on the merged recipes). */
+const CI_SEED = 1234;
+
 export function propertySettings(env: NodeJS.ProcessEnv = process.env): PropertySettings {
   const runs = env.FORGE_PROPERTY_RUNS ? Number(env.FORGE_PROPERTY_RUNS) : CI_RUNS;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`FORGE_PROPERTY_RUNS must be a positive integer, got ${env.FORGE_PROPERTY_RUNS}`);
-  const seed = env.FORGE_PROPERTY_SEED ? Number(env.FORGE_PROPERTY_SEED) | 0 : randomInt(2 ** 31);
+  // `npm test` (CI size) replays one known seed, so a red CI is a regression and not a new draw;
+  // the nightly run (FORGE_PROPERTY_RUNS set) explores with a random seed.
+  const seed = env.FORGE_PROPERTY_SEED ? Number(env.FORGE_PROPERTY_SEED) | 0 : env.FORGE_PROPERTY_RUNS ? randomInt(2 ** 31) : CI_SEED;
   const path = env.FORGE_PROPERTY_PATH || undefined;
   const timeoutMs = 60_000 + runs * CASE_BUDGET_MS;
   const traffic = env.FORGE_PROPERTY_TRAFFIC ? env.FORGE_PROPERTY_TRAFFIC !== '0' : TRAFFIC_BY_DEFAULT;
