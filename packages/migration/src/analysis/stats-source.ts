@@ -1,5 +1,6 @@
 import { databaseAddress, maskSecrets, parseDatabaseUrl } from '../engine/connection';
 import { inputError } from '../errors';
+import { DATABASE_URL_OPTIONS, urlFromOptions } from '../runtime/url-options';
 import type { Queryable } from '../runtime/pg-client';
 import type { TableSize } from './cost-model';
 import { readConstraintKinds, readDataDependencies, readIndexTables, readTableStats, type TableDependencies, type TouchedTable } from './table-stats';
@@ -94,25 +95,30 @@ async function reading<T>(label: string, read: () => Promise<T>): Promise<T> {
 }
 
 export interface StatsOptions {
-  /** --databaseUrl: statistics from this database (read-only); unreachable = an error. */
+  /** --databaseUrl: statistics from this database (read-only); unreachable = an error. A password in it is refused. */
   databaseUrl?: string;
+  /** --databaseUrlEnv: the name of the variable holding that URL (password included: it stays off the command line). */
+  databaseUrlEnv?: string;
   /** --rows: the size of the touched tables when there is no database. */
   rows?: number | string;
 }
 
 /**
  * Runs `fn` with the statistics the options ask for. Explicit options win over the environment:
- * --databaseUrl, then --rows, then DATABASE_URL, then unknown. An explicit --databaseUrl that
- * cannot be reached fails (the user asked for real figures; a report silently saying "unknown"
- * would hide a typo); an unreachable DATABASE_URL only warns (it may be set for something else,
- * and generating a migration must not depend on it) and the analysis goes on without it.
+ * --databaseUrl (or the variable --databaseUrlEnv names), then --rows, then DATABASE_URL, then
+ * unknown. A --databaseUrl carrying a password is refused before anything is read: `nx g` command
+ * lines end up in terminals, CI logs and shell history. An explicit database that cannot be
+ * reached fails (the user asked for real figures; a report silently saying "unknown" would hide a
+ * typo); an unreachable DATABASE_URL only warns (it may be set for something else, and generating
+ * a migration must not depend on it) and the analysis goes on without it.
  */
 export async function withStats<T>(options: StatsOptions, warn: (message: string) => void, fn: (stats: StatsProvider) => Promise<T>): Promise<T> {
   const rows = parseRowsOption(options.rows);
-  if (options.databaseUrl) {
-    if (rows !== undefined) warn('--rows is ignored: the table sizes come from --databaseUrl.');
-    return withDatabaseStats(options.databaseUrl, '--databaseUrl', fn, (error) => {
-      throw inputError(`${error} Check --databaseUrl, or leave it out (and give --rows N for the table size).`);
+  const given = statsDatabase(options);
+  if (given) {
+    if (rows !== undefined) warn(`--rows is ignored: the table sizes come from ${given.from}.`);
+    return withDatabaseStats(given.url, given.from, fn, (error) => {
+      throw inputError(`${error} Check ${given.option}, or leave it out (and give --rows N for the table size).`);
     });
   }
   if (rows !== undefined) return fn(rowsStats(rows));
@@ -124,6 +130,19 @@ export async function withStats<T>(options: StatsOptions, warn: (message: string
     });
   }
   return fn(UNKNOWN_STATS);
+}
+
+/**
+ * The database the options name explicitly: its URL, where it came from for reports (`--databaseUrl`
+ * or the variable's name, never the URL) and the option to fix. Throws on a password in
+ * --databaseUrl or a variable that is not set; generators call it first, so a refused option stops
+ * them before they ask or plan anything.
+ */
+export function statsDatabase(options: StatsOptions): { url: string; from: string; option: string } | undefined {
+  const given = urlFromOptions(options.databaseUrl, options.databaseUrlEnv, DATABASE_URL_OPTIONS);
+  if (!given) return undefined;
+  const option = given.from === DATABASE_URL_OPTIONS.url ? given.from : `the URL in ${given.from} (${DATABASE_URL_OPTIONS.env})`;
+  return { ...given, option };
 }
 
 async function withDatabaseStats<T>(url: string, from: string, fn: (stats: StatsProvider) => Promise<T>, unreachable: (message: string) => Promise<T>): Promise<T> {

@@ -107,19 +107,38 @@ describe('generators refuse bad input with a clear error, the tree unchanged, no
     ['destructive change without --confirmDataLoss', () => seed('remove_table', 'AuditLog', {}), /--confirmDataLoss/],
     ['relation to an unknown model', () => seed('add_relation', 'Product', { field: 'tenant', references: 'Tenants', optional: true }), /Unknown model "Tenants".*Did you mean "Tenant"/s],
     ['invalid migration name', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), migrationName: '!!!' }), /Invalid --migrationName "!!!"/],
-    ['generator --databaseUrl that is unreachable', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrl: unreachableUrl() }), /Cannot read table statistics from --databaseUrl .*ECONNREFUSED/],
-    ['generator --databaseUrl with a wrong password', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrl: wrongPasswordUrl() }), /Cannot read table statistics .*password authentication failed/],
-    ['generator --databaseUrl that is not a URL', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrl: `postgresql://forge:${WRONG_PASSWORD}@localhost:port/db` }), /not a valid URL/],
+    ['generator --databaseUrlEnv naming an unreachable database', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), ...inVariable(unreachableUrl()) }), /^Cannot read table statistics from BAD_INPUT_DATABASE_URL \(127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check the URL in BAD_INPUT_DATABASE_URL \(--databaseUrlEnv\)/s],
+    ['generator --databaseUrlEnv naming a URL with a wrong password', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), ...inVariable(wrongPasswordUrl()) }), /Cannot read table statistics .*password authentication failed/],
+    ['generator --databaseUrlEnv naming a URL that is not a URL', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), ...inVariable(`postgresql://forge:${WRONG_PASSWORD}@localhost:port/db`) }), /not a valid URL/],
+    ['generator --databaseUrlEnv naming a variable that is not set', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrlEnv: 'NO_SUCH_DATABASE_URL' }), /--databaseUrlEnv NO_SUCH_DATABASE_URL: the environment variable NO_SUCH_DATABASE_URL is not set/],
+    ['generator --databaseUrl carrying a password', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrl: wrongPasswordUrl() }), /^--databaseUrl carries a password \(postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/test_\w+\), and command lines are printed.*DATABASE_URL.*--databaseUrlEnv STAGING_DATABASE_URL/s],
+    ['generator --databaseUrl carrying an unencoded @ password', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrl: rawPasswordUrl(AT_PASSWORD) }), /^--databaseUrl carries a password \(postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\//],
+    ['generator --databaseUrl carrying ?password=', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrl: queryPasswordUrl(WRONG_PASSWORD) }), /^--databaseUrl carries a password \(postgresql:\/\/postgres@127\.0\.0\.1:\d+\/test_\w+\?password=\*\*\*\*\)/],
+    ['generator --databaseUrl carrying a key=value password', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), databaseUrl: `host=127.0.0.1 user=postgres password=${WRONG_PASSWORD}` }), /^--databaseUrl carries a password \(host=127\.0\.0\.1 user=postgres password=\*\*\*\*\)/],
+    ['generator --databaseUrl carrying a password, asked before any question', () => ({ migrationName: 'bad_input', changeType: 'add_index', targetTable: 'AuditLog', databaseUrl: wrongPasswordUrl() }), /^--databaseUrl carries a password/],
   ];
 
   it.each(cases)('%s', async (_label, options, message) => {
     const tree = createSampleTree();
     const before = snapshotTree(tree);
-    const { error, output } = await capturedOutput(() => migrationGenerator(tree, options() as never));
-    expect(error?.message).toMatch(message);
-    expect(snapshotTree(tree)).toEqual(before);
-    const files = [...snapshotTree(tree).values()].join('\n');
-    for (const secret of secrets()) expect(`${error?.message}\n${output}\n${files}`).not.toContain(secret);
+    const { env = {}, ...given } = options() as Options & { env?: Record<string, string> };
+    Object.assign(process.env, env);
+    // Without --changes the generator would ask in a terminal: a refusal must come before any question.
+    const asked: string[] = [];
+    const ask = async (question: { message: string }) => {
+      asked.push(question.message);
+      throw new Error(`asked: ${question.message}`);
+    };
+    try {
+      const { error, output } = await capturedOutput(() => migrationGenerator(tree, given as never, ask as never));
+      expect(error?.message).toMatch(message);
+      expect(asked).toEqual([]);
+      expect(snapshotTree(tree)).toEqual(before);
+      const files = [...snapshotTree(tree).values()].join('\n');
+      for (const secret of secrets()) expect(`${error?.message}\n${output}\n${files}`).not.toContain(secret);
+    } finally {
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
   });
 
   it('a migration generated with table sizes from DATABASE_URL: report.md names the source and address, no file holds a URL or password', async () => {

@@ -5,15 +5,22 @@ import { connectReadOnly } from '../analysis/stats-source';
 import { databaseAddress } from '../engine/connection';
 import { addIndexGenerator } from '../generators/add-index/generator';
 import { removeColumnGenerator } from '../generators/remove-column/generator';
-import { query, useEmbeddedPostgres } from '../testing/database';
+import { databaseUrlVariable, query, useEmbeddedPostgres } from '../testing/database';
 import { expectRefusedUntouched } from '../testing/refusal';
 import { SAMPLE_MIGRATIONS, SAMPLE_PROJECT_DIR, createSampleTree, newMigrationFolders } from '../testing/sample-tree';
 
-/** Generators with --databaseUrl: the report's sizes, impact row and dependencies come from the live catalog. */
-describe('report with statistics from a live database (--databaseUrl)', () => {
+/**
+ * Generators reading a live database (its URL, password included, in the variable --databaseUrlEnv
+ * names; --databaseUrl without a password): the report's sizes, impact row and dependencies come from the live catalog.
+ */
+describe('report with statistics from a live database (--databaseUrlEnv, --databaseUrl)', () => {
   const pgServer = useEmbeddedPostgres();
   let url: string;
   let tree: Tree;
+  const viaVariable = () => databaseUrlVariable(url);
+  afterAll(() => {
+    delete process.env.FORGE_TEST_DATABASE_URL;
+  });
 
   beforeAll(async () => {
     url = await pgServer.freshDatabase();
@@ -36,15 +43,15 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
   it('add-index: a --name the database already gives a relation the schema does not know (a view) is refused, nothing written', async () => {
     await expectRefusedUntouched(
       tree,
-      () => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', name: 'OrderNotes', databaseUrl: url }),
-      /--name OrderNotes is taken: it is a view in the database \(--databaseUrl \(127\.0\.0\.1:\d+\/test_\w+\)\)\..*Pass another --name/,
+      () => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', name: 'OrderNotes', ...viaVariable() }),
+      /--name OrderNotes is taken: it is a view in the database \(FORGE_TEST_DATABASE_URL \(127\.0\.0\.1:\d+\/test_\w+\)\)\..*Pass another --name/,
     );
   });
 
   it('add-index: the rows, sizes and dependencies of AuditLog, and its impact row', async () => {
-    await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId,createdAt', databaseUrl: url });
+    await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId,createdAt', ...viaVariable() });
     const markdown = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[0]}/report.md`, 'utf-8')!;
-    expect(markdown).toContain(`Table sizes: --databaseUrl (${databaseAddress(url)}).`);
+    expect(markdown).toContain(`Table sizes: FORGE_TEST_DATABASE_URL (${databaseAddress(url)}).`);
     expect(markdown).not.toMatch(/postgres(ql)?:\/\//);
     expect(markdown).not.toContain(new URL(url).password);
     expect(markdown).toMatch(/2 scans \+ index build of AuditLog \(50,000 rows\) \| no \(alone in its migration\) \| ~\d+ ms \|/);
@@ -56,7 +63,7 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
   });
 
   it('remove-column: a view reading the column is reported, since it makes DROP COLUMN fail', async () => {
-    await removeColumnGenerator(tree, { targetTable: 'Order', column: 'note', confirmDataLoss: true, databaseUrl: url });
+    await removeColumnGenerator(tree, { targetTable: 'Order', column: 'note', confirmDataLoss: true, ...viaVariable() });
     const removal = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[1]}/report.md`, 'utf-8')!;
     expect(removal).toContain('- view OrderNotes (columns id, note) — **uses note**');
     expect(removal).toContain('**Watch out:**\n\n- view OrderNotes uses Order.note: DROP COLUMN fails until it is dropped or changed.');
@@ -67,11 +74,11 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
     const warnings: string[] = [];
     const spy = jest.spyOn(logger, 'warn').mockImplementation((m: unknown) => void warnings.push(String(m)));
     try {
-      await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', databaseUrl: url, rows: '5M' });
+      await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', ...viaVariable(), rows: '5M' });
     } finally {
       spy.mockRestore();
     }
-    expect(warnings).toEqual(['--rows is ignored: the table sizes come from --databaseUrl.']);
+    expect(warnings).toEqual(['--rows is ignored: the table sizes come from FORGE_TEST_DATABASE_URL.']);
     expect(tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[0]}/report.md`, 'utf-8')).toContain('(AuditLog: 50,000 rows)');
   });
 
@@ -82,8 +89,31 @@ describe('report with statistics from a live database (--databaseUrl)', () => {
     } finally {
       await session.end();
     }
-    await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'userId', databaseUrl: url });
+    await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'userId', ...viaVariable() });
     const open = await query<{ n: string }>(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE '%analysis, read-only%'`);
     expect(Number(open[0].n)).toBe(0);
+  });
+
+  it('--databaseUrl with a password is refused before anything is read; without one (the password from PGPASSWORD) it is read', async () => {
+    const password = new URL(url).password;
+    await expectRefusedUntouched(
+      tree,
+      () => addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', databaseUrl: url }),
+      /^--databaseUrl carries a password \(postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/test_\w+\), and command lines are printed.*--databaseUrlEnv STAGING_DATABASE_URL/s,
+    );
+    const withoutPassword = new URL(url);
+    withoutPassword.password = '';
+    const saved = process.env.PGPASSWORD;
+    process.env.PGPASSWORD = password;
+    try {
+      await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'action', databaseUrl: withoutPassword.toString() });
+    } finally {
+      if (saved === undefined) delete process.env.PGPASSWORD;
+      else process.env.PGPASSWORD = saved;
+    }
+    const markdown = tree.read(`${SAMPLE_MIGRATIONS}/${newMigrationFolders(tree)[0]}/report.md`, 'utf-8')!;
+    expect(markdown).toContain(`Table sizes: --databaseUrl (${databaseAddress(url)}).`);
+    expect(markdown).toContain('(AuditLog: 50,000 rows');
+    expect(markdown).not.toContain(password);
   });
 });

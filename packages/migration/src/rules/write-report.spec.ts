@@ -198,14 +198,29 @@ describe('report.md beside each generated migration', () => {
     expect(summary).not.toContain('SET LOCAL'); // statements that lock nothing are left out
   });
 
-  it('an unreachable --databaseUrl fails with the password masked, and writes nothing', async () => {
+  it('an unreachable --databaseUrl fails, and writes nothing', async () => {
     const before = snapshotTree(tree);
-    const error = await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId', databaseUrl: 'postgresql://app:s3cret-pw@127.0.0.1:1/app' }).then(
+    const error = await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId', databaseUrl: 'postgresql://app@127.0.0.1:1/app' }).then(
       () => undefined,
       (e: Error) => e,
     );
-    expect(error?.message).toMatch(/^Cannot read table statistics from --databaseUrl \(127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check --databaseUrl/s);
-    expect(error?.message).not.toContain('s3cret-pw');
+    expect(error?.message).toMatch(/^Cannot read table statistics from --databaseUrl \(127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check --databaseUrl, or leave it out/s);
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('an unreachable database named by --databaseUrlEnv fails with the variable named, the password nowhere, and writes nothing', async () => {
+    const before = snapshotTree(tree);
+    process.env.STATS_DATABASE_URL = 'postgresql://app:s3cret-pw@127.0.0.1:1/app';
+    try {
+      const error = await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId', databaseUrlEnv: 'STATS_DATABASE_URL' }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).toMatch(/^Cannot read table statistics from STATS_DATABASE_URL \(127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check the URL in STATS_DATABASE_URL \(--databaseUrlEnv\)/s);
+      expect(error?.message).not.toContain('s3cret-pw');
+    } finally {
+      delete process.env.STATS_DATABASE_URL;
+    }
     expect(snapshotTree(tree)).toEqual(before);
   });
 

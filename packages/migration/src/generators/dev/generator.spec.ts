@@ -103,6 +103,23 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     expect(ws.files()).toEqual(before);
   });
 
+  it('refuses a --databaseUrl carrying a password before asking anything, naming --databaseUrlEnv; writes nothing', async () => {
+    ws.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
+    const before = ws.files();
+    const asked: Question[] = [];
+    const error = await runDev(ws, { databaseUrl: 'postgresql://app:s3cret-pw@db.internal:5432/app' }, async (question) => {
+      asked.push(question);
+      return 'comment';
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/^--databaseUrl carries a password \(postgresql:\/\/app:\*\*\*\*@db\.internal:5432\/app\).*--databaseUrlEnv STAGING_DATABASE_URL/s);
+    expect(error?.message).not.toContain('s3cret-pw');
+    expect(asked).toEqual([]);
+    expect(ws.files()).toEqual(before);
+  });
+
   it('asks "rename or drop + add?" in a terminal; the answer writes what the flag writes', async () => {
     ws.edit((s) => replace(s, '  note       String?\n', '  comment    String?\n'));
     const asked: Question[] = [];

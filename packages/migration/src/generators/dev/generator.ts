@@ -3,6 +3,7 @@ import { classify, type Classification, type ClassifyInput } from '../../dev/cla
 import { askRenames, assertDecisionsUsed, backfillValues, conversions, renameDecisions, renameRefusal } from '../../dev/decisions';
 import { readBeforeSchema, recordBeforeSchema } from '../../dev/before-schema';
 import { writeUnrecognised } from '../../dev/unrecognised';
+import { statsDatabase } from '../../analysis/stats-source';
 import { inputError } from '../../errors';
 import { toEngineSchema } from '../../prisma-schema/engine-view';
 import { readDatamodel } from '../../prisma-schema/prisma-fmt';
@@ -26,6 +27,8 @@ import type { DevGeneratorSchema } from './schema';
 export async function devGenerator(tree: Tree, options: DevGeneratorSchema, ask: Ask | undefined = promptsEnabled() ? askInTerminal : undefined): Promise<void> {
   const name = snakeCaseMigrationName(options.name ?? '');
   if (!name) throw inputError(`Missing or invalid --name ${JSON.stringify(options.name ?? '')}: the migration's name, e.g. --name add_invoices.`);
+  // A password on the command line is refused before any question is asked.
+  statsDatabase(options);
   const project = resolvePrismaProject(tree, options.project);
   const edited = readSchemaFiles(treeView(tree), project);
   const before = await readBeforeSchema(tree, project, edited);
@@ -64,6 +67,7 @@ export async function devGenerator(tree: Tree, options: DevGeneratorSchema, ask:
       migrationName: count > 1 ? `${name}_${i + 1}` : name,
       ...(options.lockTimeout ? { lockTimeout: options.lockTimeout } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      ...(options.databaseUrlEnv ? { databaseUrlEnv: options.databaseUrlEnv } : {}),
       ...(options.rows !== undefined ? { rows: options.rows } : {}),
     });
   }

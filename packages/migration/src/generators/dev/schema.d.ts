@@ -17,5 +17,6 @@ export interface DevGeneratorSchema {
   confirmDataLoss?: boolean;
   lockTimeout?: string;
   databaseUrl?: string;
+  databaseUrlEnv?: string;
   rows?: number | string;
 }

@@ -23,7 +23,7 @@ interface GeneratorSchema {
 const ITEM_KEYS: Record<string, readonly string[]> = { columns: COLUMN_KEYS, fields: COLUMN_KEYS, relations: RELATION_KEYS, indexes: INDEX_KEYS };
 
 /** Options `migration` itself sets; they are not part of `changes`. */
-const OWN_OPTIONS = new Set(['project', 'migrationName', 'databaseUrl', 'rows']);
+const OWN_OPTIONS = new Set(['project', 'migrationName', 'databaseUrl', 'databaseUrlEnv', 'rows']);
 
 /** The generator's schema.json: the one description of what `changes` may hold. */
 function generatorSchema(type: ChangeType): GeneratorSchema {

@@ -1,4 +1,5 @@
 import type { Tree } from '@nx/devkit';
+import { statsDatabase } from '../../analysis/stats-source';
 import { inputError } from '../../errors';
 import { toEngineSchema } from '../../prisma-schema/engine-view';
 import { readDatamodel } from '../../prisma-schema/prisma-fmt';
@@ -25,6 +26,8 @@ export async function migrationGenerator(tree: Tree, options: MigrationGenerator
     const types = Object.keys(CHANGE_TYPES);
     throw inputError(`Unknown --changeType ${JSON.stringify(type)}. ${didYouMean(type, types)}Change types: ${types.join(', ')}.`);
   }
+  // A password on the command line is refused before any question is asked.
+  statsDatabase(options);
   if (!options.targetTable) throw inputError('Missing --targetTable: the model the change is about (for add_table, the new model).');
   const given = options.changes === undefined && ask ? await interview(tree, type, options, ask) : options.changes;
   const changes = checkChanges(type, parseJsonOption<Record<string, unknown>>(given ?? {}, 'changes', '{"…": "…"}'));
@@ -35,6 +38,7 @@ export async function migrationGenerator(tree: Tree, options: MigrationGenerator
     migrationName: options.migrationName,
     ...(options.project ? { project: options.project } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.databaseUrlEnv ? { databaseUrlEnv: options.databaseUrlEnv } : {}),
     ...(options.rows !== undefined ? { rows: options.rows } : {}),
   });
 }

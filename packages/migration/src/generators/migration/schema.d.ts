@@ -10,6 +10,8 @@ export interface MigrationGeneratorSchema {
   project?: string;
   /** Table sizes for the safety report from this database (read-only). */
   databaseUrl?: string;
+  /** The name of the environment variable holding that URL, password included. */
+  databaseUrlEnv?: string;
   /** Table size to assume in the safety report without a database. */
   rows?: number;
 }

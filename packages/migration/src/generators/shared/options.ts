@@ -13,8 +13,10 @@ export interface ChangeGeneratorOptions {
   migrationName?: string;
   /** lock_timeout for transactional migrations, e.g. 5s. */
   lockTimeout?: string;
-  /** Table statistics for the report from this database (catalog reads only, read-only session). */
+  /** Table statistics for the report from this database (catalog reads only, read-only session); no password in it. */
   databaseUrl?: string;
+  /** The name of the environment variable holding that URL, password included. */
+  databaseUrlEnv?: string;
   /** Rows of the touched tables when no database is read (e.g. 50000, 2M). */
   rows?: number | string;
 }
