@@ -5,7 +5,7 @@ import { silentLogger, type RuntimeLogger } from '../logger';
 import { queryOne, type Queryable } from '../pg-client';
 import { BatchProgress } from './batch-progress';
 import { BatchSizer, DEFAULT_MAX_BATCH_MS } from './batch-sizer';
-import { resolveBatchTarget, type BatchTarget } from './batch-target';
+import { keyLiterals, keyOrder, keyParameters, keyTextExpression, keyValues, resolveBatchTarget, type BatchTarget } from './batch-target';
 import { advanceCheckpoint, finishCheckpoint, openCheckpoint } from './checkpoints';
 import type { BatchCopyJob, BatchUpdateJob, BatchUpdateResult } from './types';
 
@@ -67,14 +67,14 @@ export async function runBatchCopy(db: Queryable, job: BatchCopyJob, options: Ba
   return runKeysetJob(db, job.table, job.key, copyJob(job), options);
 }
 
-async function runKeysetJob(db: Queryable, table: string, key: string | undefined, spec: Job, options: BatchRunOptions): Promise<BatchUpdateResult> {
+async function runKeysetJob(db: Queryable, table: string, key: string | string[] | undefined, spec: Job, options: BatchRunOptions): Promise<BatchUpdateResult> {
   const lockTimeout = checkLockTimeout(options.lockTimeout ?? DEFAULT_BATCH_LOCK_TIMEOUT);
   const logger = options.logger ?? silentLogger;
-  const target = await resolveBatchTarget(db, table, key ?? 'id');
+  const target = await resolveBatchTarget(db, table, key);
   const estimate = await planJob(db, target, spec);
   await assertNoNullKeys(db, target, spec.where);
   if (!target.indexed) {
-    logger.warn(`${target.label}: no index starts with ${target.key}; every batch will scan the table. Page on an indexed column (the primary key).`);
+    logger.warn(`${target.label}: no index starts with ${target.key}; every batch will scan the table. Page on indexed columns (the primary key).`);
   }
   await ensureForgeSchema(db);
   const checkpoint = await openCheckpoint(db, options.jobName);
@@ -124,8 +124,8 @@ async function runBatch(
   const started = performance.now();
   await db.query(`BEGIN; SET LOCAL lock_timeout = ${quoteLiteral(lockTimeout)}`);
   try {
-    const range = keyRange(target, from, '<=');
-    const changed = await queryOne(db, job.statement(target, [...range.conditions, ...filter(job.where)].join(' AND ')), [...range.params, to]);
+    const range = keyRange(target, from, to);
+    const changed = await queryOne(db, job.statement(target, [...range.conditions, ...filter(job.where)].join(' AND ')), range.params);
     const rows = changed.rowCount ?? 0;
     await advanceCheckpoint(db, jobName, from, to, rows);
     await db.query('COMMIT');
@@ -146,25 +146,30 @@ async function nextBoundary(db: Queryable, target: BatchTarget, job: Job, last: 
   const range = keyRange(target, last);
   const where = [...range.conditions, ...filter(job.where)];
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const text = keyTextExpression(target);
   const { rows } = await queryOne<{ next: string | null }>(
     db,
     `SELECT coalesce(
-       (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} OFFSET ${size - 1} LIMIT 1),
-       (SELECT ${target.key}::text AS boundary FROM ${target.table} ${clause} ORDER BY ${target.key} DESC LIMIT 1)) AS next`,
+       (SELECT ${text} AS boundary FROM ${target.table} ${clause} ORDER BY ${keyOrder(target)} OFFSET ${size - 1} LIMIT 1),
+       (SELECT ${text} AS boundary FROM ${target.table} ${clause} ORDER BY ${keyOrder(target, 'DESC')} LIMIT 1)) AS next`,
     range.params,
   );
   return rows[0]?.next ?? null;
 }
 
-/** `key > $1` (after the checkpoint) and, with `upper`, `key <= $2`; the checkpoint's text is cast back to the key's type. */
-function keyRange(target: BatchTarget, last: string | null, upper?: '<='): { conditions: string[]; params: unknown[] } {
+/**
+ * `key > $1` (after the checkpoint) and, with `upper`, `key <= $2`; the checkpoint's text is cast
+ * back to the key's types. A composite key compares as a row value, `(a, b) > ($1, $2)`: the
+ * order of ORDER BY a, b, which an index on (a, b) serves as a range scan.
+ */
+function keyRange(target: BatchTarget, last: string | null, upper?: string): { conditions: string[]; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
-  if (last !== null) {
-    params.push(last);
-    conditions.push(`${target.key} > $${params.length}::${target.keyType}`);
+  for (const [bound, op] of [[last, '>'], [upper ?? null, '<=']] as const) {
+    if (bound === null) continue;
+    conditions.push(`${target.key} ${op} ${keyParameters(target, params.length + 1)}`);
+    params.push(...keyValues(target, bound));
   }
-  if (upper) conditions.push(`${target.key} <= $${params.length + 1}::${target.keyType}`);
   return { conditions, params };
 }
 
@@ -187,7 +192,7 @@ async function planJob(db: Queryable, target: BatchTarget, job: Job): Promise<nu
 
 async function remainingEstimate(db: Queryable, target: BatchTarget, job: Job, last: string | null, whole: number): Promise<number> {
   if (last === null) return whole;
-  const where = [`${target.key} > ${quoteLiteral(last)}::${target.keyType}`, ...filter(job.where)].join(' AND ');
+  const where = [`${target.key} > ${keyLiterals(target, keyValues(target, last))}`, ...filter(job.where)].join(' AND ');
   const { rows } = await queryOne<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${target.table} WHERE ${where}`);
   return planRows(rows[0]['QUERY PLAN'][0].Plan);
 }
@@ -208,7 +213,7 @@ async function assertNoNullKeys(db: Queryable, target: BatchTarget, where: strin
   if (!target.keyNullable) return;
   const { rows } = await queryOne<{ n: string }>(
     db,
-    `SELECT count(*) AS n FROM ${target.table} WHERE ${[`${target.key} IS NULL`, ...filter(where)].join(' AND ')}`,
+    `SELECT count(*) AS n FROM ${target.table} WHERE ${[`(${target.columns.map((c) => `${c} IS NULL`).join(' OR ')})`, ...filter(where)].join(' AND ')}`,
   );
   const n = Number(rows[0].n);
   if (n > 0) {
@@ -234,15 +239,18 @@ function copyJob(job: BatchCopyJob): Job {
   if (!job || !Array.isArray(job.columns) || job.columns.length === 0 || typeof job.into !== 'string' || !job.into.trim()) {
     throw new Error('batchCopy needs `columns` (to copy) and `into` (the table that receives them, with a unique key column).');
   }
-  const key = quoteIdent(job.key ?? 'id');
   const columns = job.columns.map(quoteIdent);
-  const list = [key, ...columns].join(', ');
-  const upsert = job.keepExisting ? `ON CONFLICT (${key}) DO NOTHING` : `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
-  const select = (target: BatchTarget) => `SELECT ${[key, ...columns].map((c) => `${target.table}.${c}`).join(', ')} FROM ${target.table}`;
+  // The key columns are copied too: the receiving table is keyed by them (a unique index on all of them).
+  const list = (target: BatchTarget) => [...target.columns, ...columns].join(', ');
+  const upsert = (target: BatchTarget) =>
+    job.keepExisting
+      ? `ON CONFLICT (${target.columns.join(', ')}) DO NOTHING`
+      : `ON CONFLICT (${target.columns.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+  const select = (target: BatchTarget) => `SELECT ${[...target.columns, ...columns].map((c) => `${target.table}.${c}`).join(', ')} FROM ${target.table}`;
   return {
     ...pacing('batchCopy', job),
-    statement: (target, range) => `INSERT INTO ${job.into} (${list}) ${select(target)} WHERE ${range} ${upsert}`,
-    whole: (target) => `INSERT INTO ${job.into} (${list}) ${select(target)}${job.where?.trim() ? ` WHERE (${job.where})` : ''} ${upsert}`,
+    statement: (target, range) => `INSERT INTO ${job.into} (${list(target)}) ${select(target)} WHERE ${range} ${upsert(target)}`,
+    whole: (target) => `INSERT INTO ${job.into} (${list(target)}) ${select(target)}${job.where?.trim() ? ` WHERE (${job.where})` : ''} ${upsert(target)}`,
   };
 }
 

@@ -29,8 +29,13 @@ export interface DataMigrationContext {
 export interface BatchUpdateJob {
   /** Table name as in the database (Prisma's model name unless `@@map`), resolved through the search_path. */
   table: string;
-  /** Column to paginate on: unique or not, but ordered and never NULL; an index on it keeps batches short. Default `id`. */
-  key?: string;
+  /**
+   * Column(s) to paginate on: unique or not, but ordered and never NULL; an index starting with them
+   * keeps batches short. Several columns (`['tenantId', 'slug']`) page on their row value in that
+   * order. Default: the table's primary key (one column or several), else its smallest unique key
+   * on NOT NULL columns, else `id`.
+   */
+  key?: string | string[];
   /** The SQL text after `SET`, e.g. `"locale" = 'en'` or `n = n + 1`. */
   set: string;
   /**
@@ -54,8 +59,8 @@ export interface BatchUpdateJob {
 export interface BatchCopyJob {
   /** The table to copy from (resolved through the search_path, like `batchUpdate`). */
   table: string;
-  /** Pagination key, copied too; the target must have a unique index on it. Default `id`. */
-  key?: string;
+  /** Pagination key (one column or several, as for `batchUpdate`), copied too; the target must have a unique index on it. Default: as for `batchUpdate`. */
+  key?: string | string[];
   /** Columns to copy besides the key. */
   columns: string[];
   /** The receiving table as SQL, schema-qualified and quoted: `"_forge_backup"."User__email__20250101"`. */
