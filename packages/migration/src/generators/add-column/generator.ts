@@ -1,5 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { inputError } from '../../errors';
+import { batchKeyFields } from '../../prisma-schema/batch-key';
 import { columnName, tableName } from '../../prisma-schema/constraint-names';
 import { addColumns, type ColumnSpec } from '../../prisma-schema/edits/add-columns';
 import { addColumnRecipe, type ColumnToAdd } from '../../recipes/add-column';
@@ -28,13 +29,14 @@ export async function addColumnGenerator(tree: Tree, options: AddColumnGenerator
   );
   let next = 0;
   const toAdd: ColumnToAdd[] = change.summary.map((c) => (c.backfillValue !== undefined ? { ...c, backfillLiteral: literals[next++].default } : c));
-  const idFields = model.primaryKey ? [] : model.fields.filter((f) => f.isId);
+  // The backfill pages on one column: the primary key, or a required @unique field of a model without one.
+  const keyFields = batchKeyFields(model);
   const plan = addColumnRecipe(
     change.naive,
     {
       model: options.targetTable,
       table,
-      key: idFields.length === 1 ? columnName(model, idFields[0].name) : undefined,
+      key: keyFields.length === 1 ? columnName(model, keyFields[0]) : undefined,
       stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
     },
     toAdd,

@@ -197,7 +197,12 @@ describe('remove-column generator', () => {
         () => removeColumnGenerator(tree, { targetTable: 'User', column: 'email', confirmDataLoss: true }),
         /User\.email is referenced by the relation Badge\.user \(references: \[email\]\).*remove-relation --targetTable Badge --field user/,
       );
-      await expectRefusedUntouched(tree, () => removeColumnGenerator(tree, { targetTable: 'Setting', column: 'value', confirmDataLoss: true }), /Model Setting has no primary key/);
+      // Without @id, the backup is keyed by a required @unique field (Prisma requires one), but not by the one removed.
+      await expectRefusedUntouched(
+        tree,
+        () => removeColumnGenerator(tree, { targetTable: 'Setting', column: 'key', confirmDataLoss: true }),
+        /Model Setting has no primary key \(@id or @@id\) and no unique key of required fields \(@unique, @@unique\) besides what is removed.*Add a primary key or a required @unique field first/,
+      );
     });
   });
 });

@@ -1,6 +1,7 @@
 import { inputError } from '../../errors';
 import { didYouMean } from '../../suggest';
 import { findField, type Block, type Enum } from '../ast';
+import { batchKeyFields } from '../batch-key';
 import { columnName, prismaDefaultName, tableName } from '../constraint-names';
 import type { PrismaSchemaDocument } from '../document';
 import { SCALAR_TYPES, isScalarType, nativeTypeAttribute, renderDefault } from '../field-types';
@@ -134,15 +135,15 @@ export function modifyColumn(document: PrismaSchemaDocument, datamodel: Datamode
     }
   });
 
-  // A compound @@id gives no single column to page batches on.
-  const idFields = dmModel.primaryKey ? [] : dmModel.fields.filter((f) => f.isId);
+  // The primary key, or a required @unique field of a model without one; a compound key gives no single column to page on.
+  const keyFields = batchKeyFields(dmModel, [spec.field]);
   const newEnumValues = newEnum?.values ?? datamodel.enums.find((e) => e.name === newType)?.values.map((v) => v.name);
   return {
     model: spec.model,
     field: spec.field,
     table: tableName(dmModel),
     column: columnName(dmModel, spec.field),
-    key: idFields.length === 1 ? columnName(dmModel, idFields[0].name) : undefined,
+    key: keyFields.length === 1 ? columnName(dmModel, keyFields[0]) : undefined,
     before: shape(before, datamodel),
     after: {
       type: newType,

@@ -5,6 +5,7 @@ import { columnName, tableName } from '../constraint-names';
 import type { PrismaSchemaDocument } from '../document';
 import type { Datamodel, DatamodelField, DatamodelModel } from '../prisma-fmt';
 import { blockAttributesUsing, describeBlockAttribute, removeFieldWithDocs } from '../schema-removal';
+import { batchKeyFields } from '../batch-key';
 import { primaryKeyFields } from './foreign-key';
 
 export interface RemovedColumn {
@@ -20,7 +21,7 @@ export interface RemovedColumn {
 export interface RemovedColumns {
   model: string;
   table: string;
-  /** Primary key columns of the table (database names), in key order: the backup's key. */
+  /** The backup's key (database names, in key order): the primary key, else a unique key of required fields. */
   key: string[];
   columns: RemovedColumn[];
   /** `@@index`/`@@unique` attributes removed because they list a removed field (the database drops those indexes with the column). */
@@ -33,7 +34,7 @@ const REMOVE_RELATION = 'nx g @forge/migration:remove-relation';
  * Removes scalar fields from a model, with the `@@index`/`@@unique` attributes that list them.
  * Refuses what a column removal cannot do on its own: relation fields and foreign-key columns
  * (remove-relation first), primary key fields, columns other relations reference, and models
- * without a primary key (the backup is keyed by it).
+ * with no key to back the values up by (no primary key, and no unique key of required fields that stays).
  */
 export function removeColumns(document: PrismaSchemaDocument, datamodel: Datamodel, modelName: string, fields: string[]): RemovedColumns {
   if (fields.length === 0) throw inputError('No column to remove: pass --column, for example --column name (or --columns a,b).');
@@ -41,8 +42,9 @@ export function removeColumns(document: PrismaSchemaDocument, datamodel: Datamod
   if (duplicate) throw inputError(`--columns lists ${duplicate} twice.`);
   const { path, model } = document.requireModel(modelName);
   const dmModel = datamodel.models.find((m) => m.name === modelName)!;
-  const key = primaryKeyFields(dmModel);
-  const removed = fields.map((name) => checkRemovable(datamodel, dmModel, name, key));
+  const primary = primaryKeyFields(dmModel);
+  const key = batchKeyFields(dmModel, fields);
+  const removed = fields.map((name) => checkRemovable(datamodel, dmModel, name, primary, key));
   const indexes = blockAttributesUsing(model, fields);
   document.edit(path, () => {
     for (const name of fields) removeFieldWithDocs(model, findField(model, name)!);
@@ -57,7 +59,7 @@ export function removeColumns(document: PrismaSchemaDocument, datamodel: Datamod
   };
 }
 
-function checkRemovable(datamodel: Datamodel, model: DatamodelModel, name: string, key: string[]): RemovedColumn {
+function checkRemovable(datamodel: Datamodel, model: DatamodelModel, name: string, primary: string[], key: string[]): RemovedColumn {
   const field = model.fields.find((f) => f.name === name);
   if (!field) {
     const columns = model.fields.filter((f) => f.kind !== 'object').map((f) => f.name);
@@ -69,15 +71,16 @@ function checkRemovable(datamodel: Datamodel, model: DatamodelModel, name: strin
         (field.relationFromFields?.length ? `; its foreign-key column${field.relationFromFields.length > 1 ? 's' : ''} ${field.relationFromFields.join(', ')} can then be removed with remove-column.` : '.'),
     );
   }
-  if (key.includes(name)) {
+  if (primary.includes(name)) {
     throw inputError(
-      `${model.name}.${name} is ${key.length > 1 ? 'part of the primary key (@@id)' : 'the primary key (@id)'}; a column removal cannot drop it. ` +
+      `${model.name}.${name} is ${primary.length > 1 ? 'part of the primary key (@@id)' : 'the primary key (@id)'}; a column removal cannot drop it. ` +
         `Give ${model.name} another primary key first, or remove the whole model with remove-table.`,
     );
   }
   if (key.length === 0) {
     throw inputError(
-      `Model ${model.name} has no primary key (@id or @@id), and the backup of removed values is keyed by it, so the rollback could not put them back. Add a primary key first.`,
+      `Model ${model.name} has no primary key (@id or @@id) and no unique key of required fields (@unique, @@unique) besides what is removed, and the backup of removed values is keyed by one, so the rollback could not put them back. ` +
+        'Add a primary key or a required @unique field first.',
     );
   }
   const relation = model.fields.find((f) => f.kind === 'object' && f.relationFromFields?.includes(name));

@@ -1,0 +1,39 @@
+import { CORPUS, type CorpusChange } from '../testing/corpus-changes';
+import { baselineSchema, runCorpusChange, type BaselinedSchema } from '../testing/corpus-run';
+import { useEmbeddedPostgres } from '../testing/database';
+
+/**
+ * Batched work on a model with no @id: hoppscotch's InvitedUsers (testing/corpus, unmodified) is
+ * keyed only by `inviteeEmail String @unique`. Backfills, backups and conversions page on that
+ * required unique column; each change is proven as the corpus proves one: validate (rows in the
+ * table), migrate, status without drift, down, migrate again.
+ */
+const pg = useEmbeddedPostgres();
+const hoppscotch = CORPUS.find((s) => s.name === 'hoppscotch')!;
+
+const CHANGES: CorpusChange[] = [
+  {
+    type: 'add-column',
+    what: 'InvitedUsers.inviteeDomain, required, backfilled in batches from the e-mail',
+    options: { targetTable: 'InvitedUsers', name: 'inviteeDomain', type: 'String', backfillSql: `split_part("inviteeEmail", '@', 2)` },
+  },
+  { type: 'remove-column', what: 'InvitedUsers.adminEmail, backed up by inviteeEmail', options: { targetTable: 'InvitedUsers', column: 'adminEmail', confirmDataLoss: true } },
+  {
+    type: 'modify-column',
+    what: 'InvitedUsers.invitedOn Timestamptz → Timestamp, converted in batches',
+    options: { targetTable: 'InvitedUsers', column: 'invitedOn', dbType: 'Timestamp(3)', confirmDataLoss: true },
+  },
+];
+
+describe('batched changes on a model keyed only by a required @unique column (hoppscotch InvitedUsers)', () => {
+  let baselined: BaselinedSchema;
+  beforeAll(async () => {
+    baselined = await baselineSchema(hoppscotch, () => pg.freshDatabase());
+  }, 600_000);
+
+  it.each(CHANGES.map((c) => [c.what, c] as const))('%s', async (_what, change) => {
+    const result = await runCorpusChange(baselined, change, (template) => pg.freshDatabase(template), { seedRows: 30 });
+    expect({ outcome: result.outcome, detail: result.detail }).toEqual({ outcome: 'pass', detail: '' });
+    expect(result.folders).toBeGreaterThan(0);
+  }, 600_000);
+});
