@@ -18,12 +18,6 @@ export function batchKeyFields(model: DatamodelModel, without: readonly string[]
   return compound ?? [];
 }
 
-/** Whether the key is the model's primary key (messages and reports say which it is). */
-export function isPrimaryKey(model: DatamodelModel, key: readonly string[]): boolean {
-  const primary = model.primaryKey?.fields.length ? model.primaryKey.fields : model.fields.filter((f) => f.isId).map((f) => f.name);
-  return primary.length > 0 && primary.length === key.length && primary.every((f, i) => key[i] === f);
-}
-
 function isKeyColumn(field: DatamodelField | undefined): boolean {
   return !!field && (field.kind === 'scalar' || field.kind === 'enum') && field.isRequired && !field.isList;
 }
