@@ -1,5 +1,6 @@
 import type * as TsMorph from 'ts-morph';
 import { inputError } from '../errors';
+import { parseCanonicalRegistry } from '../runtime/data-migrations/canonical-registry';
 import { loadTsMorph } from './ts-morph';
 
 /**
@@ -16,40 +17,17 @@ export function registerInIndex(source: string, indexFile: string, folder: strin
   return registerInCanonicalIndex(source, indexFile, folder, name) ?? registerThroughAst(source, indexFile, folder, name);
 }
 
-const ENTRY = `'{folder}': () => import('./{name}.js')`;
-const entryText = (folder: string, name: string) => ENTRY.replace('{folder}', folder).replace('{name}', name);
+const entryText = (folder: string, name: string) => `'${folder}': () => import('./${name}.js')`;
 
-/** A line of the registry as the generators write it: `  '{folder}': () => import('./{name}.js')` and a comma unless last. */
-const CANONICAL_ENTRY = /^ {2}('\d{14}_\w+': \(\) => import\('\.\/[a-z][a-z0-9_]*\.js'\))(,?)$/;
-/** What may precede the registry in the canonical shape: line comments, single-line imports, blank lines. */
-const CANONICAL_PREAMBLE = /^(?:(?:\/\/[^\n]*|import [^\n;]*;|[ \t]*)\n)*$/;
-const DECLARATION = /export const dataMigrations(?:: DataMigrationRegistry)? = \{/;
-
-/**
- * The edit of a registry in exactly the shape `init` and the generators write (a preamble of
- * comments and imports, then `export const dataMigrations… = {…};` with one canonical entry per
- * line, and nothing after), or undefined when the file has any other shape.
- */
+/** The edit of a registry in the shape `init` and the generators write, or undefined for any other shape. */
 export function registerInCanonicalIndex(source: string, indexFile: string, folder: string, name: string): string | undefined {
-  const declaration = DECLARATION.exec(source);
-  if (!declaration || !CANONICAL_PREAMBLE.test(source.slice(0, declaration.index))) return undefined;
-  const open = declaration.index + declaration[0].length;
-  const close = source.indexOf('};', open);
-  if (close < 0 || source.slice(close + 2).trim() !== '') return undefined;
-  const body = source.slice(open, close);
+  const registry = parseCanonicalRegistry(source);
+  if (!registry) return undefined;
+  const { open, close, entries } = registry;
   const added = entryText(folder, name);
-  if (body === '') return `${source.slice(0, open)}\n  ${added}\n${source.slice(close)}`;
-  if (!body.startsWith('\n') || !body.endsWith('\n')) return undefined;
-  const lines = body.slice(1, -1).split('\n');
-  const entries: string[] = [];
-  for (const [i, line] of lines.entries()) {
-    const match = CANONICAL_ENTRY.exec(line);
-    // Every entry but the last ends with a comma; the last has none.
-    if (!match || (match[2] === ',') !== (i < lines.length - 1)) return undefined;
-    entries.push(match[1]);
-  }
-  const existing = entries.find((entry) => entry.startsWith(`'${folder}':`));
-  if (existing) throw alreadyRegistered(folder, indexFile, existing);
+  if (entries.length === 0) return `${source.slice(0, open)}\n  ${added}\n${source.slice(close)}`;
+  const existing = entries.find((entry) => entry.folder === folder);
+  if (existing) throw alreadyRegistered(folder, indexFile, existing.text);
   return `${source.slice(0, close - 1)},\n  ${added}\n${source.slice(close)}`;
 }
 

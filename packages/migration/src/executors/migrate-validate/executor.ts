@@ -84,13 +84,19 @@ async function pendingMigrations(project: ProjectContext, options: MigrateValida
     schemaFiles: project.schemaFiles,
   });
   if (!configured && !existsSync(join(embeddedDataDir(project.workspaceRoot, pgVersion), 'PG_VERSION'))) return all;
-  return withProjectTarget(project, options, 'workspace', async (target) => {
-    const applied = activeRecords(await withClient(target.url, readMigrationRecords));
-    return all.filter((name) => {
-      const record = applied.get(name);
-      return !record || !isApplied(record);
-    });
-  });
+  return withProjectTarget(
+    project,
+    options,
+    'workspace',
+    async (target) => {
+      const applied = activeRecords(await withClient(target.url, readMigrationRecords));
+      return all.filter((name) => {
+        const record = applied.get(name);
+        return !record || !isApplied(record);
+      });
+    },
+    'lazy', // reading the records needs no data migration
+  );
 }
 
 /** A fresh database: on the given server (created, then dropped), else on a throwaway embedded PostgreSQL of `pgVersion`. */
