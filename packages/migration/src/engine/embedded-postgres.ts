@@ -211,7 +211,7 @@ async function copyPristineCluster(initdb: string, dataDir: string, account: Ser
       () => mkdtempSync(join(tmpdir(), `${THROWAWAY_PREFIX}${process.pid}-`)),
       (staging, password) => initialise(initdb, staging, password, account, onLog),
     );
-    copyCluster(pristine.dir, dataDir, account);
+    await copyCluster(pristine.dir, dataDir, account);
     return pristine.password;
   } catch (error) {
     onLog(`could not use the pristine cluster (${(error as Error).message}); running initdb\n`);

@@ -56,7 +56,7 @@ describe('pristineCluster', () => {
   it('copies the cluster without its password file, mode 0700', async () => {
     const pristine = await pristineCluster(initdb, undefined, () => mkdtempSync(join(root, 'b-')), async (dir) => fakeInitdb(dir));
     const copy = mkdtempSync(join(root, 'copy-'));
-    copyCluster(pristine.dir, copy, undefined);
+    await copyCluster(pristine.dir, copy, undefined);
     expect(readdirSync(copy).sort()).toEqual(['PG_VERSION', 'global']);
     expect(existsSync(join(copy, 'global', 'pg_control'))).toBe(true);
     expect(statSync(copy).mode & 0o777).toBe(0o700);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,10 +53,24 @@ export async function pristineCluster(
 const CREDENTIALS = 'forge.credentials';
 
 /** Copies the pristine cluster into `dataDir` (empty), owned by the server's account, mode 0700 as PostgreSQL requires. */
-export function copyCluster(from: string, dataDir: string, account: ServerAccount | undefined): void {
-  cpSync(from, dataDir, { recursive: true, filter: (source) => source !== join(from, CREDENTIALS) });
+export async function copyCluster(from: string, dataDir: string, account: ServerAccount | undefined): Promise<void> {
+  // `cp -a` keeps owners and modes and is ~5× faster than copying ~1,000 files from JavaScript.
+  if (!(await copyWithCp(from, dataDir))) {
+    cpSync(from, dataDir, { recursive: true });
+    if (account) chownTree(dataDir, account);
+  }
+  rmSync(join(dataDir, CREDENTIALS), { force: true });
   chmodSync(dataDir, 0o700);
-  if (account) chownTree(dataDir, account);
+}
+
+/** true once `cp -a` copied the directory's contents; false where there is no such cp (Windows). */
+function copyWithCp(from: string, to: string): Promise<boolean> {
+  if (process.platform === 'win32') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const child = spawn('cp', ['-a', `${from}/.`, to], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
 }
 
 /** One pristine cluster per PostgreSQL build and server account: the initdb binary's path, size and time. */
