@@ -4,7 +4,9 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Client } from 'pg';
 import { postgresBinaries, reachableByOthers, serverAccount, type ServerAccount } from './postgres-binaries';
+import { copyCluster, pristineCluster } from './pristine-cluster';
 import { DEFAULT_PG_MAJOR, type PgMajor } from './postgres-releases';
 
 /** A running PostgreSQL that this process started and must stop. */
@@ -57,12 +59,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   };
   try {
     const password = throwaway ? randomBytes(12).toString('hex') : persistentPassword(dataDir);
+    // A throwaway cluster is a copy of the pristine one (initdb once per build, not once per run).
+    const initialPassword = (throwaway && (await copyPristineCluster(binaries.initdb, dataDir, account, onLog))) || password;
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(binaries.initdb, dataDir, password, account, onLog);
     for (let attempt = 0; ; attempt++) {
       const port = await freePort();
       try {
         const server = await startServer(binaries.postgres, dataDir, port, throwaway, account, onLog);
-        return running(server, port, password, dataDir, throwaway, major);
+        const db = running(server, port, password, dataDir, throwaway, major);
+        if (initialPassword !== password) await changePassword(db, initialPassword, password).catch(async (error: Error) => {
+          await db.stop();
+          throw error;
+        });
+        return db;
       } catch (error) {
         // Another process may have taken the port between the probe and the bind.
         if (attempt >= 2 || !/could not bind|Address already in use/i.test(log.join(''))) throw error;
@@ -186,6 +195,39 @@ async function initialise(initdb: string, dataDir: string, password: string, acc
     await run(initdb, ['--pgdata', dataDir, '--auth=scram-sha-256', `--username=${PG_USER}`, '--pwfile', passwordFile, '--encoding=UTF8', '--no-locale'], account, onLog);
   } finally {
     rmSync(dirname(passwordFile), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Copies the pristine cluster of this build into `dataDir` (building it first if needed) and
+ * returns its superuser password. Should that fail, undefined: `dataDir` is removed and initdb
+ * runs there as before.
+ */
+async function copyPristineCluster(initdb: string, dataDir: string, account: ServerAccount | undefined, onLog: (t: string) => void): Promise<string | undefined> {
+  try {
+    const pristine = await pristineCluster(
+      initdb,
+      account,
+      () => mkdtempSync(join(tmpdir(), `${THROWAWAY_PREFIX}${process.pid}-`)),
+      (staging, password) => initialise(initdb, staging, password, account, onLog),
+    );
+    await copyCluster(pristine.dir, dataDir, account);
+    return pristine.password;
+  } catch (error) {
+    onLog(`could not use the pristine cluster (${(error as Error).message}); running initdb\n`);
+    rmSync(dataDir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
+/** A copy of the pristine cluster gets its own superuser password, known only to this run. */
+async function changePassword(db: EmbeddedDatabase, from: string, to: string): Promise<void> {
+  const client = new Client({ connectionString: db.url.replace(`:${to}@`, `:${from}@`) });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${PG_USER} PASSWORD '${to}'`); // hex: nothing to quote
+  } finally {
+    await client.end();
   }
 }
 

@@ -44,12 +44,27 @@ export function formatSchemaFiles(files: SchemaFile[]): SchemaFile[] {
  * their database names, fields, enums, indexes). Throws PrismaSchemaError with Prisma's message.
  */
 export function readDatamodel(files: SchemaFile[]): Datamodel {
-  try {
-    return JSON.parse(fmt().get_datamodel(JSON.stringify({ prismaSchema: files.map((f) => [f.path, f.content]), noColor: true })));
-  } catch (error) {
-    throw new PrismaSchemaError(prismaErrorMessage(error));
+  const params = JSON.stringify({ prismaSchema: files.map((f) => [f.path, f.content]), noColor: true });
+  let json = datamodels.get(params);
+  if (json === undefined) {
+    try {
+      json = fmt().get_datamodel(params);
+    } catch (error) {
+      throw new PrismaSchemaError(prismaErrorMessage(error));
+    }
+    if (datamodels.size >= DATAMODEL_CACHE_SIZE) datamodels.delete(datamodels.keys().next().value!);
+    datamodels.set(params, json);
   }
+  return JSON.parse(json) as Datamodel; // a fresh object each call: callers may change theirs
 }
+
+/**
+ * Prisma's datamodel (as JSON) of the last few schemas read: a generator reads the same schema
+ * several times (planning, then each column definition it asks the engine for), and each read
+ * validates the whole schema in WebAssembly.
+ */
+const datamodels = new Map<string, string>();
+const DATAMODEL_CACHE_SIZE = 8;
 
 function prismaErrorMessage(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,8 @@
 import { join, posix } from 'node:path';
 import { generateFiles, type Tree } from '@nx/devkit';
-import type * as TsMorph from 'ts-morph';
 import { inputError } from '../errors';
+import { registerInIndex } from './data-migration-registry';
+import { typeScriptSyntaxError } from './typescript-syntax';
 
 export interface DataMigrationFile {
   /** The Prisma project's root in the tree, e.g. `packages/prisma`. */
@@ -61,7 +62,6 @@ export function writeDataMigration(tree: Tree, options: DataMigrationFile): Writ
     validate: functionBody(options.body?.validate, 'validate'),
   };
   const index = registerInIndex(tree.read(indexFile, 'utf-8') ?? EMPTY_REGISTRY, indexFile, migrationFolder, name);
-  const ts = loadTsMorph().ts;
 
   generateFiles(tree, join(__dirname, 'files', 'data-migration'), dir, {
     tmpl: '',
@@ -74,52 +74,13 @@ export function writeDataMigration(tree: Tree, options: DataMigrationFile): Writ
     ...bodies,
   });
   // A body that does not parse would only fail at deploy time; refuse it now and take the file back.
-  const problem = syntaxError(ts, tree.read(file, 'utf-8') ?? '', file);
+  const problem = typeScriptSyntaxError(tree.read(file, 'utf-8') ?? '', file);
   if (problem) {
     tree.delete(file);
     throw inputError(`The generated data migration does not parse: ${problem}`);
   }
   tree.write(indexFile, index);
   return { file, indexFile };
-}
-
-/**
- * The registry with `'{folder}': () => import('./{name}.js')` added to its `dataMigrations` object,
- * edited through the TypeScript AST so comments, order and the rest of the file stay as they are.
- * The `.js` specifier is what TypeScript requires under module node16/nodenext (and accepts under
- * bundler and commonjs) for `./{name}.ts`; the runtime's loader maps it back to the source.
- */
-function registerInIndex(source: string, indexFile: string, folder: string, name: string): string {
-  const { Node, Project, QuoteKind, IndentationText } = loadTsMorph();
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { quoteKind: QuoteKind.Single, indentationText: IndentationText.TwoSpaces },
-  });
-  const index = project.createSourceFile('index.ts', source);
-  const declaration = index.getVariableDeclaration('dataMigrations');
-  let registry = declaration?.getInitializer();
-  // Look through `{…} as const`, `{…} satisfies DataMigrationRegistry` and parentheses.
-  while (registry && (Node.isAsExpression(registry) || Node.isSatisfiesExpression(registry) || Node.isParenthesizedExpression(registry))) {
-    registry = registry.getExpression();
-  }
-  if (!declaration?.isExported() || !Node.isObjectLiteralExpression(registry)) {
-    throw inputError(
-      `${indexFile} must export the registry as an object literal: export const dataMigrations: DataMigrationRegistry = { … }; ` +
-        'Fix the file (or delete it to have it created), then run the generator again.',
-    );
-  }
-  for (const property of registry.getProperties()) {
-    const key = Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property) || Node.isMethodDeclaration(property) ? property.getNameNode() : undefined;
-    const text = key && (Node.isStringLiteral(key) || Node.isNoSubstitutionTemplateLiteral(key) ? key.getLiteralText() : key.getText());
-    if (text === folder) {
-      throw inputError(
-        `${folder} already has a data migration in ${indexFile} (${property.getText()}). ` +
-          'One data migration runs after each SQL migration: put both steps in one file, or remove the old entry.',
-      );
-    }
-  }
-  registry.addPropertyAssignment({ name: `'${folder}'`, initializer: `() => import('./${name}.js')` });
-  return index.getFullText();
 }
 
 function functionBody(body: string | undefined, fn: string): string {
@@ -136,17 +97,4 @@ function commentText(text: string): string {
 
 function oneLine(text: string): string {
   return (text ?? '').replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim();
-}
-
-function syntaxError(ts: typeof TsMorph.ts, source: string, fileName: string): string | undefined {
-  const { diagnostics = [] } = ts.transpileModule(source, { fileName, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS } });
-  const error = diagnostics.find((d) => d.category === ts.DiagnosticCategory.Error);
-  if (!error) return undefined;
-  const at = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
-  return `${fileName}${at ? `:${at.line + 1}:${at.character + 1}` : ''} - ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`;
-}
-
-/** ts-morph costs ~0.5 s to import: only generators that write data migrations pay for it. */
-function loadTsMorph(): typeof TsMorph {
-  return require('ts-morph') as typeof TsMorph;
 }

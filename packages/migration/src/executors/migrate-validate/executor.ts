@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { removeStaleThrowawayClusters, startEmbeddedPostgres } from '../../engine/embedded-postgres';
+import { removeStaleThrowawayClusters, startEmbeddedPostgres, type EmbeddedDatabase } from '../../engine/embedded-postgres';
 import type { PgMajor } from '../../engine/postgres-releases';
 import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
 import { configuredDatabaseUrl, embeddedDataDir } from '../../runtime/database-selection';
@@ -33,7 +33,17 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
     const traffic = options.traffic !== false && String(options.traffic) !== 'false';
     const history = migrationHistory(project.directory.migrations);
     if (history.history.length) project.logger.info(describeHistory(history));
-    const candidates = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
+    const shadow = urlFromOptions(options.shadowDatabaseUrl, options.shadowDatabaseUrlEnv, SHADOW_URL_OPTIONS);
+    // The throwaway server starts while the pending migrations are read from the workspace's database.
+    const server = shadow ? undefined : startThrowawayServer(pgVersion, project.logger);
+    server?.catch(() => undefined); // awaited below; a failure surfaces there
+    let candidates: string[];
+    try {
+      candidates = options.all ? project.directory.migrations.map((m) => m.name) : await pendingMigrations(project, options, pgVersion);
+    } catch (error) {
+      await server?.then((started) => started.stop()).catch(() => undefined);
+      throw error;
+    }
     // History is the starting state of every proof, never something to prove.
     const toProve = candidates.filter((name) => !history.history.includes(name));
     project.logger.info(
@@ -41,8 +51,7 @@ export default async function migrateValidateExecutor(options: MigrateValidateEx
         ? `Proving ${toProve.length} migration(s): ${toProve.join(', ')}`
         : 'No migration pending on the target database; checking that the migrations produce schema.prisma.',
     );
-    const shadow = urlFromOptions(options.shadowDatabaseUrl, options.shadowDatabaseUrlEnv, SHADOW_URL_OPTIONS);
-    const report = await withThrowawayDatabase(shadow?.url, pgVersion, project.logger, async (url) => {
+    const report = await withThrowawayDatabase(server ?? shadow!.url, project.logger, async (url) => {
       const target: ProjectTarget = {
         url,
         directory: project.directory,
@@ -84,34 +93,40 @@ async function pendingMigrations(project: ProjectContext, options: MigrateValida
     schemaFiles: project.schemaFiles,
   });
   if (!configured && !existsSync(join(embeddedDataDir(project.workspaceRoot, pgVersion), 'PG_VERSION'))) return all;
-  return withProjectTarget(project, options, 'workspace', async (target) => {
-    const applied = activeRecords(await withClient(target.url, readMigrationRecords));
-    return all.filter((name) => {
-      const record = applied.get(name);
-      return !record || !isApplied(record);
-    });
-  });
+  return withProjectTarget(
+    project,
+    options,
+    'workspace',
+    async (target) => {
+      const applied = activeRecords(await withClient(target.url, readMigrationRecords));
+      return all.filter((name) => {
+        const record = applied.get(name);
+        return !record || !isApplied(record);
+      });
+    },
+    'lazy', // reading the records needs no data migration
+  );
 }
 
-/** A fresh database: on the given server (created, then dropped), else on a throwaway embedded PostgreSQL of `pgVersion`. */
-async function withThrowawayDatabase<T>(
-  serverUrl: string | undefined,
-  pgVersion: PgMajor | undefined,
-  logger: RuntimeLogger,
-  fn: (url: string) => Promise<T>,
-): Promise<T> {
-  if (!serverUrl) {
-    const stale = await removeStaleThrowawayClusters();
-    if (stale.length) logger.info(`Removed ${stale.length} throwaway PostgreSQL cluster(s) left by killed runs: ${stale.join(', ')}.`);
-    const server = await startEmbeddedPostgres({ pgVersion, onNotice: (m) => logger.info(m) });
-    logger.info(`Proving on a throwaway embedded PostgreSQL ${server.major}.`);
+/** A throwaway embedded PostgreSQL of `pgVersion` (clusters left by killed runs removed first). */
+async function startThrowawayServer(pgVersion: PgMajor | undefined, logger: RuntimeLogger): Promise<EmbeddedDatabase> {
+  const stale = await removeStaleThrowawayClusters();
+  if (stale.length) logger.info(`Removed ${stale.length} throwaway PostgreSQL cluster(s) left by killed runs: ${stale.join(', ')}.`);
+  return startEmbeddedPostgres({ pgVersion, onNotice: (m) => logger.info(m) });
+}
+
+/** A fresh database: the throwaway embedded server (stopped after), else one created on the given server (then dropped). */
+async function withThrowawayDatabase<T>(server: Promise<EmbeddedDatabase> | string, logger: RuntimeLogger, fn: (url: string) => Promise<T>): Promise<T> {
+  if (typeof server !== 'string') {
+    const started = await server;
+    logger.info(`Proving on a throwaway embedded PostgreSQL ${started.major}.`);
     try {
-      return await fn(server.url);
+      return await fn(started.url);
     } finally {
-      await server.stop();
+      await started.stop();
     }
   }
-  const database = await createThrowawayDatabase(serverUrl, logger);
+  const database = await createThrowawayDatabase(server, logger);
   try {
     return await fn(database.url);
   } finally {

@@ -7,7 +7,7 @@ import { assertDuration } from '../../recipes/scripts';
 import { selectDatabase, type SelectedDatabase } from '../../runtime/database-selection';
 import type { RuntimeLogger } from '../../runtime/logger';
 import type { UrlOptionNames } from '../../runtime/url-options';
-import { createDataMigrationRunner } from '../../runtime/data-migration-runner';
+import { createDataMigrationRunner, lazyDataMigrationRunner } from '../../runtime/data-migration-runner';
 import { recordEmbeddedState } from '../../runtime/embedded-state';
 import type { ProjectTarget } from '../../runtime/project-target';
 import { parsePgVersion } from '../../versions/pg-version';
@@ -91,6 +91,8 @@ export async function withProjectTarget<T>(
   options: DatabaseOptions,
   embedded: 'workspace' | 'throwaway',
   fn: (target: ProjectTarget, database: SelectedDatabase) => Promise<T>,
+  /** lazy: the project's data migrations are read only if `fn` uses them. */
+  dataMigrations: 'eager' | 'lazy' = 'eager',
 ): Promise<T> {
   // Checked before connecting: PostgreSQL would reject it only when the first migration runs.
   const lockTimeout = options.lockTimeout === undefined ? undefined : assertDuration(String(options.lockTimeout));
@@ -113,7 +115,11 @@ export async function withProjectTarget<T>(
     const target: ProjectTarget = {
       url: database.url,
       directory: project.directory,
-      dataMigrations: createDataMigrationRunner(database.url, join(project.workspaceRoot, project.layout.dataMigrationsDir), project.logger),
+      dataMigrations: (dataMigrations === 'lazy' ? lazyDataMigrationRunner : createDataMigrationRunner)(
+        database.url,
+        join(project.workspaceRoot, project.layout.dataMigrationsDir),
+        project.logger,
+      ),
       logger: project.logger,
       lockTimeout,
       lockRetries: options.lockRetries,

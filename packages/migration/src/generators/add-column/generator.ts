@@ -7,6 +7,7 @@ import { addColumnRecipe, type ColumnToAdd } from '../../recipes/add-column';
 import { firstFolderStamp } from '../../rules/migration-folders';
 import { columnDefinitions } from '../../rules/column-definition';
 import { planSchemaChange } from '../../rules/schema-change';
+import { prepareTypeScriptSyntaxCheck } from '../../rules/typescript-syntax';
 import { printChange, writeChange } from '../../rules/write-change';
 import { assertItemKeys, COLUMN_KEYS } from '../shared/json-input';
 import { parseJsonOption, recipeOptions } from '../shared/options';
@@ -17,6 +18,8 @@ const COLUMNS_EXAMPLE = '[{"name":"preferences","type":"Json","optional":true}]'
 /** `nx g @forge/migration:add-column --targetTable User --name preferences --type Json --optional` */
 export async function addColumnGenerator(tree: Tree, options: AddColumnGeneratorSchema): Promise<void> {
   const columns = normalizeColumns(options);
+  // A per-row backfill or a volatile default is filled in batches by a data migration.
+  if (columns.some((c) => c.backfillSql !== undefined || c.default !== undefined)) prepareTypeScriptSyntaxCheck();
   const change = await planSchemaChange(tree, options.project, ({ document, datamodel }) =>
     addColumns(document, datamodel, options.targetTable, columns),
   );

@@ -5,6 +5,7 @@ import { modifyColumnRecipe } from '../../recipes/modify-column';
 import { firstFolderStamp } from '../../rules/migration-folders';
 import { columnDefinitions } from '../../rules/column-definition';
 import { planSchemaChange } from '../../rules/schema-change';
+import { prepareTypeScriptSyntaxCheck } from '../../rules/typescript-syntax';
 import { printChange, writeChange } from '../../rules/write-change';
 import { parseJsonOption, recipeOptions, toList } from '../shared/options';
 import type { ModifyColumnGeneratorSchema } from './schema';
@@ -14,6 +15,7 @@ const MAP_EXAMPLE = '{"pending":"PENDING","paid":"PAID"}';
 /** `nx g @forge/migration:modify-column --targetTable Order --column status --type OrderStatus --map '{"pending":"PENDING",…}'` */
 export async function modifyColumnGenerator(tree: Tree, options: ModifyColumnGeneratorSchema): Promise<void> {
   const spec = normalizeOptions(options);
+  prepareTypeScriptSyntaxCheck(); // most conversions write a data migration
   const change = await planSchemaChange(tree, options.project, ({ document, datamodel }) => modifyColumn(document, datamodel, spec));
   const column = change.summary;
   // The column exactly as Prisma writes it, before and after (and the backfill value as an SQL literal).

@@ -5,6 +5,7 @@ import { requireDataLossConfirmation } from '../../recipes/data-loss';
 import { removeColumnRecipe } from '../../recipes/remove-column';
 import { firstFolderStamp } from '../../rules/migration-folders';
 import { planSchemaChange } from '../../rules/schema-change';
+import { prepareTypeScriptSyntaxCheck } from '../../rules/typescript-syntax';
 import { printChange, writeChange } from '../../rules/write-change';
 import { BACKUP_SCHEMA } from '../../runtime/forge-schema';
 import { recipeOptions, toList } from '../shared/options';
@@ -14,6 +15,7 @@ import type { RemoveColumnGeneratorSchema } from './schema';
 export async function removeColumnGenerator(tree: Tree, options: RemoveColumnGeneratorSchema): Promise<void> {
   const fields = normalizeFields(options);
   const batchSize = normalizeBatchSize(options.batchSize);
+  prepareTypeScriptSyntaxCheck(); // the backup and the restore are a data migration
   const change = await planSchemaChange(tree, options.project, ({ document, datamodel }) =>
     removeColumns(document, datamodel, options.targetTable, fields),
   );

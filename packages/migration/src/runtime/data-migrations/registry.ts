@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { parseCanonicalRegistry } from './canonical-registry';
 import { registerTsLoader } from './ts-loader';
 import type { DataMigrationModule } from './types';
 
@@ -17,6 +18,19 @@ export function loadDataMigrations(dataMigrationsDir: string): Map<string, Check
   const dir = resolve(dataMigrationsDir);
   const indexFile = join(dir, REGISTRY_FILE);
   if (!existsSync(indexFile)) return new Map();
+  // The shape the generators write is read as text: compiling index.ts needs the TypeScript
+  // compiler (~0.5 s), which a run that executes no data migration then never loads.
+  const canonical = parseCanonicalRegistry(readFileSync(indexFile, 'utf8'));
+  if (canonical) {
+    let compiled: Map<string, CheckedLoader> | undefined;
+    const load = (folder: string) => (compiled ??= compileRegistry(dir, indexFile)).get(folder)!();
+    return new Map(canonical.entries.map(({ folder }) => [folder, async () => load(folder)]));
+  }
+  return compileRegistry(dir, indexFile);
+}
+
+/** The registry as its module exports it (index.ts compiled), each entry's loader checked. */
+function compileRegistry(dir: string, indexFile: string): Map<string, CheckedLoader> {
   registerTsLoader();
   forgetModulesUnder(dir);
   const registry = (require(indexFile) as { dataMigrations?: unknown }).dataMigrations;
