@@ -36,6 +36,7 @@ describe('modify-column generator', () => {
       expect(readScript(tree, expand.folder).split('\n')[0]).toBe(`-- @forge-seed "Order"."status" IN ('pending', 'paid', 'shipped', 'cancelled')`);
       expect(expand.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         `CREATE TYPE "OrderStatus" AS ENUM ('PENDING', 'PAID', 'SHIPPED', 'CANCELLED');`,
         'CREATE SCHEMA IF NOT EXISTS "_forge";',
         'CREATE SCHEMA IF NOT EXISTS "_forge_backup";',
@@ -76,6 +77,7 @@ describe('modify-column generator', () => {
       ]);
       expect(expand.down).toEqual([
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'DROP TRIGGER "status__forge_sync" ON "Order";',
         'ALTER TABLE "Order" DROP COLUMN "status__forge_new";',
         `DROP FUNCTION ${fn('sync')}();`,
@@ -85,12 +87,12 @@ describe('modify-column generator', () => {
         'DROP TYPE "OrderStatus";',
       ]);
 
-      expect(check.up).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;']);
-      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" DROP CONSTRAINT "Order_status__forge_new_not_null";']);
+      expect(check.up).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;']);
+      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" DROP CONSTRAINT "Order_status__forge_new_not_null";']);
 
       const guardEnd = swap.up.indexOf('END $forge$;');
-      expect(swap.up.slice(0, 2)).toEqual(["SET LOCAL lock_timeout = '5s';", 'DO $forge$']);
-      expect(swap.up.slice(1, guardEnd + 1).join('\n')).toMatch(/SELECT count\(\*\) INTO unconverted FROM "Order" WHERE "status__forge_new" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.status: % row\(s\) hold a value that does not convert: %\. Nothing was changed\.'/);
+      expect(swap.up.slice(0, 3)).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'DO $forge$']);
+      expect(swap.up.slice(2, guardEnd + 1).join('\n')).toMatch(/SELECT count\(\*\) INTO unconverted FROM "Order" WHERE "status__forge_new" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.status: % row\(s\) hold a value that does not convert: %\. Nothing was changed\.'/);
       expect(swap.up.slice(guardEnd + 1)).toEqual([
         'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_status__forge_new_not_null";',
         'ALTER TABLE "Order" ALTER COLUMN "status__forge_new" SET NOT NULL;',
@@ -117,10 +119,12 @@ describe('modify-column generator', () => {
         'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;',
         `CREATE TRIGGER "status__forge_sync" BEFORE INSERT OR UPDATE OF "status" ON "Order" FOR EACH ROW EXECUTE FUNCTION ${fn('sync')}();`,
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'ALTER TABLE "Order" ADD CONSTRAINT "Order_status_not_null" CHECK ("status" IS NOT NULL) NOT VALID;',
         "SET LOCAL lock_timeout = '5s';",
         'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_status_not_null";',
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;',
         'ALTER TABLE "Order" DROP CONSTRAINT "Order_status_not_null";',
       ]);
@@ -157,8 +161,8 @@ describe('modify-column generator', () => {
     expect(newMigrations(tree).map(({ name, up, down }) => ({ name, up, down }))).toEqual([
       {
         name: 'modify_column_product_sku',
-        up: ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);'],
-        down: ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(32);'],
+        up: ["SET LOCAL lock_timeout = '2s';", 'LOCK TABLE "Product" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);'],
+        down: ["SET LOCAL lock_timeout = '2s';", 'LOCK TABLE "Product" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(32);'],
       },
     ]);
     expect(tree.exists(`${DATA_MIGRATIONS}/modify_column_product_sku.ts`)).toBe(false);
@@ -169,7 +173,7 @@ describe('modify-column generator', () => {
     const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
     tree.write(SAMPLE_SCHEMA, schema.replace('priceCents Int', 'priceCents Decimal @db.Decimal(10, 2)'));
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'priceCents', dbType: 'Decimal(12, 2)', migrationName: 'wider price' });
-    expect(newMigrations(tree).map((m) => m.up[1])).toEqual([
+    expect(newMigrations(tree).map((m) => m.up[2])).toEqual([
       'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE TEXT;',
       'ALTER TABLE "Product" ALTER COLUMN "priceCents" SET DATA TYPE DECIMAL(12,2);',
     ]);
@@ -242,8 +246,8 @@ describe('modify-column generator', () => {
       expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/status +String\? +@default\("pending"\)/);
       expect(newMigrations(tree).map(({ up, down }) => ({ up, down }))).toEqual([
         {
-          up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" DROP NOT NULL;'],
-          down: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;'],
+          up: ["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" ALTER COLUMN "status" DROP NOT NULL;'],
+          down: ["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;'],
         },
       ]);
     });
@@ -251,7 +255,7 @@ describe('modify-column generator', () => {
     it('--default and --dropDefault: SET / DROP DEFAULT', async () => {
       await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', default: 'new' });
       await modifyColumnGenerator(tree, { targetTable: 'Tenant', column: 'plan', dropDefault: true, migrationName: 'no plan default' });
-      expect(newMigrations(tree).map(({ up, down }) => [up[1], down[1]])).toEqual([
+      expect(newMigrations(tree).map(({ up, down }) => [up[2], down[2]])).toEqual([
         [`ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'new';`, `ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'pending';`],
         ['ALTER TABLE "Tenant" ALTER COLUMN "plan" DROP DEFAULT;', `ALTER TABLE "Tenant" ALTER COLUMN "plan" SET DEFAULT 'free';`],
       ]);
@@ -264,7 +268,7 @@ describe('modify-column generator', () => {
       expect(check.up.join('\n')).toMatch(
         /DO \$forge\$[\s\S]*SELECT count\(\*\) INTO null_rows FROM "Order" WHERE "note" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.note: % row\(s\) are NULL \(id %\), so it cannot become required\. Nothing was changed\.'[\s\S]*--backfillValue[\s\S]*END \$forge\$;\nALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK \("note" IS NOT NULL\) NOT VALID;$/,
       );
-      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" DROP CONSTRAINT "Order_note_not_null";']);
+      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" DROP CONSTRAINT "Order_note_not_null";']);
       expect(enforce.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
         'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_note_not_null";',
@@ -287,11 +291,12 @@ describe('modify-column generator', () => {
       expect(fill.up).toContain(`    SELECT ('none') INTO NEW."note" FROM (SELECT NEW.*) AS "Order";`);
       expect(fill.down).toEqual([
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'DROP TRIGGER "note__forge_fill" ON "Order";',
         `DROP FUNCTION "_forge"."Order__note__${stamp}__fill"();`,
         `DROP TABLE "_forge_backup"."Order__note__${stamp}";`,
       ]);
-      expect(check.up[1]).toBe('ALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID;');
+      expect(check.up[2]).toBe('ALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID;');
       expect(enforce.up.slice(-2)).toEqual(['DROP TRIGGER "note__forge_fill" ON "Order";', `DROP FUNCTION "_forge"."Order__note__${stamp}__fill"();`]);
       const data = tree.read(`${DATA_MIGRATIONS}/modify_column_order_note.ts`, 'utf-8')!;
       // The fill writes NULL: the trigger fills and records those rows, as it does the application's NULLs.
