@@ -1,11 +1,7 @@
-import { quoteIdent } from "../sql/identifiers";
-import { formatSeedHint } from "../runtime/seed/hints";
-import {
-  addColumnClause,
-  alterTable,
-  type ColumnDefinition,
-} from "./column-clauses";
-import { batchedDuration, tsObject, tsString } from "./data-migration-code";
+import { quoteIdent } from '../sql/identifiers';
+import { formatSeedHint } from '../runtime/seed/hints';
+import { addColumnClause, alterTable, type ColumnDefinition } from './column-clauses';
+import { batchedDuration, tsObject, tsString } from './data-migration-code';
 import {
   convertedValue,
   createBackupTable,
@@ -18,16 +14,12 @@ import {
   unconvertedGuard,
   unconvertibleCondition,
   type ExpandContext,
-} from "./modify-column-sql";
-import type {
-  PlannedDataMigration,
-  PlannedMigration,
-  RecipeOptions,
-} from "./plan";
-import { notNullSteps } from "./not-null-steps";
-import { holdOffAutovacuum } from "./autovacuum-lock";
-import { ROLLING_BACK, createForgeSchema } from "./required-column";
-import { steppedScript, transactionalScript, type ScriptStep } from "./scripts";
+} from './modify-column-sql';
+import type { PlannedDataMigration, PlannedMigration, RecipeOptions } from './plan';
+import { notNullSteps } from './not-null-steps';
+import { holdOffAutovacuum } from './autovacuum-lock';
+import { ROLLING_BACK, createForgeSchema } from './required-column';
+import { steppedScript, transactionalScript, type ScriptStep } from './scripts';
 
 export interface ExpandPlanInput {
   ctx: ExpandContext;
@@ -54,10 +46,7 @@ export interface ExpandPlanInput {
  * (… IS NOT NULL) NOT VALID; (3) the swap: VALIDATE + SET NOT NULL, drop the old column, rename
  * the new one into place, set its default, drop the trigger and functions — one short transaction.
  */
-export function expandContractMigrations(
-  input: ExpandPlanInput,
-  options: RecipeOptions,
-): PlannedMigration[] {
+export function expandContractMigrations(input: ExpandPlanInput, options: RecipeOptions): PlannedMigration[] {
   const { ctx, label, before, after } = input;
   const names = expandNames(ctx);
   const t = quoteIdent(ctx.table);
@@ -74,30 +63,17 @@ export function expandContractMigrations(
       createForgeSchema(),
       ...createBackupTable(ctx),
       ...createFunctions(ctx),
-      alterTable(t, [
-        addColumnClause({
-          column: names.temp,
-          type: after.type,
-          notNull: false,
-        }),
-      ]),
+      alterTable(t, [addColumnClause({ column: names.temp, type: after.type, notNull: false })]),
       createSyncTrigger(ctx),
     ],
     lock,
   );
   const expand: PlannedMigration = {
     name: options.migrationName,
-    up: `${(input.seedValues ? [formatSeedHint({ table: ctx.table, column: ctx.column, values: input.seedValues })] : []).map((l) => `${l}\n`).join("")}${expandUp}`,
+    up: `${(input.seedValues ? [formatSeedHint({ table: ctx.table, column: ctx.column, values: input.seedValues })] : []).map((l) => `${l}\n`).join('')}${expandUp}`,
     down: transactionalScript(
       `Reverse of: expand ${label}`,
-      [
-        holdOffAutovacuum(ctx.table),
-        dropSyncTrigger(ctx),
-        alterTable(t, [`DROP COLUMN ${temp}`]),
-        ...dropFunctions(ctx),
-        `DROP TABLE ${names.backup};`,
-        ...input.dropTypes,
-      ],
+      [holdOffAutovacuum(ctx.table), dropSyncTrigger(ctx), alterTable(t, [`DROP COLUMN ${temp}`]), ...dropFunctions(ctx), `DROP TABLE ${names.backup};`, ...input.dropTypes],
       lock,
     ),
     dataMigration: convertData(input, options),
@@ -112,17 +88,11 @@ export function expandContractMigrations(
         [holdOffAutovacuum(ctx.table), notNull.add(ctx.table, names.temp)],
         lock,
       ),
-      down: transactionalScript(
-        `Reverse of: the NOT NULL ${notNull.words.constraint} on ${names.temp}`,
-        [holdOffAutovacuum(ctx.table), notNull.drop(ctx.table, names.temp)],
-        lock,
-      ),
+      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${names.temp}`, [holdOffAutovacuum(ctx.table), notNull.drop(ctx.table, names.temp)], lock),
     });
   }
 
-  const setDefault = after.default
-    ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${after.default};`]
-    : [];
+  const setDefault = after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${after.default};`] : [];
   const swapUp = [
     holdOffAutovacuum(ctx.table),
     unconvertedGuard(ctx, label),
@@ -130,9 +100,7 @@ export function expandContractMigrations(
     dropSyncTrigger(ctx),
     alterTable(t, [`DROP COLUMN ${c}`]),
     `ALTER TABLE ${t} RENAME COLUMN ${temp} TO ${c};`,
-    ...(ctx.required
-      ? notNull.renameWithColumn(ctx.table, names.temp, ctx.column)
-      : []),
+    ...(ctx.required ? notNull.renameWithColumn(ctx.table, names.temp, ctx.column) : []),
     ...setDefault,
     ...dropFunctions(ctx),
   ];
@@ -140,71 +108,36 @@ export function expandContractMigrations(
   // step again, its values restored in batches (the swap's data migration down()), then NOT NULL
   // through a validated check. Rows not restored yet read NULL in the old column meanwhile.
   // VALIDATE (the scan) commits on its own; below 18, SET NOT NULL through the check follows.
-  const [validateOld, ...afterValidateOld] = notNull.enforce(
-    ctx.table,
-    ctx.column,
-  );
-  const oldNotNull = afterValidateOld.length
-    ? [[validateOld], afterValidateOld]
-    : [[validateOld]];
+  const [validateOld, ...afterValidateOld] = notNull.enforce(ctx.table, ctx.column);
+  const oldNotNull = afterValidateOld.length ? [[validateOld], afterValidateOld] : [[validateOld]];
   const swapDown: ScriptStep[] = [
     {
       title: `${ctx.column} back as ${before.type}, nullable (catalog only); ${names.temp} kept in step with it again`,
       statements: [
         holdOffAutovacuum(ctx.table),
         ...createFunctions(ctx),
-        ...(after.default
-          ? [`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`]
-          : []),
+        ...(after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`] : []),
         `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${temp};`,
-        ...(ctx.required
-          ? notNull.renameWithColumn(ctx.table, ctx.column, names.temp)
-          : []),
-        alterTable(t, [
-          addColumnClause({
-            column: ctx.column,
-            type: before.type,
-            notNull: false,
-          }),
-        ]),
+        ...(ctx.required ? notNull.renameWithColumn(ctx.table, ctx.column, names.temp) : []),
+        alterTable(t, [addColumnClause({ column: ctx.column, type: before.type, notNull: false })]),
         // After the ADD: existing rows stay NULL until restored, new rows get the default.
-        ...(before.default
-          ? [
-              `ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${before.default};`,
-            ]
-          : []),
+        ...(before.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${before.default};`] : []),
         ...(ctx.required ? notNull.unenforce(ctx.table, names.temp) : []),
         createSyncTrigger(ctx),
       ],
     },
-    {
-      title: `the original values back from ${names.backup}, in batches (the data migration down())`,
-      statements: [],
-      data: true,
-    },
+    { title: `the original values back from ${names.backup}, in batches (the data migration down())`, statements: [], data: true },
     ...(before.notNull
       ? [
-          {
-            title: `NOT NULL, 1 of ${oldNotNull.length + 1}: ${notNull.words.add} (brief lock, no scan)`,
-            statements: [
-              holdOffAutovacuum(ctx.table),
-              notNull.add(ctx.table, ctx.column),
-            ],
-          },
-          ...oldNotNull.map((statements, i) => ({
-            title: `NOT NULL, ${i + 2} of ${oldNotNull.length + 1}: ${i === 0 ? "VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)" : "SET NOT NULL (uses the validated check: no scan), drop the check"}`,
-            statements:
-              i === 0
-                ? statements
-                : [holdOffAutovacuum(ctx.table), ...statements],
-          })),
+          { title: `NOT NULL, 1 of ${oldNotNull.length + 1}: ${notNull.words.add} (brief lock, no scan)`, statements: [holdOffAutovacuum(ctx.table), notNull.add(ctx.table, ctx.column)] },
+          ...oldNotNull.map((statements, i) => ({ title: `NOT NULL, ${i + 2} of ${oldNotNull.length + 1}: ${i === 0 ? 'VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)' : 'SET NOT NULL (uses the validated check: no scan), drop the check'}`, statements: i === 0 ? statements : [holdOffAutovacuum(ctx.table), ...statements] })),
         ]
       : []),
   ];
   migrations.push({
     name: `${options.migrationName}_swap`,
     up: transactionalScript(
-      `Swap ${label} to ${input.typeName}: ${ctx.required ? `${notNull.words.enforceBriefly}, ` : ""}drop the old column, rename the new one into place — metadata only`,
+      `Swap ${label} to ${input.typeName}: ${ctx.required ? `${notNull.words.enforceBriefly}, ` : ''}drop the old column, rename the new one into place — metadata only`,
       swapUp,
       lock,
     ),
@@ -219,10 +152,7 @@ export function expandContractMigrations(
 }
 
 /** The swap's data migration: nothing on the way up; its down() restores the old column in batches. */
-function restoreData(
-  input: ExpandPlanInput,
-  options: RecipeOptions,
-): PlannedDataMigration {
+function restoreData(input: ExpandPlanInput, options: RecipeOptions): PlannedDataMigration {
   const { ctx, label } = input;
   const names = expandNames(ctx);
   const c = quoteIdent(ctx.column);
@@ -234,22 +164,19 @@ function restoreData(
     body: {
       up: `ctx.log(${tsString(`nothing to do: the original values of ${label} stay in ${names.backup}`)});`,
       down: [
-        "// The old column is back (nullable) and kept in step by the trigger: restore the rows it has no value for yet, batch by batch.",
-        "// This session says it is rolling back: the trigger leaves its writes alone (the new column and the backup already hold them).",
+        '// The old column is back (nullable) and kept in step by the trigger: restore the rows it has no value for yet, batch by batch.',
+        '// This session says it is rolling back: the trigger leaves its writes alone (the new column and the backup already hold them).',
         `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'on', false)`)});`,
-        `await ctx.batchUpdate(${tsObject({ table: ctx.table, key: ctx.key, set: `${c} = ${restoredOldValue(ctx)}`, where: `${c} IS NULL AND ${quoteIdent(names.temp)} IS NOT NULL`, batchSize: options.batchSize, name: "restore" })});`,
+        `await ctx.batchUpdate(${tsObject({ table: ctx.table, key: ctx.key, set: `${c} = ${restoredOldValue(ctx)}`, where: `${c} IS NULL AND ${quoteIdent(names.temp)} IS NOT NULL`, batchSize: options.batchSize, name: 'restore' })});`,
         `await ctx.query(${tsString(`SELECT set_config('${ROLLING_BACK}', 'off', false)`)});`,
-      ].join("\n"),
+      ].join('\n'),
       validate: `const [backup] = await ctx.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [${tsString(names.backup)}]);\nreturn backup.exists;`,
     },
   };
 }
 
 /** The data migration of the expand step: refuse on values that do not convert; else back up, then convert in batches. */
-function convertData(
-  input: ExpandPlanInput,
-  options: RecipeOptions,
-): PlannedDataMigration {
+function convertData(input: ExpandPlanInput, options: RecipeOptions): PlannedDataMigration {
   const { ctx, label } = input;
   const names = expandNames(ctx);
   const c = quoteIdent(ctx.column);
@@ -262,15 +189,15 @@ function convertData(
     `(array_agg(${k}::text ORDER BY ${k}))[1:5] AS keys FROM ${t} WHERE ${bad} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20`;
   const intro = `row(s) of ${ctx.table} hold a ${ctx.column} that does not convert to ${input.typeName}, so nothing was converted (rows are never set to NULL silently):`;
   const up = [
-    "// Values that do not convert are listed and refused before anything is written.",
+    '// Values that do not convert are listed and refused before anything is written.',
     `const unconverted = await ctx.query<{ value: string | null; rows: number; total: number; keys: string[] }>(${tsString(listing)});`,
-    "if (unconverted.length > 0) {",
+    'if (unconverted.length > 0) {',
     `  const listed = unconverted.map((u) => '  ' + (u.value === null ? 'NULL' : JSON.stringify(u.value)) + ': ' + u.rows + ${tsString(` row(s), e.g. ${ctx.key} `)} + u.keys.join(', '));`,
     `  throw new Error([unconverted[0].total + ${tsString(` ${intro}`)}, ...listed, ${tsString(input.fixHint)}].join('\\n'));`,
-    "}",
-    `await ctx.batchCopy(${tsObject({ table: ctx.table, key: ctx.key, columns: [ctx.column], into: names.backup, batchSize: options.batchSize, name: "backup" })});`,
-    `await ctx.batchUpdate(${tsObject({ table: ctx.table, key: ctx.key, set: `${quoteIdent(names.temp)} = ${convertedValue(ctx, c)}`, where: stale, batchSize: options.batchSize, name: "convert" })});`,
-  ].join("\n");
+    '}',
+    `await ctx.batchCopy(${tsObject({ table: ctx.table, key: ctx.key, columns: [ctx.column], into: names.backup, batchSize: options.batchSize, name: 'backup' })});`,
+    `await ctx.batchUpdate(${tsObject({ table: ctx.table, key: ctx.key, set: `${quoteIdent(names.temp)} = ${convertedValue(ctx, c)}`, where: stale, batchSize: options.batchSize, name: 'convert' })});`,
+  ].join('\n');
   return {
     name: options.migrationName,
     model: input.model,
@@ -278,7 +205,7 @@ function convertData(
     estimatedDuration: batchedDuration(options.batchSize),
     body: {
       up,
-      down: "// Nothing to undo here: down.sql drops the new column, the backup table and the helper functions.",
+      down: '// Nothing to undo here: down.sql drops the new column, the backup table and the helper functions.',
       validate: `return (await ctx.count(${tsString(ctx.table)}, ${tsString(`${stale} OR (${bad})`)})) === 0;`,
     },
   };

@@ -1,28 +1,17 @@
-import { BACKUP_SCHEMA } from "../runtime/forge-schema";
-import { doBlock, raiseException } from "../sql/do-block";
-import { quoteIdent } from "../sql/identifiers";
-import { splitStatements } from "../sql/split-statements";
-import { columnBackupTableName } from "./backup-names";
-import { alterTable, parseAlterTable } from "./column-clauses";
-import { batchedDuration, tsObject, tsString } from "./data-migration-code";
-import { allowLint } from "./lint-allowance";
-import { classifyTypeChange } from "./modify-column-types";
-import {
-  UnexpectedDiffError,
-  type PlannedDataMigration,
-  type PlannedMigration,
-  type RecipeOptions,
-} from "./plan";
-import { enforceNotNullMigration, notNullSteps } from "./not-null-steps";
-import {
-  createFillTrigger,
-  createForgeSchema,
-  dropFillTrigger,
-  fillFunction,
-  rollbackFillFunction,
-} from "./required-column";
-import { transactionalScript } from "./scripts";
-import { holdOffAutovacuum } from "./autovacuum-lock";
+import { BACKUP_SCHEMA } from '../runtime/forge-schema';
+import { doBlock, raiseException } from '../sql/do-block';
+import { quoteIdent } from '../sql/identifiers';
+import { splitStatements } from '../sql/split-statements';
+import { columnBackupTableName } from './backup-names';
+import { alterTable, parseAlterTable } from './column-clauses';
+import { batchedDuration, tsObject, tsString } from './data-migration-code';
+import { allowLint } from './lint-allowance';
+import { classifyTypeChange } from './modify-column-types';
+import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
+import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
+import { createFillTrigger, createForgeSchema, dropFillTrigger, fillFunction, rollbackFillFunction } from './required-column';
+import { transactionalScript } from './scripts';
+import { holdOffAutovacuum } from './autovacuum-lock';
 
 export interface MetaChange {
   model: string;
@@ -39,8 +28,7 @@ export interface MetaChange {
   stamp: string;
 }
 
-type Action =
-  "type" | "set-default" | "drop-default" | "set-not-null" | "drop-not-null";
+type Action = 'type' | 'set-default' | 'drop-default' | 'set-not-null' | 'drop-not-null';
 
 /**
  * Changes that touch only the catalog: a binary-coercible type change, SET/DROP DEFAULT, DROP NOT
@@ -49,44 +37,25 @@ type Action =
  * CHECK … NOT VALID → VALIDATE → SET NOT NULL steps instead, after a batched backfill of NULL rows
  * (`--backfillValue`) or behind a guard that refuses, listing them, when there are NULL rows.
  */
-export function metadataMigrations(
-  naive: { up: string; down: string },
-  change: MetaChange,
-  options: RecipeOptions,
-): PlannedMigration[] {
+export function metadataMigrations(naive: { up: string; down: string }, change: MetaChange, options: RecipeOptions): PlannedMigration[] {
   const up = clausesOf(naive.up, change);
   const down = clausesOf(naive.down, change);
   const t = quoteIdent(change.table);
-  const upNow = up
-    .filter((c) => c.action !== "set-not-null")
-    .map((c) => c.text);
-  const downNow = down
-    .filter((c) => c.action !== "drop-not-null")
-    .map((c) => c.text);
+  const upNow = up.filter((c) => c.action !== 'set-not-null').map((c) => c.text);
+  const downNow = down.filter((c) => c.action !== 'drop-not-null').map((c) => c.text);
   const meta = upNow.length ? [alterTable(t, upNow)] : [];
-  const metaDown = downNow.length
-    ? [withRollbackAllowances(alterTable(t, downNow), up, down, change)]
-    : [];
+  const metaDown = downNow.length ? [withRollbackAllowances(alterTable(t, downNow), up, down, change)] : [];
   const lock = options.lockTimeout;
   const notNull = notNullSteps(options.pgVersion);
-  // Every script locks the table: autovacuum first (a writer never queues behind one), then its statements.
-  const script = (title: string, statements: string[]) =>
-    transactionalScript(
-      title,
-      statements.length ? [holdOffAutovacuum(change.table), ...statements] : [],
-      lock,
-    );
-  if (up.some((c) => c.action === "set-not-null") !== change.becomesRequired)
-    throw new UnexpectedDiffError("modify-column", naive.up);
+  // Every script locks the table for autovacuum first (a write never queues behind one), then runs its statements.
+  const script = (title: string, statements: string[]) => transactionalScript(title, statements.length ? [holdOffAutovacuum(change.table), ...statements] : [], lock);
+  if (up.some((c) => c.action === 'set-not-null') !== change.becomesRequired) throw new UnexpectedDiffError('modify-column', naive.up);
 
   if (!change.becomesRequired) {
     return [
       {
         name: options.migrationName,
-        up: script(
-          `Modify ${change.label}: catalog only (no rewrite, no scan)`,
-          meta,
-        ),
+        up: script(`Modify ${change.label}: catalog only (no rewrite, no scan)`, meta),
         down: script(`Reverse of: modify ${change.label}`, metaDown),
       },
     ];
@@ -94,10 +63,7 @@ export function metadataMigrations(
 
   const check: PlannedMigration[] = [];
   if (change.backfill !== undefined) {
-    if (!change.key)
-      throw new Error(
-        "unreachable: the generator refuses a backfill without a single-column primary key",
-      );
+    if (!change.key) throw new Error('unreachable: the generator refuses a backfill without a single-column primary key');
     const keys = keysTable(change);
     check.push({
       name: options.migrationName,
@@ -109,48 +75,28 @@ export function metadataMigrations(
           `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)};`,
           `CREATE TABLE ${keys} AS SELECT ${quoteIdent(change.key)}, ${quoteIdent(change.column)} FROM ${t} WITH NO DATA;`,
           `ALTER TABLE ${keys} ADD PRIMARY KEY (${quoteIdent(change.key)});`,
-          ...createFillTrigger(
-            change.table,
-            change.column,
-            change.stamp,
-            change.backfill,
-            { keys, key: change.key },
-          ),
+          ...createFillTrigger(change.table, change.column, change.stamp, change.backfill, { keys, key: change.key }),
         ],
       ),
-      down: script(`Reverse of: fill NULL rows of ${change.label}`, [
-        ...dropFillTrigger(change.table, change.column, change.stamp),
-        `DROP TABLE ${keys};`,
-        ...metaDown,
-      ]),
+      down: script(
+        `Reverse of: fill NULL rows of ${change.label}`,
+        [...dropFillTrigger(change.table, change.column, change.stamp), `DROP TABLE ${keys};`, ...metaDown],
+      ),
       dataMigration: fillData(change, keys, options),
     });
     check.push({
       name: `${options.migrationName}_check`,
-      up: script(
-        `${change.label} becomes required, step 2: ${notNull.words.add} (brief lock, no scan)`,
-        [notNull.add(change.table, change.column)],
-      ),
-      down: script(
-        `Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`,
-        [notNull.drop(change.table, change.column)],
-      ),
+      up: script(`${change.label} becomes required, step 2: ${notNull.words.add} (brief lock, no scan)`, [notNull.add(change.table, change.column)]),
+      down: script(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column)]),
     });
   } else {
     check.push({
       name: options.migrationName,
       up: script(
         `${change.label} becomes required, step 1: refuse if rows are NULL, then ${notNull.words.add} (brief lock, no scan)`,
-        [
-          ...meta,
-          nullRowsGuard(change),
-          notNull.add(change.table, change.column),
-        ],
+        [...meta, nullRowsGuard(change), notNull.add(change.table, change.column)],
       ),
-      down: script(
-        `Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`,
-        [notNull.drop(change.table, change.column), ...metaDown],
-      ),
+      down: script(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column), ...metaDown]),
     });
   }
   return [
@@ -159,16 +105,7 @@ export function metadataMigrations(
       name: `${options.migrationName}_not_null`,
       table: change.table,
       columns: [change.column],
-      filled:
-        change.backfill !== undefined
-          ? [
-              {
-                column: change.column,
-                expression: change.backfill,
-                record: { keys: keysTable(change), key: change.key! },
-              },
-            ]
-          : [],
+      filled: change.backfill !== undefined ? [{ column: change.column, expression: change.backfill, record: { keys: keysTable(change), key: change.key! } }] : [],
       stamp: change.stamp,
       titles: {
         up: `${change.label} becomes required, last step: ${notNull.words.enforce}`,
@@ -185,60 +122,35 @@ export function metadataMigrations(
  * and narrowing the type back rewrites it. A rollback takes that cost in one step; say so where it
  * is written, for migrate-lint and for the reviewer.
  */
-function withRollbackAllowances(
-  statement: string,
-  up: { action: Action; text: string }[],
-  down: { action: Action; text: string }[],
-  change: MetaChange,
-): string {
+function withRollbackAllowances(statement: string, up: { action: Action; text: string }[], down: { action: Action; text: string }[], change: MetaChange): string {
   const t = quoteIdent(change.table);
-  const typeOf = (clauses: { action: Action; text: string }[]) =>
-    clauses
-      .find((c) => c.action === "type")
-      ?.text.replace(/^.*? SET DATA TYPE /s, "");
+  const typeOf = (clauses: { action: Action; text: string }[]) => clauses.find((c) => c.action === 'type')?.text.replace(/^.*? SET DATA TYPE /s, '');
   const [upType, downType] = [typeOf(up), typeOf(down)];
-  const kind =
-    upType && downType ? classifyTypeChange(upType, downType) : "none";
+  const kind = upType && downType ? classifyTypeChange(upType, downType) : 'none';
   let out = statement;
-  if (kind !== "none" && kind !== "coercible") {
-    out = allowLint(
-      "changing-column-type",
-      `rollback: ${upType} back to ${downType} rewrites ${t} under ACCESS EXCLUSIVE; it stops, changing nothing, on a value written since that does not fit`,
-      out,
-    );
+  if (kind !== 'none' && kind !== 'coercible') {
+    out = allowLint('changing-column-type', `rollback: ${upType} back to ${downType} rewrites ${t} under ACCESS EXCLUSIVE; it stops, changing nothing, on a value written since that does not fit`, out);
   }
-  if (down.some((c) => c.action === "set-not-null")) {
-    out = allowLint(
-      "set-not-null-without-validated-check",
-      `rollback: restores NOT NULL in one step, one scan of ${t} under ACCESS EXCLUSIVE; it stops, changing nothing, if NULLs were written since`,
-      out,
-    );
+  if (down.some((c) => c.action === 'set-not-null')) {
+    out = allowLint('set-not-null-without-validated-check', `rollback: restores NOT NULL in one step, one scan of ${t} under ACCESS EXCLUSIVE; it stops, changing nothing, if NULLs were written since`, out);
   }
   return out;
 }
 
 /** Prisma's `ALTER COLUMN` clauses for the column; anything else is a shape this recipe does not know. */
-function clausesOf(
-  script: string,
-  change: MetaChange,
-): { action: Action; text: string }[] {
+function clausesOf(script: string, change: MetaChange): { action: Action; text: string }[] {
   const column = quoteIdent(change.column);
   return splitStatements(script).flatMap((statement) => {
     const alter = parseAlterTable(statement);
-    if (!alter || alter.table !== quoteIdent(change.table))
-      throw new UnexpectedDiffError("modify-column", script);
+    if (!alter || alter.table !== quoteIdent(change.table)) throw new UnexpectedDiffError('modify-column', script);
     return alter.clauses.map((text) => {
-      const match =
-        /^ALTER COLUMN ("(?:[^"]|"")+") (SET DATA TYPE .+|SET DEFAULT .+|DROP DEFAULT|SET NOT NULL|DROP NOT NULL)$/s.exec(
-          text,
-        );
-      if (!match || match[1] !== column)
-        throw new UnexpectedDiffError("modify-column", script);
-      const action: Action = match[2].startsWith("SET DATA TYPE")
-        ? "type"
-        : match[2].startsWith("SET DEFAULT")
-          ? "set-default"
-          : (match[2].toLowerCase().replace(/ /g, "-") as Action);
+      const match = /^ALTER COLUMN ("(?:[^"]|"")+") (SET DATA TYPE .+|SET DEFAULT .+|DROP DEFAULT|SET NOT NULL|DROP NOT NULL)$/s.exec(text);
+      if (!match || match[1] !== column) throw new UnexpectedDiffError('modify-column', script);
+      const action: Action = match[2].startsWith('SET DATA TYPE')
+        ? 'type'
+        : match[2].startsWith('SET DEFAULT')
+          ? 'set-default'
+          : (match[2].toLowerCase().replace(/ /g, '-') as Action);
       return { action, text };
     });
   });
@@ -253,11 +165,7 @@ function keysTable(change: MetaChange): string {
  * records their keys, as it does for NULLs the application writes meanwhile, so the rollback makes
  * exactly those rows NULL again (and keeps values written since).
  */
-function fillData(
-  change: MetaChange,
-  keys: string,
-  options: RecipeOptions,
-): PlannedDataMigration {
+function fillData(change: MetaChange, keys: string, options: RecipeOptions): PlannedDataMigration {
   const c = quoteIdent(change.column);
   const k = quoteIdent(change.key!);
   const t = quoteIdent(change.table);
@@ -269,24 +177,24 @@ function fillData(
     estimatedDuration: batchedDuration(options.batchSize),
     body: {
       up: [
-        "// The fill trigger fills and records (again, if a rollback that stopped had turned it off).",
+        '// The fill trigger fills and records (again, if a rollback that stopped had turned it off).',
         `await ctx.query(${tsString(fillFunction(change.table, change.column, change.stamp, change.backfill!, record))});`,
-        "// Writing NULL fires the fill trigger: it sets the value and records the row for the rollback.",
-        `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = NULL`, where: `${c} IS NULL`, batchSize: options.batchSize, name: "fill" })});`,
-      ].join("\n"),
+        '// Writing NULL fires the fill trigger: it sets the value and records the row for the rollback.',
+        `await ctx.batchUpdate(${tsObject({ table: change.table, key: change.key, set: `${c} = NULL`, where: `${c} IS NULL`, batchSize: options.batchSize, name: 'fill' })});`,
+      ].join('\n'),
       down: [
-        "// From now on NULLs written stay NULL, and a value written takes its row out of the records.",
+        '// From now on NULLs written stay NULL, and a value written takes its row out of the records.',
         `await ctx.query(${tsString(rollbackFillFunction(change.table, change.column, change.stamp, record))});`,
-        "// Recorded rows that still hold the fill value become NULL again (a value written since is kept).",
+        '// Recorded rows that still hold the fill value become NULL again (a value written since is kept).',
         `await ctx.batchUpdate(${tsObject({
           table: change.table,
           key: change.key,
           set: `${c} = NULL`,
           where: `${c}::text IS NOT DISTINCT FROM (${change.backfill})::text AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
           batchSize: options.batchSize,
-          name: "unfill",
+          name: 'unfill',
         })});`,
-      ].join("\n"),
+      ].join('\n'),
       validate: `return (await ctx.count(${tsString(change.table)}, ${tsString(`${c} IS NULL`)})) === 0;`,
     },
   };
@@ -296,19 +204,19 @@ function fillData(
 function nullRowsGuard(change: MetaChange): string {
   const t = quoteIdent(change.table);
   const c = quoteIdent(change.column);
-  const key = change.key ? quoteIdent(change.key) : "ctid";
+  const key = change.key ? quoteIdent(change.key) : 'ctid';
   return doBlock(
-    ["null_rows bigint;", "sample text;"],
+    ['null_rows bigint;', 'sample text;'],
     [
       `SELECT count(*) INTO null_rows FROM ${t} WHERE ${c} IS NULL;`,
-      "IF null_rows > 0 THEN",
+      'IF null_rows > 0 THEN',
       `  SELECT string_agg(k, ', ') INTO sample FROM (SELECT ${key}::text AS k FROM ${t} WHERE ${c} IS NULL ORDER BY ${key} LIMIT 10) s;`,
       `  ${raiseException(
-        `${change.label}: {} row(s) are NULL (${change.key ?? "ctid"} {}), so it cannot become required. Nothing was changed.`,
-        ["null_rows", "sample"],
-        "Generate the change again with --backfillValue <value> to fill them, or fill them yourself, then run migrate again.",
+        `${change.label}: {} row(s) are NULL (${change.key ?? 'ctid'} {}), so it cannot become required. Nothing was changed.`,
+        ['null_rows', 'sample'],
+        'Generate the change again with --backfillValue <value> to fill them, or fill them yourself, then run migrate again.',
       )}`,
-      "END IF;",
+      'END IF;',
     ],
   );
 }
