@@ -12,6 +12,7 @@ import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
 import { createFillTrigger, createForgeSchema, dropFillTrigger, fillFunction, rollbackFillFunction } from './required-column';
 import { transactionalScript } from './scripts';
 import { holdOffAutovacuum } from './autovacuum-lock';
+import { narrowBackDown, type NarrowBack } from './modify-column-narrow-back';
 
 export interface MetaChange {
   model: string;
@@ -26,6 +27,8 @@ export interface MetaChange {
   /** SQL literal for NULL rows when it becomes required (`--backfillValue`). */
   backfill?: string;
   stamp: string;
+  /** Set for a widening whose reverse is not catalog-only: the rollback goes through a column of the old type. */
+  narrowBack?: NarrowBack;
 }
 
 type Action = 'type' | 'set-default' | 'drop-default' | 'set-not-null' | 'drop-not-null';
@@ -52,6 +55,11 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
   if (up.some((c) => c.action === 'set-not-null') !== change.becomesRequired) throw new UnexpectedDiffError('modify-column', naive.up);
 
   if (!change.becomesRequired) {
+    // Only the type changes: its reverse goes online (other clauses keep Prisma's one ALTER).
+    if (change.narrowBack && down.length === 1 && down[0].action === 'type') {
+      const back = narrowBackDown(change.narrowBack, options);
+      return [{ name: options.migrationName, up: script(`Modify ${change.label}: catalog only (no rewrite, no scan)`, meta), down: back.down, dataMigration: back.dataMigration }];
+    }
     return [
       {
         name: options.migrationName,

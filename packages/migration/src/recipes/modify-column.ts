@@ -7,6 +7,7 @@ import { parseAlterTable, type ColumnDefinition } from './column-clauses';
 import { requireDataLossConfirmation } from './data-loss';
 import { expandContractMigrations } from './modify-column-expand';
 import { metadataMigrations } from './modify-column-meta';
+import type { NarrowBack } from './modify-column-narrow-back';
 import type { ExpandContext } from './modify-column-sql';
 import {
   bareType,
@@ -53,9 +54,26 @@ export function modifyColumnRecipe(input: ModifyColumnInput, options: RecipeOpti
   }
   const converts = kind === 'rewrite' || kind === 'narrowing' || m.map !== undefined || m.cast !== undefined;
   if (!converts) {
+    // A widening whose reverse is not catalog-only rolls back through a column of the old type, when it can have the indexes.
+    const narrowBack: NarrowBack | undefined =
+      kind === 'coercible' && classifyTypeChange(after.type, before.type) !== 'coercible' && m.key && m.plainIndexes
+        ? {
+            model: m.model,
+            table: m.table,
+            column: m.column,
+            label,
+            key: m.key,
+            currentType: after.type,
+            oldType: before.type,
+            notNull: after.notNull,
+            ...(before.default !== undefined ? { default: before.default } : {}),
+            indexes: m.plainIndexes,
+            stamp: input.stamp,
+          }
+        : undefined;
     const migrations = metadataMigrations(
       input.naive,
-      { model: m.model, table: m.table, column: m.column, label, key: m.key, becomesRequired, backfill: input.backfillLiteral, stamp: input.stamp },
+      { model: m.model, table: m.table, column: m.column, label, key: m.key, becomesRequired, backfill: input.backfillLiteral, stamp: input.stamp, ...(narrowBack ? { narrowBack } : {}) },
       options,
     );
     return { migrations, notes: metadataNotes(label, kind, before, after, becomesRequired, input.backfillLiteral, notNullSteps(options.pgVersion)) };

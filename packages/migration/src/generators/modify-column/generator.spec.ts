@@ -155,17 +155,44 @@ describe('modify-column generator', () => {
     });
   });
 
-  it('a binary-coercible widening is Prisma’s single ALTER COLUMN TYPE under lock_timeout', async () => {
+  it('a binary-coercible widening is Prisma’s single ALTER COLUMN TYPE under lock_timeout; its rollback narrows back online, through a column of the old type', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)', lockTimeout: '2s' });
     expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/sku +String +@unique @db\.VarChar\(64\)/);
-    expect(newMigrations(tree).map(({ name, up, down }) => ({ name, up, down }))).toEqual([
-      {
-        name: 'modify_column_product_sku',
-        up: ["SET LOCAL lock_timeout = '2s';", 'LOCK TABLE "Product" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);'],
-        down: ["SET LOCAL lock_timeout = '2s';", 'LOCK TABLE "Product" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(32);'],
-      },
+    const [widen] = newMigrations(tree);
+    expect(widen.name).toBe('modify_column_product_sku');
+    expect(widen.up).toEqual(["SET LOCAL lock_timeout = '2s';", 'LOCK TABLE "Product" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);']);
+    // ALTER COLUMN TYPE back to VARCHAR(32) would rewrite Product under ACCESS EXCLUSIVE.
+    expect(widen.down.join('\n')).not.toContain('SET DATA TYPE');
+    const steps = readScript(tree, widen.folder, 'down.sql')
+      .split('\n')
+      .filter((l) => l.startsWith('-- forge:'));
+    expect(steps).toEqual([
+      '-- forge:step 1 of 5: sku__forge_old VARCHAR(32) beside sku (catalog only), kept in step by a trigger that refuses writes that do not fit',
+      '-- forge:data-step sku copied into sku__forge_old in batches; values that do not fit VARCHAR(32) stop the rollback, listed (the data migration down())',
+      '-- forge:step 2 of 5: NOT NULL for sku__forge_old: CHECK (… IS NOT NULL) NOT VALID (brief lock, no scan)',
+      '-- forge:step 3 of 5: VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)',
+      '-- forge:step 4 of 5: Product_sku_key rebuilt on sku__forge_old, CONCURRENTLY (writes go on)',
+      '-- forge:step 5 of 5: the swap: sku__forge_old becomes sku (brief lock, no scan)',
     ]);
-    expect(tree.exists(`${DATA_MIGRATIONS}/modify_column_product_sku.ts`)).toBe(false);
+    expect(widen.down).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Product_sku_key__forge_old" ON "Product" ("sku__forge_old");');
+    expect(widen.down.slice(widen.down.lastIndexOf('END $forge$;') + 1, widen.down.lastIndexOf('END $forge$;') + 7)).toEqual([
+      'ALTER TABLE "Product" ALTER COLUMN "sku__forge_old" SET NOT NULL;',
+      'ALTER TABLE "Product" DROP CONSTRAINT "Product_sku__forge_old_not_null";',
+      'DROP TRIGGER "sku__forge_sync_old" ON "Product";',
+      'ALTER TABLE "Product" DROP COLUMN "sku";',
+      'ALTER TABLE "Product" RENAME COLUMN "sku__forge_old" TO "sku";',
+      'ALTER INDEX "Product_sku_key__forge_old" RENAME TO "Product_sku_key";',
+    ]);
+    const data = tree.read(`${DATA_MIGRATIONS}/modify_column_product_sku.ts`, 'utf-8')!;
+    expect(data).toContain('does not fit VARCHAR(32), so the rollback stopped before copying anything (values are never truncated):');
+    expect(data).toContain('await ctx.batchUpdate({ table: "Product", key: "id", set: ');
+  });
+
+  it('a widening whose column is in an index that is not plain keeps the one ALTER COLUMN TYPE back', async () => {
+    tree.write(SAMPLE_SCHEMA, tree.read(SAMPLE_SCHEMA, 'utf-8')!.replace('sku        String      @unique @db.VarChar(32)', 'sku        String      @unique(sort: Desc) @db.VarChar(32)'));
+    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' });
+    const [widen] = newMigrations(tree);
+    expect(widen.down).toContain('ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(32);');
   });
 
   it('varchar → text, and a Decimal precision increase at the same scale, are binary-coercible too', async () => {
