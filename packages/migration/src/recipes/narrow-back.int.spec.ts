@@ -27,7 +27,7 @@ const SHAPE = `
 describe('rollback of a catalog-only widening', () => {
   it('lists and refuses values that no longer fit, truncates nothing, then swaps back to the old type with its unique index', async () => {
     const tree = createSampleTree();
-    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)', batchSize: 50 });
+    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' });
     const ws = writeDiskWorkspace(tree);
     try {
       const url = await pg.freshDatabase();
