@@ -139,7 +139,7 @@ function functions(change: NarrowBack): string[] {
     `    ${raiseException(
       `${change.table}.${change.column} is being rolled back to ${change.oldType}, and {} does not fit. The write was refused.`,
       [`quote_literal(NEW.${c})`],
-      `Write a value that fits ${change.oldType}, or stop the rollback and migrate again.`,
+      `Write a value that fits ${change.oldType}: the change is being rolled back (migrate-down).`,
       'check_violation',
     )}`,
     '  END IF;',
@@ -194,7 +194,7 @@ function copyData(change: NarrowBack, options: RecipeOptions): PlannedDataMigrat
     `SELECT ${c}::text AS value, count(*)::int AS rows, sum(count(*)) OVER ()::int AS total, ` +
     `(array_agg(${k}::text ORDER BY ${k}))[1:5] AS keys FROM ${t} WHERE ${unfit} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20`;
   const intro = `row(s) of ${change.table} hold a ${change.column} written since the change that does not fit ${change.oldType}, so the rollback stopped before copying anything (values are never truncated):`;
-  const fix = `Fix: shorten or correct those rows, then run migrate-down again: it continues here. Or keep the change (migrate); writes that do not fit are refused until then.`;
+  const fix = 'Fix: shorten or correct those rows, then run migrate-down again: it continues here (meanwhile writes that do not fit are refused).';
   return {
     name: options.migrationName,
     model: change.model,

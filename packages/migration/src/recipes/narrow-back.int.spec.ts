@@ -72,4 +72,34 @@ describe('rollback of a catalog-only widening', () => {
       ws.remove();
     }
   }, 180_000);
+
+  it('of required → optional: rows written NULL since are listed and stop the rollback; once given a value, NOT NULL comes back through a validated check', async () => {
+    const tree = createSampleTree();
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', optional: true });
+    const ws = writeDiskWorkspace(tree);
+    try {
+      const url = await pg.freshDatabase();
+      const target = () => ws.target(url);
+      expect((await migrate(target(), { to: BASELINE })).error).toBeUndefined();
+      await seedSampleData(url, { orders: 300 });
+      expect((await migrate(target())).error).toBeUndefined();
+      await query(url, `UPDATE "Order" SET status = NULL WHERE id IN (4, 8)`);
+
+      const stopped = await migrateDown(target(), 1);
+      expect(stopped.error?.message).toContain('Order.status: 2 row(s) are NULL (id 4, 8), written since the change, so NOT NULL cannot come back. This step changed nothing.');
+      expect(await query(url, `SELECT id, status FROM "Order" WHERE id IN (4, 8) ORDER BY id`)).toEqual([
+        { id: 4, status: null },
+        { id: 8, status: null },
+      ]);
+      // From the first step on, the check refuses new NULLs.
+      await expect(query(url, `UPDATE "Order" SET status = NULL WHERE id = 1`)).rejects.toThrow(/Order_status_not_null/);
+
+      await query(url, `UPDATE "Order" SET status = 'pending' WHERE id IN (4, 8)`);
+      expect((await migrateDown(target(), 1)).error).toBeUndefined();
+      expect(await query(url, `SELECT attnotnull FROM pg_attribute WHERE attrelid = '"Order"'::regclass AND attname = 'status'`)).toEqual([{ attnotnull: true }]);
+      expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = '"Order"'::regclass AND contype = 'c'`)).toEqual([]);
+    } finally {
+      ws.remove();
+    }
+  }, 180_000);
 });
