@@ -2,6 +2,7 @@ import { doBlock, raiseException } from '../sql/do-block';
 import { quoteIdent } from '../sql/identifiers';
 import { holdOffAutovacuum } from './autovacuum-lock';
 import { fitIdentifier } from './backup-names';
+import { allowLint } from './lint-allowance';
 import { addColumnClause, alterTable } from './column-clauses';
 import { batchedDuration, tsObject, tsString } from './data-migration-code';
 import { bareType, parseSqlType } from './modify-column-types';
@@ -76,7 +77,11 @@ export function narrowBackDown(change: NarrowBack, options: RecipeOptions): { do
         swapGuard(change),
         ...(change.notNull ? afterValidate : []),
         `DROP TRIGGER ${quoteIdent(n.trigger)} ON ${t};`,
-        alterTable(t, [`DROP COLUMN ${c}`]),
+        allowLint(
+          'drop-column-without-backup',
+          `every value of ${change.column} is in ${n.temp}, which takes its place`,
+          allowLint('rename-as-drop-and-add', `not a rename: ${n.temp} holds ${change.column}'s values in the old type and is renamed into place`, alterTable(t, [`DROP COLUMN ${c}`])),
+        ),
         `ALTER TABLE ${t} RENAME COLUMN ${temp} TO ${c};`,
         ...(change.notNull ? notNull.renameWithColumn(change.table, n.temp, change.column) : []),
         ...change.indexes.map((index) => `ALTER INDEX ${quoteIdent(n.index(index.name))} RENAME TO ${quoteIdent(index.name)};`),
