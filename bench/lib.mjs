@@ -105,7 +105,8 @@ export function buildPlugin() {
  * before importing lib-changes.mjs, which loads the build.
  */
 export function sampleDatabaseBenchRows() {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
+  // --only: the benches that take it pick their changes with it (writer-stall).
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' } } });
   if (!process.env.SKIP_BUILD && !process.env.BENCH_DIST) buildPlugin();
   return Number(values.rows);
 }

@@ -10,8 +10,10 @@
 // Targets: the writer's worst wait ≤ 200 ms with ours, up and rollback; rollback < 30 s; locks
 // measured = predicted.
 //
-//   NX_DAEMON=false npx nx run migration:build && node bench/writer-stall.mjs [--rows 1000000]
+//   NX_DAEMON=false npx nx run migration:build && node bench/writer-stall.mjs [--rows 1000000] [--only modify-column]
+//   --only runs the changes whose name contains the text (e.g. `modify-column`, `Product.sku`).
 //   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
+import { parseArgs } from 'node:util';
 import { fmt, markdownTable, sampleDatabaseBenchRows, secs, writeResults } from './lib.mjs';
 
 const ROWS = sampleDatabaseBenchRows();
@@ -96,11 +98,15 @@ const CASES = [
   },
 ];
 
+const ONLY = parseArgs({ options: { rows: { type: 'string' }, only: { type: 'string' } } }).values.only;
+const SELECTED = ONLY ? CASES.filter((c) => c.change.includes(ONLY)) : CASES;
+if (!SELECTED.length) throw new Error(`--only ${ONLY}: no change matches; the changes are:\n${CASES.map((c) => `  ${c.change}`).join('\n')}`);
+
 console.error(`filling the sample tables with ${fmt(ROWS)} rows each …`);
 const databases = await startSampleDatabases(ROWS);
 const results = [];
 try {
-  for (const c of CASES) {
+  for (const c of SELECTED) {
     const change = await generateChange(c);
     try {
       console.error(`${c.change}: ours …`);
@@ -271,3 +277,4 @@ function outcome(o) {
 function writesCell(w) {
   return `${fmt(w.count)} (${fmt(w.errors)})`;
 }
+

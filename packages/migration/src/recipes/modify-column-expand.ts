@@ -17,6 +17,7 @@ import {
 } from './modify-column-sql';
 import type { PlannedDataMigration, PlannedMigration, RecipeOptions } from './plan';
 import { notNullSteps } from './not-null-steps';
+import { holdOffAutovacuum } from './autovacuum-lock';
 import { ROLLING_BACK, createForgeSchema } from './required-column';
 import { steppedScript, transactionalScript, type ScriptStep } from './scripts';
 
@@ -57,6 +58,7 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
   const expandUp = transactionalScript(
     `Expand ${label} → ${input.typeName}: new column ${names.temp}, kept in step with ${ctx.column} by a trigger until the swap`,
     [
+      holdOffAutovacuum(ctx.table),
       ...input.createTypes,
       createForgeSchema(),
       ...createBackupTable(ctx),
@@ -71,7 +73,7 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     up: `${(input.seedValues ? [formatSeedHint({ table: ctx.table, column: ctx.column, values: input.seedValues })] : []).map((l) => `${l}\n`).join('')}${expandUp}`,
     down: transactionalScript(
       `Reverse of: expand ${label}`,
-      [dropSyncTrigger(ctx), alterTable(t, [`DROP COLUMN ${temp}`]), ...dropFunctions(ctx), `DROP TABLE ${names.backup};`, ...input.dropTypes],
+      [holdOffAutovacuum(ctx.table), dropSyncTrigger(ctx), alterTable(t, [`DROP COLUMN ${temp}`]), ...dropFunctions(ctx), `DROP TABLE ${names.backup};`, ...input.dropTypes],
       lock,
     ),
     dataMigration: convertData(input, options),
@@ -83,15 +85,16 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
       name: `${options.migrationName}_check`,
       up: transactionalScript(
         `NOT NULL for ${names.temp}, step 1: ${notNull.words.add} (brief lock, no scan; writes that do not convert are refused from now on)`,
-        [notNull.add(ctx.table, names.temp)],
+        [holdOffAutovacuum(ctx.table), notNull.add(ctx.table, names.temp)],
         lock,
       ),
-      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${names.temp}`, [notNull.drop(ctx.table, names.temp)], lock),
+      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${names.temp}`, [holdOffAutovacuum(ctx.table), notNull.drop(ctx.table, names.temp)], lock),
     });
   }
 
   const setDefault = after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${after.default};`] : [];
   const swapUp = [
+    holdOffAutovacuum(ctx.table),
     unconvertedGuard(ctx, label),
     ...(ctx.required ? notNull.enforce(ctx.table, names.temp) : []),
     dropSyncTrigger(ctx),
@@ -111,6 +114,7 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     {
       title: `${ctx.column} back as ${before.type}, nullable (catalog only); ${names.temp} kept in step with it again`,
       statements: [
+        holdOffAutovacuum(ctx.table),
         ...createFunctions(ctx),
         ...(after.default ? [`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`] : []),
         `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${temp};`,
@@ -125,8 +129,8 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
     { title: `the original values back from ${names.backup}, in batches (the data migration down())`, statements: [], data: true },
     ...(before.notNull
       ? [
-          { title: `NOT NULL, 1 of ${oldNotNull.length + 1}: ${notNull.words.add} (brief lock, no scan)`, statements: [notNull.add(ctx.table, ctx.column)] },
-          ...oldNotNull.map((statements, i) => ({ title: `NOT NULL, ${i + 2} of ${oldNotNull.length + 1}: ${i === 0 ? 'VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)' : 'SET NOT NULL (uses the validated check: no scan), drop the check'}`, statements })),
+          { title: `NOT NULL, 1 of ${oldNotNull.length + 1}: ${notNull.words.add} (brief lock, no scan)`, statements: [holdOffAutovacuum(ctx.table), notNull.add(ctx.table, ctx.column)] },
+          ...oldNotNull.map((statements, i) => ({ title: `NOT NULL, ${i + 2} of ${oldNotNull.length + 1}: ${i === 0 ? 'VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)' : 'SET NOT NULL (uses the validated check: no scan), drop the check'}`, statements: i === 0 ? statements : [holdOffAutovacuum(ctx.table), ...statements] })),
         ]
       : []),
   ];

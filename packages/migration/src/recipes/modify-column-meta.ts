@@ -10,7 +10,9 @@ import { classifyTypeChange } from './modify-column-types';
 import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
 import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
 import { createFillTrigger, createForgeSchema, dropFillTrigger, fillFunction, rollbackFillFunction } from './required-column';
-import { transactionalScript } from './scripts';
+import { steppedScript, transactionalScript, type ScriptStep } from './scripts';
+import { holdOffAutovacuum } from './autovacuum-lock';
+import { narrowBackDown, type NarrowBack } from './modify-column-narrow-back';
 
 export interface MetaChange {
   model: string;
@@ -25,6 +27,8 @@ export interface MetaChange {
   /** SQL literal for NULL rows when it becomes required (`--backfillValue`). */
   backfill?: string;
   stamp: string;
+  /** Set for a widening whose reverse is not catalog-only: the rollback goes through a column of the old type. */
+  narrowBack?: NarrowBack;
 }
 
 type Action = 'type' | 'set-default' | 'drop-default' | 'set-not-null' | 'drop-not-null';
@@ -46,14 +50,32 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
   const metaDown = downNow.length ? [withRollbackAllowances(alterTable(t, downNow), up, down, change)] : [];
   const lock = options.lockTimeout;
   const notNull = notNullSteps(options.pgVersion);
+  // Every script locks the table for autovacuum first (a write never queues behind one), then runs its statements.
+  const script = (title: string, statements: string[]) => transactionalScript(title, statements.length ? [holdOffAutovacuum(change.table), ...statements] : [], lock);
   if (up.some((c) => c.action === 'set-not-null') !== change.becomesRequired) throw new UnexpectedDiffError('modify-column', naive.up);
 
   if (!change.becomesRequired) {
+    // Only the type changes: its reverse goes online (other clauses keep Prisma's one ALTER).
+    if (change.narrowBack && down.length === 1 && down[0].action === 'type') {
+      const back = narrowBackDown(change.narrowBack, options);
+      return [{ name: options.migrationName, up: script(`Modify ${change.label}: catalog only (no rewrite, no scan)`, meta), down: back.down, dataMigration: back.dataMigration }];
+    }
+    // Required → optional: its reverse, SET NOT NULL, would scan under ACCESS EXCLUSIVE; it goes through a validated check.
+    const others = down.filter((c) => c.action !== 'set-not-null');
+    if (down.some((c) => c.action === 'set-not-null') && others.every((c) => c.action !== 'type')) {
+      return [
+        {
+          name: options.migrationName,
+          up: script(`Modify ${change.label}: catalog only (no rewrite, no scan)`, meta),
+          down: notNullBackDown(change, others.map((c) => c.text), options),
+        },
+      ];
+    }
     return [
       {
         name: options.migrationName,
-        up: transactionalScript(`Modify ${change.label}: catalog only (no rewrite, no scan)`, meta, lock),
-        down: transactionalScript(`Reverse of: modify ${change.label}`, metaDown, lock),
+        up: script(`Modify ${change.label}: catalog only (no rewrite, no scan)`, meta),
+        down: script(`Reverse of: modify ${change.label}`, metaDown),
       },
     ];
   }
@@ -64,7 +86,7 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
     const keys = keysTable(change);
     check.push({
       name: options.migrationName,
-      up: transactionalScript(
+      up: script(
         `${change.label} becomes required, step 1: fill NULL rows with ${change.backfill} (data migration; a trigger fills NULLs written meanwhile)`,
         [
           ...meta,
@@ -74,29 +96,26 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
           `ALTER TABLE ${keys} ADD PRIMARY KEY (${quoteIdent(change.key)});`,
           ...createFillTrigger(change.table, change.column, change.stamp, change.backfill, { keys, key: change.key }),
         ],
-        lock,
       ),
-      down: transactionalScript(
+      down: script(
         `Reverse of: fill NULL rows of ${change.label}`,
         [...dropFillTrigger(change.table, change.column, change.stamp), `DROP TABLE ${keys};`, ...metaDown],
-        lock,
       ),
       dataMigration: fillData(change, keys, options),
     });
     check.push({
       name: `${options.migrationName}_check`,
-      up: transactionalScript(`${change.label} becomes required, step 2: ${notNull.words.add} (brief lock, no scan)`, [notNull.add(change.table, change.column)], lock),
-      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column)], lock),
+      up: script(`${change.label} becomes required, step 2: ${notNull.words.add} (brief lock, no scan)`, [notNull.add(change.table, change.column)]),
+      down: script(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column)]),
     });
   } else {
     check.push({
       name: options.migrationName,
-      up: transactionalScript(
+      up: script(
         `${change.label} becomes required, step 1: refuse if rows are NULL, then ${notNull.words.add} (brief lock, no scan)`,
         [...meta, nullRowsGuard(change), notNull.add(change.table, change.column)],
-        lock,
       ),
-      down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column), ...metaDown], lock),
+      down: script(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column), ...metaDown]),
     });
   }
   return [
@@ -200,8 +219,43 @@ function fillData(change: MetaChange, keys: string, options: RecipeOptions): Pla
   };
 }
 
+/**
+ * The rollback of required → optional, in steps: the NOT NULL check NOT VALID (brief lock; NULL
+ * writes are refused from now on), then a guard listing the rows written NULL since and VALIDATE
+ * (both scans under SHARE UPDATE EXCLUSIVE: writes go on), then SET NOT NULL without a scan.
+ */
+function notNullBackDown(change: MetaChange, otherClauses: string[], options: RecipeOptions): string {
+  const t = quoteIdent(change.table);
+  const notNull = notNullSteps(options.pgVersion);
+  const [validate, ...afterValidate] = notNull.enforce(change.table, change.column);
+  const steps: ScriptStep[] = [
+    {
+      title: `${otherClauses.length ? 'the other clauses back, and ' : ''}${notNull.words.add} (brief lock, no scan; NULL writes are refused from now on)`,
+      statements: [holdOffAutovacuum(change.table), ...(otherClauses.length ? [alterTable(t, otherClauses)] : []), notNull.add(change.table, change.column)],
+    },
+    {
+      title: 'rows written NULL since the change are listed and stop the rollback; else VALIDATE (scans under SHARE UPDATE EXCLUSIVE: writes go on)',
+      statements: [
+        nullRowsGuard(change, {
+          problem: 'written since the change, so NOT NULL cannot come back. This step changed nothing.',
+          fix: 'Give those rows a value, then run migrate-down again: it continues here (meanwhile NULL writes are refused).',
+        }),
+        validate,
+      ],
+    },
+    ...(afterValidate.length ? [{ title: 'SET NOT NULL (uses the validated check: no scan), drop the check', statements: [holdOffAutovacuum(change.table), ...afterValidate] }] : []),
+  ];
+  return steppedScript(`Reverse of: modify ${change.label} — NOT NULL back without a scan under an exclusive lock`, steps, options.lockTimeout);
+}
+
 /** Without a backfill value, NULL rows make the change impossible: refuse before the CHECK, listing them. */
-function nullRowsGuard(change: MetaChange): string {
+function nullRowsGuard(
+  change: MetaChange,
+  words = {
+    problem: 'so it cannot become required. Nothing was changed.',
+    fix: 'Generate the change again with --backfillValue <value> to fill them, or fill them yourself, then run migrate again.',
+  },
+): string {
   const t = quoteIdent(change.table);
   const c = quoteIdent(change.column);
   const key = change.key ? quoteIdent(change.key) : 'ctid';
@@ -212,9 +266,9 @@ function nullRowsGuard(change: MetaChange): string {
       'IF null_rows > 0 THEN',
       `  SELECT string_agg(k, ', ') INTO sample FROM (SELECT ${key}::text AS k FROM ${t} WHERE ${c} IS NULL ORDER BY ${key} LIMIT 10) s;`,
       `  ${raiseException(
-        `${change.label}: {} row(s) are NULL (${change.key ?? 'ctid'} {}), so it cannot become required. Nothing was changed.`,
+        `${change.label}: {} row(s) are NULL (${change.key ?? 'ctid'} {}), ${words.problem}`,
         ['null_rows', 'sample'],
-        'Generate the change again with --backfillValue <value> to fill them, or fill them yourself, then run migrate again.',
+        words.fix,
       )}`,
       'END IF;',
     ],

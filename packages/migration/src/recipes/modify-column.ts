@@ -7,6 +7,7 @@ import { parseAlterTable, type ColumnDefinition } from './column-clauses';
 import { requireDataLossConfirmation } from './data-loss';
 import { expandContractMigrations } from './modify-column-expand';
 import { metadataMigrations } from './modify-column-meta';
+import type { NarrowBack } from './modify-column-narrow-back';
 import type { ExpandContext } from './modify-column-sql';
 import {
   bareType,
@@ -53,12 +54,29 @@ export function modifyColumnRecipe(input: ModifyColumnInput, options: RecipeOpti
   }
   const converts = kind === 'rewrite' || kind === 'narrowing' || m.map !== undefined || m.cast !== undefined;
   if (!converts) {
+    // A widening (nothing else changing) whose reverse is not catalog-only rolls back through a column of the old type, when it can have the indexes.
+    const narrowBack: NarrowBack | undefined =
+      kind === 'coercible' && classifyTypeChange(after.type, before.type) !== 'coercible' && before.default === after.default && before.notNull === after.notNull && m.key && m.plainIndexes
+        ? {
+            model: m.model,
+            table: m.table,
+            column: m.column,
+            label,
+            key: m.key,
+            currentType: after.type,
+            oldType: before.type,
+            notNull: after.notNull,
+            ...(before.default !== undefined ? { default: before.default } : {}),
+            indexes: m.plainIndexes,
+            stamp: input.stamp,
+          }
+        : undefined;
     const migrations = metadataMigrations(
       input.naive,
-      { model: m.model, table: m.table, column: m.column, label, key: m.key, becomesRequired, backfill: input.backfillLiteral, stamp: input.stamp },
+      { model: m.model, table: m.table, column: m.column, label, key: m.key, becomesRequired, backfill: input.backfillLiteral, stamp: input.stamp, ...(narrowBack ? { narrowBack } : {}) },
       options,
     );
-    return { migrations, notes: metadataNotes(label, kind, before, after, becomesRequired, input.backfillLiteral, notNullSteps(options.pgVersion)) };
+    return { migrations, notes: metadataNotes(label, kind, before, after, becomesRequired, input.backfillLiteral, notNullSteps(options.pgVersion), narrowBack) };
   }
   return expandContract(input, kind, label, options);
 }
@@ -207,11 +225,21 @@ function metadataNotes(
   becomesRequired: boolean,
   backfill: string | undefined,
   notNull: NotNullSteps,
+  narrowBack: NarrowBack | undefined,
 ): string[] {
   return [
     ...(kind === 'coercible' ? [`${before.type} → ${after.type} is binary-coercible: ALTER COLUMN TYPE changes only the catalog (no rewrite; indexes kept).`] : []),
+    ...(narrowBack
+      ? [
+          `The rollback narrows back to ${before.type}, which PostgreSQL does only by rewriting the table: it fills a column of the old type in batches (indexes rebuilt CONCURRENTLY) and swaps it in; values written since that do not fit stop it, listed, never truncated.`,
+        ]
+      : []),
     ...(before.default !== after.default ? [`SET/DROP DEFAULT changes only the catalog: existing rows keep their values.`] : []),
-    ...(!before.notNull && !after.notNull ? [] : !after.notNull ? ['DROP NOT NULL changes only the catalog; its reverse (SET NOT NULL) scans the table and fails if NULLs were written since.'] : []),
+    ...(!before.notNull && !after.notNull
+      ? []
+      : !after.notNull
+        ? [`DROP NOT NULL changes only the catalog; its reverse brings NOT NULL back through ${notNull.words.route}, and stops, listing them, on rows written NULL since.`]
+        : []),
     ...(becomesRequired
       ? [
           `${label} becomes required through ${notNull.words.route}` +

@@ -34,6 +34,8 @@ beforeAll(async () => {
 
 const CHANGES: [string, (tree: Tree) => Promise<unknown>][] = [
   ['modify-column String → Int (expand/contract, swap)', (tree) => modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', type: 'Int' })],
+  ['modify-column VarChar(32) → VarChar(64) (catalog only; the rollback narrows back through a column of the old type)', (tree) => modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' })],
+  ['modify-column --optional (the rollback: NOT NULL back through a validated check)', (tree) => modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', optional: true })],
   ['modify-column optional → required with --backfillValue', (tree) => modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true, backfillValue: '0' })],
   ['remove-column of required, unique and defaulted columns', (tree) => removeColumnGenerator(tree, { targetTable: 'User', columns: 'email,role', confirmDataLoss: true })],
 ];

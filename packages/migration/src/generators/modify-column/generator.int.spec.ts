@@ -140,13 +140,13 @@ describe('modify-column on a real PostgreSQL', () => {
     expect(await query(intRun.url, `SELECT count(*)::int AS n FROM "Order" WHERE note IS NOT NULL AND note NOT IN (0, 1, 42)`)).toEqual([{ n: 0 }]);
   });
 
-  it('a binary-coercible varchar widening is ONE statement, proven', async () => {
+  it('a binary-coercible varchar widening is ONE statement (after the autovacuum lock), proven', async () => {
     const tree = createSampleTree();
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' });
     const folders = newMigrationFolders(tree);
     expect(folders).toHaveLength(1);
     const statements = sqlLines(readScript(tree, folders[0])).filter((l) => !l.startsWith('SET LOCAL'));
-    expect(statements).toEqual(['ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);']);
+    expect(statements).toEqual(['LOCK TABLE "Product" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);']);
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u, { products: 500, orders: 10, auditLogs: 10 }) });
     expect(report.ok).toBe(true);
     expect(await query(url, `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = '"Product"'::regclass AND attname = 'sku'`)).toEqual([

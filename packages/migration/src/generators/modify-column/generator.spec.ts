@@ -36,6 +36,7 @@ describe('modify-column generator', () => {
       expect(readScript(tree, expand.folder).split('\n')[0]).toBe(`-- @forge-seed "Order"."status" IN ('pending', 'paid', 'shipped', 'cancelled')`);
       expect(expand.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         `CREATE TYPE "OrderStatus" AS ENUM ('PENDING', 'PAID', 'SHIPPED', 'CANCELLED');`,
         'CREATE SCHEMA IF NOT EXISTS "_forge";',
         'CREATE SCHEMA IF NOT EXISTS "_forge_backup";',
@@ -76,6 +77,7 @@ describe('modify-column generator', () => {
       ]);
       expect(expand.down).toEqual([
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'DROP TRIGGER "status__forge_sync" ON "Order";',
         'ALTER TABLE "Order" DROP COLUMN "status__forge_new";',
         `DROP FUNCTION ${fn('sync')}();`,
@@ -85,12 +87,12 @@ describe('modify-column generator', () => {
         'DROP TYPE "OrderStatus";',
       ]);
 
-      expect(check.up).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;']);
-      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" DROP CONSTRAINT "Order_status__forge_new_not_null";']);
+      expect(check.up).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;']);
+      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" DROP CONSTRAINT "Order_status__forge_new_not_null";']);
 
       const guardEnd = swap.up.indexOf('END $forge$;');
-      expect(swap.up.slice(0, 2)).toEqual(["SET LOCAL lock_timeout = '5s';", 'DO $forge$']);
-      expect(swap.up.slice(1, guardEnd + 1).join('\n')).toMatch(/SELECT count\(\*\) INTO unconverted FROM "Order" WHERE "status__forge_new" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.status: % row\(s\) hold a value that does not convert: %\. Nothing was changed\.'/);
+      expect(swap.up.slice(0, 3)).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'DO $forge$']);
+      expect(swap.up.slice(2, guardEnd + 1).join('\n')).toMatch(/SELECT count\(\*\) INTO unconverted FROM "Order" WHERE "status__forge_new" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.status: % row\(s\) hold a value that does not convert: %\. Nothing was changed\.'/);
       expect(swap.up.slice(guardEnd + 1)).toEqual([
         'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_status__forge_new_not_null";',
         'ALTER TABLE "Order" ALTER COLUMN "status__forge_new" SET NOT NULL;',
@@ -117,10 +119,12 @@ describe('modify-column generator', () => {
         'ALTER TABLE "Order" ADD CONSTRAINT "Order_status__forge_new_not_null" CHECK ("status__forge_new" IS NOT NULL) NOT VALID;',
         `CREATE TRIGGER "status__forge_sync" BEFORE INSERT OR UPDATE OF "status" ON "Order" FOR EACH ROW EXECUTE FUNCTION ${fn('sync')}();`,
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'ALTER TABLE "Order" ADD CONSTRAINT "Order_status_not_null" CHECK ("status" IS NOT NULL) NOT VALID;',
         "SET LOCAL lock_timeout = '5s';",
         'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_status_not_null";',
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;',
         'ALTER TABLE "Order" DROP CONSTRAINT "Order_status_not_null";',
       ]);
@@ -151,17 +155,44 @@ describe('modify-column generator', () => {
     });
   });
 
-  it('a binary-coercible widening is Prisma’s single ALTER COLUMN TYPE under lock_timeout', async () => {
+  it('a binary-coercible widening is Prisma’s single ALTER COLUMN TYPE under lock_timeout; its rollback narrows back online, through a column of the old type', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)', lockTimeout: '2s' });
     expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/sku +String +@unique @db\.VarChar\(64\)/);
-    expect(newMigrations(tree).map(({ name, up, down }) => ({ name, up, down }))).toEqual([
-      {
-        name: 'modify_column_product_sku',
-        up: ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);'],
-        down: ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(32);'],
-      },
+    const [widen] = newMigrations(tree);
+    expect(widen.name).toBe('modify_column_product_sku');
+    expect(widen.up).toEqual(["SET LOCAL lock_timeout = '2s';", 'LOCK TABLE "Product" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(64);']);
+    // ALTER COLUMN TYPE back to VARCHAR(32) would rewrite Product under ACCESS EXCLUSIVE.
+    expect(widen.down.join('\n')).not.toContain('SET DATA TYPE');
+    const steps = readScript(tree, widen.folder, 'down.sql')
+      .split('\n')
+      .filter((l) => l.startsWith('-- forge:'));
+    expect(steps).toEqual([
+      '-- forge:step 1 of 5: sku__forge_old VARCHAR(32) beside sku (catalog only), kept in step by a trigger that refuses writes that do not fit',
+      '-- forge:data-step sku copied into sku__forge_old in batches; values that do not fit VARCHAR(32) stop the rollback, listed (the data migration down())',
+      '-- forge:step 2 of 5: NOT NULL for sku__forge_old: CHECK (… IS NOT NULL) NOT VALID (brief lock, no scan)',
+      '-- forge:step 3 of 5: VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)',
+      '-- forge:step 4 of 5: Product_sku_key rebuilt on sku__forge_old, CONCURRENTLY (writes go on)',
+      '-- forge:step 5 of 5: the swap: sku__forge_old becomes sku (brief lock, no scan)',
     ]);
-    expect(tree.exists(`${DATA_MIGRATIONS}/modify_column_product_sku.ts`)).toBe(false);
+    expect(widen.down).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Product_sku_key__forge_old" ON "Product" ("sku__forge_old");');
+    expect(widen.down.slice(widen.down.lastIndexOf('END $forge$;') + 1, widen.down.lastIndexOf('END $forge$;') + 7)).toEqual([
+      'ALTER TABLE "Product" ALTER COLUMN "sku__forge_old" SET NOT NULL;',
+      'ALTER TABLE "Product" DROP CONSTRAINT "Product_sku__forge_old_not_null";',
+      'DROP TRIGGER "sku__forge_sync_old" ON "Product";',
+      'ALTER TABLE "Product" DROP COLUMN "sku";',
+      'ALTER TABLE "Product" RENAME COLUMN "sku__forge_old" TO "sku";',
+      'ALTER INDEX "Product_sku_key__forge_old" RENAME TO "Product_sku_key";',
+    ]);
+    const data = tree.read(`${DATA_MIGRATIONS}/modify_column_product_sku.ts`, 'utf-8')!;
+    expect(data).toContain('does not fit VARCHAR(32), so the rollback stopped before copying anything (values are never truncated):');
+    expect(data).toContain('await ctx.batchUpdate({ table: "Product", key: "id", set: ');
+  });
+
+  it('a widening whose column is in an index that is not plain keeps the one ALTER COLUMN TYPE back', async () => {
+    tree.write(SAMPLE_SCHEMA, tree.read(SAMPLE_SCHEMA, 'utf-8')!.replace('sku        String      @unique @db.VarChar(32)', 'sku        String      @unique(sort: Desc) @db.VarChar(32)'));
+    await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'sku', dbType: 'VarChar(64)' });
+    const [widen] = newMigrations(tree);
+    expect(widen.down).toContain('ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE VARCHAR(32);');
   });
 
   it('varchar → text, and a Decimal precision increase at the same scale, are binary-coercible too', async () => {
@@ -169,7 +200,7 @@ describe('modify-column generator', () => {
     const schema = tree.read(SAMPLE_SCHEMA, 'utf-8')!;
     tree.write(SAMPLE_SCHEMA, schema.replace('priceCents Int', 'priceCents Decimal @db.Decimal(10, 2)'));
     await modifyColumnGenerator(tree, { targetTable: 'Product', column: 'priceCents', dbType: 'Decimal(12, 2)', migrationName: 'wider price' });
-    expect(newMigrations(tree).map((m) => m.up[1])).toEqual([
+    expect(newMigrations(tree).map((m) => m.up[2])).toEqual([
       'ALTER TABLE "Product" ALTER COLUMN "sku" SET DATA TYPE TEXT;',
       'ALTER TABLE "Product" ALTER COLUMN "priceCents" SET DATA TYPE DECIMAL(12,2);',
     ]);
@@ -237,21 +268,27 @@ describe('modify-column generator', () => {
   });
 
   describe('nullability and defaults: catalog only, NOT NULL through a validated CHECK', () => {
-    it('required → optional: DROP NOT NULL; its reverse is SET NOT NULL', async () => {
+    it('required → optional: DROP NOT NULL; its reverse, NOT NULL again, goes through a validated check', async () => {
       await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', optional: true });
       expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/status +String\? +@default\("pending"\)/);
-      expect(newMigrations(tree).map(({ up, down }) => ({ up, down }))).toEqual([
-        {
-          up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" DROP NOT NULL;'],
-          down: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;'],
-        },
+      const [optional] = newMigrations(tree);
+      expect(optional.up).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" ALTER COLUMN "status" DROP NOT NULL;']);
+      // SET NOT NULL alone would scan Order under ACCESS EXCLUSIVE.
+      const lines = optional.down.filter((l) => !l.startsWith('SET LOCAL') && !l.startsWith('LOCK TABLE'));
+      expect(lines[0]).toBe('ALTER TABLE "Order" ADD CONSTRAINT "Order_status_not_null" CHECK ("status" IS NOT NULL) NOT VALID;');
+      expect(lines.join('\n')).toMatch(/RAISE EXCEPTION 'Order\.status: % row\(s\) are NULL \(id %\), written since the change, so NOT NULL cannot come back\./);
+      expect(lines.slice(-3)).toEqual([
+        'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_status_not_null";',
+        'ALTER TABLE "Order" ALTER COLUMN "status" SET NOT NULL;',
+        'ALTER TABLE "Order" DROP CONSTRAINT "Order_status_not_null";',
       ]);
+      expect(readScript(tree, optional.folder, 'down.sql').match(/^-- forge:step \d of \d/gm)).toEqual(['-- forge:step 1 of 3', '-- forge:step 2 of 3', '-- forge:step 3 of 3']);
     });
 
     it('--default and --dropDefault: SET / DROP DEFAULT', async () => {
       await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', default: 'new' });
       await modifyColumnGenerator(tree, { targetTable: 'Tenant', column: 'plan', dropDefault: true, migrationName: 'no plan default' });
-      expect(newMigrations(tree).map(({ up, down }) => [up[1], down[1]])).toEqual([
+      expect(newMigrations(tree).map(({ up, down }) => [up[2], down[2]])).toEqual([
         [`ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'new';`, `ALTER TABLE "Order" ALTER COLUMN "status" SET DEFAULT 'pending';`],
         ['ALTER TABLE "Tenant" ALTER COLUMN "plan" DROP DEFAULT;', `ALTER TABLE "Tenant" ALTER COLUMN "plan" SET DEFAULT 'free';`],
       ]);
@@ -264,7 +301,7 @@ describe('modify-column generator', () => {
       expect(check.up.join('\n')).toMatch(
         /DO \$forge\$[\s\S]*SELECT count\(\*\) INTO null_rows FROM "Order" WHERE "note" IS NULL;[\s\S]*RAISE EXCEPTION 'Order\.note: % row\(s\) are NULL \(id %\), so it cannot become required\. Nothing was changed\.'[\s\S]*--backfillValue[\s\S]*END \$forge\$;\nALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK \("note" IS NOT NULL\) NOT VALID;$/,
       );
-      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "Order" DROP CONSTRAINT "Order_note_not_null";']);
+      expect(check.down).toEqual(["SET LOCAL lock_timeout = '5s';", 'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;', 'ALTER TABLE "Order" DROP CONSTRAINT "Order_note_not_null";']);
       expect(enforce.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
         'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_note_not_null";',
@@ -287,11 +324,12 @@ describe('modify-column generator', () => {
       expect(fill.up).toContain(`    SELECT ('none') INTO NEW."note" FROM (SELECT NEW.*) AS "Order";`);
       expect(fill.down).toEqual([
         "SET LOCAL lock_timeout = '5s';",
+        'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
         'DROP TRIGGER "note__forge_fill" ON "Order";',
         `DROP FUNCTION "_forge"."Order__note__${stamp}__fill"();`,
         `DROP TABLE "_forge_backup"."Order__note__${stamp}";`,
       ]);
-      expect(check.up[1]).toBe('ALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID;');
+      expect(check.up[2]).toBe('ALTER TABLE "Order" ADD CONSTRAINT "Order_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID;');
       expect(enforce.up.slice(-2)).toEqual(['DROP TRIGGER "note__forge_fill" ON "Order";', `DROP FUNCTION "_forge"."Order__note__${stamp}__fill"();`]);
       const data = tree.read(`${DATA_MIGRATIONS}/modify_column_order_note.ts`, 'utf-8')!;
       // The fill writes NULL: the trigger fills and records those rows, as it does the application's NULLs.

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { inputError } from '../../errors';
 import { modifyColumn, type ColumnModification } from '../../prisma-schema/edits/modify-column';
@@ -8,6 +9,7 @@ import { planSchemaChange } from '../../rules/schema-change';
 import { prepareTypeScriptSyntaxCheck } from '../../rules/typescript-syntax';
 import { printChange, writeChange } from '../../rules/write-change';
 import { parseJsonOption, recipeOptions, toList } from '../shared/options';
+import { snakeCaseMigrationName } from '../../prisma-schema/names';
 import type { ModifyColumnGeneratorSchema } from './schema';
 
 const MAP_EXAMPLE = '{"pending":"PENDING","paid":"PAID"}';
@@ -35,11 +37,23 @@ export async function modifyColumnGenerator(tree: Tree, options: ModifyColumnGen
       stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
       confirmDataLoss: options.confirmDataLoss,
     },
-    recipeOptions(options, `modify_column_${column.table}_${column.column}`, change.pgVersion),
+    recipeOptions(options, freeDefaultName(tree, change.project.dataMigrationsDir, `modify_column_${column.table}_${column.column}`), change.pgVersion),
   );
   const touched = { models: [column.model], enums: column.newEnum ? [column.newEnum.name] : [] };
   const written = await writeChange(tree, change, plan, { touched, stats: options });
   printChange(change, plan, written, touched);
+}
+
+/**
+ * The default name, numbered (`…_2`, `…_3`) when an earlier change of the same column left data
+ * migrations under it: a conversion, or a widening (whose rollback has one), then another change.
+ */
+function freeDefaultName(tree: Tree, dataMigrationsDir: string, base: string): string {
+  const taken = (name: string) => ['', '_swap'].some((suffix) => tree.exists(posix.join(dataMigrationsDir, `${name}${suffix}.ts`)));
+  const snake = snakeCaseMigrationName(base) || base;
+  let name = snake;
+  for (let n = 2; taken(name); n++) name = `${snake}_${n}`;
+  return name;
 }
 
 function normalizeOptions(options: ModifyColumnGeneratorSchema): ColumnModification {

@@ -53,6 +53,12 @@ export interface ModifiedColumn {
   backfillValue?: string;
   /** Names of the indexes, unique constraints or keys the column is part of. */
   indexedBy: string[];
+  /**
+   * Those indexes as a new column of the same name can have them again (key columns in order),
+   * when all are plain: unique or not, no sort order, length, operator class or index type, not
+   * the primary key. Undefined when one is not.
+   */
+  plainIndexes?: { name: string; unique: boolean; columns: string[] }[];
 }
 
 export interface ColumnShape {
@@ -158,10 +164,31 @@ export function modifyColumn(document: PrismaSchemaDocument, datamodel: Datamode
     ...(spec.cast !== undefined ? { cast: spec.cast.trim() } : {}),
     ...(spec.reverseCast !== undefined ? { reverseCast: spec.reverseCast.trim() } : {}),
     ...(backfillValue !== undefined ? { backfillValue } : {}),
-    indexedBy: datamodel.indexes
-      .filter((i) => i.model === spec.model && i.fields.some((f) => f.name === spec.field))
-      .map((i) => i.dbName ?? prismaDefaultName(tableName(dmModel), i.fields.map((f) => columnName(dmModel, f.name)), i.type === 'unique' ? 'key' : i.type === 'id' ? 'pkey' : 'idx')),
+    indexedBy: indexesOf(datamodel, dmModel, spec.field).map((i) => i.name),
+    ...plainIndexes(datamodel, dmModel, spec.field),
   };
+}
+
+function indexesOf(datamodel: Datamodel, dmModel: DatamodelModel, field: string) {
+  return datamodel.indexes
+    .filter((i) => i.model === dmModel.name && i.fields.some((f) => f.name === field))
+    .map((i) => {
+      const columns = i.fields.map((f) => columnName(dmModel, f.name));
+      return { index: i, columns, name: i.dbName ?? prismaDefaultName(tableName(dmModel), columns, i.type === 'unique' ? 'key' : i.type === 'id' ? 'pkey' : 'idx') };
+    });
+}
+
+function plainIndexes(datamodel: Datamodel, dmModel: DatamodelModel, field: string): Pick<ModifiedColumn, 'plainIndexes'> {
+  const found = indexesOf(datamodel, dmModel, field);
+  // Options the datamodel may carry beyond its typed fields (Prisma's DMMF): any of them, and the index is not plain.
+  const extra = (o: object, keys: string[]) => keys.some((k) => (o as Record<string, unknown>)[k] !== undefined && (o as Record<string, unknown>)[k] !== null);
+  const plain = found.every(
+    ({ index }) =>
+      (index.type === 'unique' || index.type === 'normal') &&
+      !extra(index, ['algorithm', 'clustered', 'where']) &&
+      index.fields.every((f) => !extra(f, ['sortOrder', 'length', 'operatorClass'])),
+  );
+  return plain ? { plainIndexes: found.map(({ index, columns, name }) => ({ name, unique: index.type === 'unique', columns })) } : {};
 }
 
 /** Refuses fields modify-column cannot change; returns why the type (only) is locked, if it is. */
