@@ -7,8 +7,8 @@
 //   all the same; locks are held until the transaction ends, so what a DML statement of the script
 //   took shows up at the next DDL statement of its transaction;
 // - sampling pg_locks from a connection of its own every few milliseconds (the way Eugene's trace
-//   watches a running migration): sees locks of statements no DDL follows (a data migration's
-//   batches, a script that ends with DML) when they are held longer than the period.
+//   watches a running migration): sees locks of script statements no DDL follows (a script that
+//   ends with DML, a CONCURRENTLY build) when they are held longer than the period.
 import { createRequire } from 'node:module';
 import { loadDist } from './lib-changes.mjs';
 
@@ -19,6 +19,9 @@ const { analyzeChange } = loadDist('analysis/analyze.js');
 const { schemaFactsFromHistory } = loadDist('analysis/schema-facts.js');
 
 const SAMPLER = 'bench lock sampler';
+// The prediction is the scripts' (migration.sql, down.sql): a data migration's batches (row locks
+// under ROW EXCLUSIVE, the backup tables its triggers write) are measured by the writer's waits instead.
+const DATA_MIGRATION = '@forge/migration data migration';
 const HELD = `
   SELECT CASE WHEN n.nspname = current_schema() THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, l.mode
     FROM pg_locks l
@@ -26,7 +29,7 @@ const HELD = `
     JOIN pg_stat_activity a ON a.pid = l.pid
    WHERE l.granted AND l.locktype = 'relation' AND c.relkind IN ('r', 'p') AND l.pid <> pg_backend_pid()
      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-     AND a.application_name NOT IN ('bench writer', '${SAMPLER}')
+     AND a.application_name NOT IN ('bench writer', '${SAMPLER}', '${DATA_MIGRATION}')
      AND c.relname <> '_prisma_migrations' AND n.nspname <> '_forge'`;
 
 // The trace's own schema: its log, its functions, and the event triggers that call them.
