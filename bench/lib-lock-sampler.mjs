@@ -19,6 +19,8 @@ const { analyzeChange } = loadDist('analysis/analyze.js');
 const { schemaFactsFromHistory } = loadDist('analysis/schema-facts.js');
 
 const SAMPLER = 'bench lock sampler';
+// The trace's own schema: its log, its functions, and the event triggers that call them.
+const TRACE = 'bench_lock_trace';
 // The prediction is the scripts' (migration.sql, down.sql): a data migration's batches (row locks
 // under ROW EXCLUSIVE, the backup tables its triggers write) are measured by the writer's waits instead.
 const DATA_MIGRATION = '@forge/migration data migration';
@@ -30,10 +32,8 @@ const HELD = `
    WHERE l.granted AND l.locktype = 'relation' AND c.relkind IN ('r', 'p') AND l.pid <> pg_backend_pid()
      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
      AND a.application_name NOT IN ('bench writer', '${SAMPLER}', '${DATA_MIGRATION}')
-     AND c.relname <> '_prisma_migrations' AND n.nspname <> '_forge'`;
+     AND c.relname <> '_prisma_migrations' AND n.nspname NOT IN ('_forge', '${TRACE}')`;
 
-// The trace's own schema: its log, its functions, and the event triggers that call them.
-const TRACE = 'bench_lock_trace';
 // Own table locks of the transaction, named as the sampler names them; a table dropped by this
 // statement has no pg_class row any more: sql_drop names it from the dropped objects instead.
 const OWN_LOCKS = `
