@@ -36,23 +36,28 @@ const HELD = `
 
 // Own table locks of the transaction, named as the sampler names them; a table dropped by this
 // statement has no pg_class row any more: sql_drop names it from the dropped objects instead.
+// Each event gets a number: a lock is the statement's whose event first shows it, under the name
+// the table had before that statement (the name the statement's SQL, and the analysis, use).
 const OWN_LOCKS = `
-  SELECT CASE WHEN n.nspname = current_schema() THEN c.relname ELSE n.nspname || '.' || c.relname END, l.mode
+  SELECT event, pg_current_xact_id()::text, l.relation::int, CASE WHEN n.nspname = current_schema() THEN c.relname ELSE n.nspname || '.' || c.relname END, l.mode
     FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p')
      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', '_forge', '${TRACE}')
      AND c.relname <> '_prisma_migrations'`;
 const INSTALL_TRACE = `
   CREATE SCHEMA ${TRACE};
-  CREATE TABLE ${TRACE}.locks (at timestamptz NOT NULL DEFAULT clock_timestamp(), name text NOT NULL, mode text NOT NULL);
+  CREATE SEQUENCE ${TRACE}.events;
+  CREATE TABLE ${TRACE}.locks (at timestamptz NOT NULL DEFAULT clock_timestamp(), event bigint NOT NULL, xact text NOT NULL, oid int NOT NULL, name text NOT NULL, mode text NOT NULL);
   CREATE FUNCTION ${TRACE}.after_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $trace$
+  DECLARE event bigint := nextval('${TRACE}.events');
   BEGIN
-    INSERT INTO ${TRACE}.locks (name, mode) ${OWN_LOCKS};
+    INSERT INTO ${TRACE}.locks (event, xact, oid, name, mode) ${OWN_LOCKS};
   END $trace$;
   CREATE FUNCTION ${TRACE}.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $trace$
+  DECLARE event bigint := nextval('${TRACE}.events');
   BEGIN
-    INSERT INTO ${TRACE}.locks (name, mode)
-      SELECT CASE WHEN d.schema_name = current_schema() THEN d.object_name ELSE d.schema_name || '.' || d.object_name END, l.mode
+    INSERT INTO ${TRACE}.locks (event, xact, oid, name, mode)
+      SELECT event, pg_current_xact_id()::text, d.objid::int, CASE WHEN d.schema_name = current_schema() THEN d.object_name ELSE d.schema_name || '.' || d.object_name END, l.mode
         FROM pg_event_trigger_dropped_objects() d
         JOIN pg_locks l ON l.relation = d.objid AND l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
        WHERE d.object_type = 'table' AND d.original AND d.schema_name NOT IN ('_forge', '${TRACE}');
@@ -94,8 +99,8 @@ export async function startLockSampler(url, periodMs = 5) {
       stopping = true;
       await loop;
       try {
-        const traced = await db.query(`SELECT (extract(epoch FROM at) * 1000)::float8 AS at, name, mode FROM ${TRACE}.locks ORDER BY at`);
-        for (const { at, name, mode } of traced.rows) add(switches.findLast((s) => s.at <= at)?.name, name, mode);
+        const traced = await db.query(`SELECT (extract(epoch FROM at) * 1000)::float8 AS at, event, xact, oid, name, mode FROM ${TRACE}.locks ORDER BY event`);
+        for (const { at, name, mode } of attributeToStatements(traced.rows)) add(switches.findLast((s) => s.at <= at)?.name, name, mode);
         await db.query(REMOVE_TRACE);
       } finally {
         await db.end();
@@ -103,6 +108,31 @@ export async function startLockSampler(url, periodMs = 5) {
       return phases;
     },
   };
+}
+
+/**
+ * The trace's events (the transaction's locks after each DDL statement) as the locks each statement
+ * acquired: a (table, mode) counts once per transaction, at the first event that shows it, under the
+ * table's name at the event before (the name the statement's SQL uses: a RENAME's lock is on the old name).
+ */
+function attributeToStatements(rows) {
+  const acquired = [];
+  const byXact = new Map();
+  for (const row of rows) {
+    const x = byXact.get(row.xact) ?? byXact.set(row.xact, { names: new Map(), seen: new Set(), event: null, pending: [] }).get(row.xact);
+    if (x.event !== row.event) {
+      for (const r of x.pending) x.names.set(r.oid, r.name);
+      x.pending = [];
+      x.event = row.event;
+    }
+    const key = `${row.oid}:${row.mode}`;
+    if (!x.seen.has(key)) {
+      x.seen.add(key);
+      acquired.push({ at: row.at, name: x.names.get(row.oid) ?? row.name, mode: row.mode });
+    }
+    x.pending.push(row);
+  }
+  return acquired;
 }
 
 /** The analysis's locks for the generated migrations, per direction: Map(table → { mode, conditional }). */
