@@ -8,7 +8,8 @@
 // the writer's worst wait during the rollback ≤ 200 ms.
 //
 //   NX_DAEMON=false npx nx run migration:build && node bench/rollback.mjs [--rows 1000000]
-//   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin.
+//   SKIP_BUILD=1 skips the build; BENCH_DIST=<dir> runs another build of the plugin;
+//   BENCH_ONLY=remove-column runs only the changes whose name contains that text (while iterating).
 import { fmt, markdownTable, sampleDatabaseBenchRows, secs, writeResults } from './lib.mjs';
 
 const ROWS = sampleDatabaseBenchRows();
@@ -20,6 +21,7 @@ const { startSampleDatabases, withClient } = await import('./lib-sample-database
 const { migrate } = loadDist('runtime/migrate.js');
 const { migrateDown } = loadDist('runtime/migrate-down.js');
 const { startWriter } = await import('./lib-writer.mjs');
+const { compareLockSets, predictedLocks, startLockSampler } = await import('./lib-lock-sampler.mjs');
 const WRITER_TARGET_MS = 200;
 
 /** The destructive changes the issue names; `table` is the one whose data must come back. */
@@ -67,11 +69,15 @@ const CASES = [
   },
 ];
 
+const ONLY = process.env.BENCH_ONLY;
+const selected = ONLY ? CASES.filter((c) => c.change.includes(ONLY)) : CASES;
+if (!selected.length) throw new Error(`BENCH_ONLY=${ONLY} matches no change; the changes are: ${CASES.map((c) => c.change).join('; ')}`);
+
 console.error(`filling the sample tables with ${fmt(ROWS)} rows each …`);
 const databases = await startSampleDatabases(ROWS);
 const results = [];
 try {
-  for (const c of CASES) {
+  for (const c of selected) {
     console.error(`${c.change} …`);
     const change = await generateChange(c);
     const url = await databases.copy();
@@ -110,16 +116,20 @@ async function upThenDown(change, url, table) {
   // The application keeps writing while it is rolled back (its rows come after the fingerprint's: ids beyond ROWS).
   const writer = startWriter(url, table, { rows: ROWS, sleepMs: 5, insertOnly: true });
   await writer.ready;
+  const predicted = await predictedLocks(target.directory, change.generated);
+  const sampler = await startLockSampler(url);
+  sampler.phase('down');
   started = performance.now();
   const down = await migrateDown(target, change.generated.length);
   const downMs = performance.now() - started;
   const writes = await writer.stop();
+  const locks = compareLockSets((await sampler.stop()).down, predicted.down);
   if (down.error) throw down.error;
   const dataMs = down.rolledBack.reduce((sum, r) => sum + r.dataMs, 0);
   const retries = down.rolledBack.reduce((sum, r) => sum + r.retries, 0);
   const after = await fingerprint(url, table);
   const differs = after.missing ? ['the table (missing)'] : Object.keys(before).filter((part) => JSON.stringify(before[part]) !== JSON.stringify(after[part]));
-  return { upMs, downMs, dataMs, retries, restored: before.data.rows, differs, writes };
+  return { upMs, downMs, dataMs, retries, restored: before.data.rows, differs, writes, locks };
 }
 
 /**
@@ -159,12 +169,13 @@ function report() {
     'of which data down()',
     'writer worst / p99 during rollback',
     'data back',
+    'locks: measured vs predicted',
     `< ${SEED_TARGET_MS / 60_000} min (seed)`,
     `< ${TARGET_MS / 1000} s (ours)`,
   ];
   const rows = results.map((r) =>
     r.error
-      ? [r.change, r.migrations, `FAILED: ${r.error.split('\n')[0].slice(0, 100)}`, '', '', '', '', '', 'NO']
+      ? [r.change, r.migrations, `FAILED: ${r.error.split('\n')[0].slice(0, 100)}`, '', '', '', '', '', '', 'NO']
       : [
           r.change,
           r.migrations,
@@ -173,6 +184,7 @@ function report() {
           secs(r.dataMs),
           `${fmt(r.writes.max)} / ${fmt(r.writes.p99)} ms${r.writes.max <= WRITER_TARGET_MS ? '' : ' (over 200)'}${r.writes.errors ? `, ${fmt(r.writes.errors)} refused` : ''}`,
           r.differs.length ? `NO: ${r.differs.join(', ')} differ` : `yes (${fmt(r.restored)} rows, same hash)`,
+          r.locks,
           r.downMs < SEED_TARGET_MS ? 'yes' : 'NO',
           r.downMs < TARGET_MS ? 'yes' : 'NO',
         ],
@@ -185,7 +197,8 @@ function report() {
     [
       `## Rollback time\n\n${title}.`,
       "Each change's generated migrations go up with `migrate`, then all of them are rolled back with `migrateDown` (data migration down(), then down.sql, newest first), timed. " +
-        '"data back": the table\'s columns, indexes, constraints, row count and a hash of every row equal what they were before the migration.',
+        '"data back": the table\'s columns, indexes, constraints, row count and a hash of every row equal what they were before the migration. ' +
+        '"locks": the table locks the rollback took (traced inside its transactions after every DDL statement, and sampled in pg_locks every 5 ms) against the analysis\'s prediction for the down.sql files ("=": the same tables in the same strongest modes).',
       table,
     ].join('\n\n'),
   );

@@ -262,7 +262,7 @@ function report() {
       'A writer on its own connection runs single-row INSERT and UPDATE statements in turns, 5 ms apart, on the changed table while the migration runs, and times each one. ' +
         '"ours": the generated migrations applied by `migrate` (data migrations included). "Prisma": `prisma migrate diff` SQL for the same change, applied as one transaction. ' +
         '"longest backfill batch": the longest batch of our data migrations, as the runtime reports it; a write to a row of that batch waits up to that long (the writer picks rows at random, so it meets a running batch only by chance). ' +
-        'Then every migration of the change is rolled back (`migrateDown`) with the writer still writing. Locks: the table locks sampled in pg_locks every 5 ms while the migrations ran, against the analysis\'s prediction for the same scripts ("=": the same tables in the same strongest modes; "not seen": predicted but held too briefly to be sampled, or not taken).',
+        'Then every migration of the change is rolled back (`migrateDown`) with the writer still writing. Locks: the table locks the migrations took, traced inside their own transactions (event triggers record the transaction\'s pg_locks after every DDL statement, however briefly it holds them) and sampled in pg_locks every 5 ms, against the analysis\'s prediction for the same scripts ("=": the same tables in the same strongest modes; "predicted, not taken": a prediction the run did not bear out).',
       ...tables,
       errors.length ? `First writer errors: ${[...new Set(errors)].map((e) => `\`${e}\``).join('; ')}` : '',
     ].join('\n\n'),

@@ -58,6 +58,25 @@ describe('predicted locks = locks PostgreSQL 15 takes, for every statement of ev
     expect(await measureChange(url, generated, analysis)).toEqual([]);
   });
 
+  it('fails when a statement takes a lock the analysis did not predict, in migration.sql and in down.sql', async () => {
+    // remove-relation: dropping Order's foreign key locks the referenced "User" too (up), and adding
+    // it back locks "User" as well (down). With those predictions taken out, the measurement must object.
+    const generated = await generateChange(CHANGE_CASES.find((c) => c.id === 'remove-relation')!);
+    const analysis = await predicted(generated);
+    const forget = (script: ScriptAnalysis | null | undefined) => script?.statements.forEach((s) => (s.locks = s.locks.filter((l) => l.table !== 'User')));
+    for (const migration of analysis.migrations) {
+      forget(migration.up);
+      forget(migration.down);
+    }
+    const problems = await measureChange(await pg.freshDatabase(template), generated, analysis);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/migration\.sql:\d+ ALTER TABLE "Order" DROP CONSTRAINT "Order_userId_fkey": took ACCESS EXCLUSIVE on "User", not predicted/),
+        expect.stringMatching(/down\.sql:\d+ ALTER TABLE "Order" ADD CONSTRAINT "Order_userId_fkey" .*: took SHARE ROW EXCLUSIVE on "User", not predicted/),
+      ]),
+    );
+  });
+
   it('a down.sql in steps: each step traced as a transaction of its own, on the state the steps before it left', async () => {
     const generated = await generateChange(CHANGE_CASES.find((c) => c.id === 'remove-relation')!);
     const [migration] = generated.generated;

@@ -1,7 +1,6 @@
 import { doBlock, raiseException } from '../sql/do-block';
 import { quoteIdent } from '../sql/identifiers';
 import { statementText } from '../sql/split-statements';
-import { allowLint } from './lint-allowance';
 
 /** A foreign key as Prisma's `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY … REFERENCES …` writes it. */
 export interface ForeignKeyStatement {
@@ -43,13 +42,13 @@ export function parseDropConstraint(statement: string): { table: string; name: s
 }
 
 /**
- * Re-adds a foreign key in a rollback: first a check that stops with a readable message (how many
- * rows, how to list them) when rows written meanwhile have no parent, then `ADD … NOT VALID` and
- * `VALIDATE CONSTRAINT`. In one transaction this saves no lock time, but keeps the same two steps
- * as a forward migration; the check is what turns a bare violation into a fixable message.
+ * Re-adds a foreign key in a rollback, as the way up adds one: `ADD … NOT VALID` (a brief lock, no
+ * scan; writes from then on are checked) in one step, and in a later step of its own a check that
+ * stops with a readable message (how many rows, how to list them) when rows written meanwhile
+ * have no parent, then `VALIDATE CONSTRAINT` (a scan under SHARE UPDATE EXCLUSIVE: writes go on).
  * `why` says how the orphans came about, e.g. "written while Coupon was removed".
  */
-export function restoreForeignKeyStatements(fk: ForeignKeyStatement, why: string): string[] {
+export function restoreForeignKeySteps(fk: ForeignKeyStatement, why: string): { notValid: string; validate: string[] } {
   const child = quoteIdent(fk.table);
   const parent = quoteIdent(fk.referencedTable);
   const notNull = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
@@ -62,22 +61,21 @@ export function restoreForeignKeyStatements(fk: ForeignKeyStatement, why: string
       `SELECT count(*) INTO orphans FROM ${child} AS c WHERE ${orphanCondition};`,
       'IF orphans > 0 THEN',
       `  ${raiseException(
-        `Cannot restore the foreign key ${quoteIdent(fk.name)}: {} row(s) of ${child} have ${columns} values with no matching row in ${parent} (${why}). Nothing was rolled back.`,
+        `Cannot validate the restored foreign key ${quoteIdent(fk.name)}: {} row(s) of ${child} have ${columns} values with no matching row in ${parent} (${why}). ` +
+          'The rollback stopped before VALIDATE: the tables are back and the key checks new writes (NOT VALID). Fix those rows, then run migrate-down again: it continues here.',
         ['orphans'],
-        `List them with: SELECT * FROM ${child} AS c WHERE ${orphanCondition}; then set ${columns} to NULL or to existing keys (or re-create the missing ${parent} rows), and run migrate-down again.`,
+        `List them with: SELECT * FROM ${child} AS c WHERE ${orphanCondition}; then set ${columns} to NULL or to existing keys (or re-create the missing ${parent} rows).`,
       )}`,
       'END IF;',
     ],
   );
-  return [
-    `-- Rows written meanwhile may reference ${parent} rows that no longer exist: report them instead of failing on a bare violation.\n${check}`,
-    `${fk.text} NOT VALID;`,
-    allowLint(
-      'foreign-key-not-valid',
-      `rollback: validated in the same transaction, so writes to ${child} and ${parent} wait for this scan; a rollback leaves no NOT VALID key behind, and the check above stops it readably on orphans`,
+  return {
+    notValid: `${fk.text} NOT VALID;`,
+    validate: [
+      `-- Rows written while the key was gone may reference ${parent} rows that no longer exist: report them instead of failing on a bare violation.\n${check}`,
       `ALTER TABLE ${child} VALIDATE CONSTRAINT ${quoteIdent(fk.name)};`,
-    ),
-  ];
+    ],
+  };
 }
 
 export function unquoteIdent(quoted: string): string {

@@ -1,6 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { modifyColumnGenerator } from '../generators/modify-column/generator';
 import { removeColumnGenerator } from '../generators/remove-column/generator';
+import { removeTableGenerator } from '../generators/remove-table/generator';
 import { migrate } from '../runtime/migrate';
 import { query, useEmbeddedPostgres } from '../testing/database';
 import { writeDiskWorkspace } from '../testing/disk-workspace';
@@ -38,6 +39,8 @@ const CHANGES: [string, (tree: Tree) => Promise<unknown>][] = [
   ['modify-column --optional (the rollback: NOT NULL back through a validated check)', (tree) => modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', optional: true })],
   ['modify-column optional → required with --backfillValue', (tree) => modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true, backfillValue: '0' })],
   ['remove-column of required, unique and defaulted columns', (tree) => removeColumnGenerator(tree, { targetTable: 'User', columns: 'email,role', confirmDataLoss: true })],
+  // The rollback moves AuditLog back (ACCESS EXCLUSIVE on it) and restores its keys to User and Tenant: their orphan checks read AuditLog.
+  ['remove-table with foreign keys to tables that stay', (tree) => removeTableGenerator(tree, { targetTable: 'AuditLog', confirmDataLoss: true })],
 ];
 
 describe('no scan under ACCESS EXCLUSIVE, up and down', () => {

@@ -16,6 +16,25 @@ describe('removeTableRecipe', () => {
     expect(migration.down).not.toContain('FOREIGN KEY');
   });
 
+  it('re-adds foreign keys NOT VALID with the move back, then checks and validates each in a step of its own', () => {
+    const withKey: RemovedTable = { ...removed, relationFields: [] };
+    const plan = removeTableRecipe(
+      {
+        up: 'ALTER TABLE "Note" DROP CONSTRAINT "Note_userId_fkey";\nDROP TABLE "Note";',
+        down: `${down}\nALTER TABLE "Note" ADD CONSTRAINT "Note_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
+      },
+      withKey,
+      options,
+    );
+    const steps = plan.migrations[0].down.split(/^-- forge:step /m).slice(1);
+    expect(steps).toHaveLength(2);
+    expect(steps[0]).toMatch(/^1 of 2: Note back under its names, foreign keys back NOT VALID/);
+    expect(steps[0]).toContain('ALTER TABLE "Note" ADD CONSTRAINT "Note_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;');
+    expect(steps[0]).not.toContain('VALIDATE');
+    expect(steps[1]).toMatch(/^2 of 2: Note_userId_fkey: orphan check, then VALIDATE/);
+    expect(steps[1]).toMatch(/Cannot validate the restored foreign key[\s\S]*ALTER TABLE "Note" VALIDATE CONSTRAINT "Note_userId_fkey";/);
+  });
+
   it.each([
     ['a second regular table', { up: 'DROP TABLE "Note";\nDROP TABLE "Other";', down: `${down}\nCREATE TABLE "Other" ("id" INTEGER);` }],
     ['an enum the edit did not remove', { up: 'DROP TABLE "Note";\nDROP TYPE "Mood";', down: `CREATE TYPE "Mood" AS ENUM ('a');\n${down}` }],

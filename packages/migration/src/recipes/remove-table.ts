@@ -5,9 +5,9 @@ import { quoteIdent, quoteLiteral } from '../sql/identifiers';
 import { splitStatements } from '../sql/split-statements';
 import { statementBody } from '../sql/statement-body';
 import { parkedName, removedTableName, serialSequenceName } from './backup-names';
-import { parseAddForeignKey, parseDropConstraint, restoreForeignKeyStatements, unquoteIdent, type ForeignKeyStatement } from './foreign-key-restore';
+import { parseAddForeignKey, parseDropConstraint, restoreForeignKeySteps, unquoteIdent, type ForeignKeyStatement } from './foreign-key-restore';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
-import { transactionalScript } from './scripts';
+import { steppedScript, transactionalScript, type ScriptStep } from './scripts';
 
 export interface RemoveTableOptions extends RecipeOptions {
   /** YYYYMMDDHHMMSS of the change's migration folder: makes the parked names unique. */
@@ -32,8 +32,9 @@ const IDENT = String.raw`"(?:[^"]|"")+"`;
  * renamed too, since they would collide in _forge_backup with those of an earlier same-named table.
  * Enums only it used move with it. Foreign keys between it and tables that stay are dropped as
  * Prisma says (a parked table must not constrain live ones); those among moved tables (an implicit
- * many-to-many join table's key to it) move along untouched. The rollback moves everything back,
- * restores every name and re-adds the dropped foreign keys after an orphan check.
+ * many-to-many join table's key to it) move along untouched. The rollback, in steps that each
+ * commit, moves everything back, restores every name and re-adds the dropped foreign keys NOT
+ * VALID; then each key's orphan check and VALIDATE run in a step of their own.
  */
 export function removeTableRecipe(naive: { up: string; down: string }, removed: RemovedTable, options: RemoveTableOptions): MigrationPlan {
   const shape = parseDiff(naive, removed);
@@ -70,15 +71,28 @@ export function removeTableRecipe(naive: { up: string; down: string }, removed: 
       ...enums.map((e) => `EXECUTE format('ALTER TYPE %I.%I SET SCHEMA %I', ${quoteLiteral(BACKUP_SCHEMA)}, ${quoteLiteral(e.parked)}, current_schema());`),
     ],
   );
-  const down = [
-    `-- Back into the schema the migrations run in (the search_path's first), under the original names.\n${moveBack}`,
-    ...enums.map((e) => `ALTER TYPE ${quoteIdent(e.parked)} RENAME TO ${quoteIdent(e.name)};`),
-    ...moved.flatMap((t) => [
-      `ALTER TABLE ${quoteIdent(t.parked)} RENAME TO ${quoteIdent(t.name)};`,
-      ...t.indexes.map((i) => `ALTER INDEX ${quoteIdent(i.parked)} RENAME TO ${quoteIdent(i.name)};`),
-      ...t.sequences.map((s) => `ALTER SEQUENCE ${quoteIdent(s.parked)} RENAME TO ${quoteIdent(s.name)};`),
-    ]),
-    ...crossing.flatMap((fk) => restoreForeignKeyStatements(fk, `written while ${removed.model} was removed`)),
+  const restored = crossing.map((fk) => ({ fk, ...restoreForeignKeySteps(fk, `written while ${removed.model} was removed`) }));
+  // The move back is catalog only (brief ACCESS EXCLUSIVE on the moved tables); the foreign keys come
+  // back NOT VALID with it (new writes are checked from then on), and each is validated in a step of
+  // its own: the scans run under SHARE UPDATE EXCLUSIVE, and writes go on.
+  const down: ScriptStep[] = [
+    {
+      title: `${moved.map((t) => t.name).join(', ')} back under ${moved.length > 1 ? 'their' : 'its'} names${restored.length ? ', foreign keys back NOT VALID' : ''} (brief lock, no scan)`,
+      statements: [
+        `-- Back into the schema the migrations run in (the search_path's first), under the original names.\n${moveBack}`,
+        ...enums.map((e) => `ALTER TYPE ${quoteIdent(e.parked)} RENAME TO ${quoteIdent(e.name)};`),
+        ...moved.flatMap((t) => [
+          `ALTER TABLE ${quoteIdent(t.parked)} RENAME TO ${quoteIdent(t.name)};`,
+          ...t.indexes.map((i) => `ALTER INDEX ${quoteIdent(i.parked)} RENAME TO ${quoteIdent(i.name)};`),
+          ...t.sequences.map((s) => `ALTER SEQUENCE ${quoteIdent(s.parked)} RENAME TO ${quoteIdent(s.name)};`),
+        ]),
+        ...restored.map((r) => r.notValid),
+      ],
+    },
+    ...restored.map((r) => ({
+      title: `${r.fk.name}: orphan check, then VALIDATE (scans under SHARE UPDATE EXCLUSIVE: writes go on)`,
+      statements: r.validate,
+    })),
   ];
 
   const target = moved.find((t) => t.name === removed.table)!;
@@ -88,7 +102,7 @@ export function removeTableRecipe(naive: { up: string; down: string }, removed: 
       {
         name: options.migrationName,
         up: transactionalScript(`Remove ${removed.model}: moved to ${backupSchema} as ${quoteIdent(target.parked)}, not dropped`, up, options.lockTimeout),
-        down: transactionalScript(`Reverse of: remove ${removed.model} — move it back, restore its names and foreign keys`, down, options.lockTimeout),
+        down: steppedScript(`Reverse of: remove ${removed.model} — move it back, restore its names and foreign keys`, down, options.lockTimeout),
       },
     ],
     notes: [
@@ -103,7 +117,7 @@ export function removeTableRecipe(naive: { up: string; down: string }, removed: 
           (r.keptForeignKeyFields.length ? `; the column${r.keptForeignKeyFields.length > 1 ? 's' : ''} ${r.model}.${r.keptForeignKeyFields.join(', ')} stay${r.keptForeignKeyFields.length > 1 ? '' : 's'} with ${r.keptForeignKeyFields.length > 1 ? 'their' : 'its'} values (remove-column removes ${r.keptForeignKeyFields.length > 1 ? 'them' : 'it'}).` : '.'),
       ),
       ...enums.map((e) => `Enum ${e.name} was used only by ${removed.model}: removed from the schema and moved with the table (as ${backupSchema}.${quoteIdent(e.parked)}).`),
-      `Rollback moves ${moved.length > 1 ? 'the tables' : 'the table'}${enums.length ? ' and enums' : ''} back and restores every name${crossing.length ? '; it re-adds the foreign keys (NOT VALID, then VALIDATE, in its transaction) after checking for rows written meanwhile that reference missing rows, which stop it with a message saying how to find them' : ''}.`,
+      `Rollback moves ${moved.length > 1 ? 'the tables' : 'the table'}${enums.length ? ' and enums' : ''} back and restores every name${crossing.length ? '; it re-adds the foreign keys NOT VALID with the move (brief locks, no scan), then validates each in a step of its own (writes go on during the scan), after checking for rows written meanwhile that reference missing rows: those stop it with a message saying how to find them, and migrate-down continues there once they are fixed' : ''}.`,
     ],
   };
 }

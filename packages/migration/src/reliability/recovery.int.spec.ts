@@ -39,6 +39,8 @@ const indexAction = migrationFolder(
   'CREATE INDEX CONCURRENTLY IF NOT EXISTS "AuditLog_action_idx" ON "AuditLog"("action");\n',
   'DROP INDEX CONCURRENTLY IF EXISTS "AuditLog_action_idx";\n',
 );
+// remove-index's migration: the index goes CONCURRENTLY, and comes back the same way on rollback.
+const removeAction = migrationFolder('20250204000000_remove_index_action', indexAction.downSql!, indexAction.sql);
 const uniqueAction = migrationFolder(indexAction.name, indexAction.sql.replace('CREATE INDEX', 'CREATE UNIQUE INDEX'), indexAction.downSql);
 const broken = migrationFolder('20250203000000_broken', 'ALTER TABLE "User" ADD COLUMN "score" INTEGER CHECK ("score" > 0);\nUPDATE "User" SET "score" = 0;\n', 'ALTER TABLE "User" DROP COLUMN "score";\n');
 
@@ -206,6 +208,7 @@ describe('an interrupted rollback', () => {
       await reader.query('SELECT count(*) FROM "AuditLog"'); // a long reader: the drop waits for it, then times out
       const down = await migrateDown(target(url, on.directory, { lockTimeout: '300ms', lockRetries: 0 }));
       expect(down.error?.message).toMatch(/Rolling back 20250202000000_index_action failed/);
+      expect(down.error?.message).toMatch(/Index "AuditLog_action_idx" on "AuditLog" is left INVALID .*It waited for: pid \d+ \(idle in transaction.*run `nx run prisma:migrate-down` to finish the drop/);
     } finally {
       await reader.end();
     }
@@ -218,6 +221,41 @@ describe('an interrupted rollback', () => {
     await runFix(half.advice[0].fixes[0], on);
     expect(await query(url, `SELECT indisvalid, indisready FROM pg_index WHERE indexrelid = '"AuditLog_action_idx"'::regclass`)).toEqual([{ indisvalid: true, indisready: true }]);
     expect((await status(on)).unhealthy).toBe(false);
+  });
+
+  it("remove-index's DROP INDEX CONCURRENTLY stopped by lock_timeout behind a long reader: the error and status say the index is left INVALID and whom it waited for; migrate finishes the drop", async () => {
+    const url = await seeded();
+    expect((await migrate(target(url))).error).toBeUndefined();
+    const removing = sampleDirectory(upperRoles, indexAction, removeAction);
+    const reader = await connect(url);
+    let half: Awaited<ReturnType<typeof status>>;
+    try {
+      await reader.query('BEGIN');
+      const { pid } = (await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0];
+      await reader.query('SELECT count(*) FROM "AuditLog"'); // a long reader: the drop marks the index INVALID, then waits for it
+      const stopped = await migrate(target(url, removing, { lockTimeout: '300ms', lockRetries: 0 }));
+      expect(stopped.error?.message).toMatch(
+        new RegExp(
+          `Index "AuditLog_action_idx" on "AuditLog" is left INVALID \\(reads ignore it, writes still maintain it\\): DROP INDEX CONCURRENTLY marked it .*` +
+            `It waited for: pid ${pid} \\(idle in transaction, transaction open \\d+ s: SELECT count\\(\\*\\) FROM "AuditLog"\\)\\. .*run \`nx run prisma:migrate\` to finish the drop`,
+        ),
+      );
+      half = await status(target(url, removing), sampleSchema);
+    } finally {
+      await reader.end();
+    }
+    expect(half.invalidIndexes).toEqual([{ name: 'AuditLog_action_idx', table: 'AuditLog', ready: true, migration: indexAction.name, droppedBy: removeAction.name }]);
+    expect(half.unhealthy).toBe(true);
+    expect(half.text).toContain(`✗ Index AuditLog_action_idx on AuditLog is INVALID (writes maintain it, reads ignore it): the DROP INDEX CONCURRENTLY of ${removeAction.name} was stopped`);
+    // Not "rebuilds it as index_action defines it": that would build the whole index only to drop it again.
+    expect(half.text).toContain(`→ \`nx run prisma:migrate\` finishes the drop with ${removeAction.name}`);
+
+    const fix = half.advice.find((a) => /INVALID/.test(a.problem))!.fixes[0];
+    const on = target(url, removing);
+    await runFix(fix, on);
+    expect((on.logger as ReturnType<typeof collectingLogger>).lines.filter((l) => /rebuilding it/.test(l))).toEqual([]);
+    expect(await query(url, `SELECT to_regclass('"AuditLog_action_idx"') IS NULL AS gone`)).toEqual([{ gone: true }]);
+    expect((await status(on, sampleSchema)).unhealthy).toBe(false);
   });
 
   it('a down() killed half-way: status says the rollback was interrupted; migrate-down finishes it, or migrate re-applies', async () => {

@@ -36,6 +36,13 @@ export function concurrentIndexName(sql: string): string | undefined {
   return /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"((?:[^"]|"")+)"/i.exec(statement)?.[1]?.replace(/""/g, '"');
 }
 
+/** The index a script drops when it is one `DROP INDEX CONCURRENTLY` statement (migration.sql of remove-index, down.sql of add-index). */
+export function concurrentDropName(sql: string): string | undefined {
+  const statement = onlyStatement(sql);
+  if (!statement) return undefined;
+  return /^DROP\s+INDEX\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?(?:"(?:[^"]|"")+"\.)?"((?:[^"]|"")+)"$/i.exec(statement)?.[1]?.replace(/""/g, '"');
+}
+
 /** The `CREATE INDEX CONCURRENTLY` statement of a script that builds one index (see concurrentIndexName). */
 export function concurrentStatement(sql: string): string {
   if (!concurrentIndexName(sql)) throw new Error('Not a script of one CREATE INDEX CONCURRENTLY statement.');

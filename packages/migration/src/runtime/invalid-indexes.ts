@@ -1,6 +1,6 @@
 import type { MigrationFolder } from '../engine/migrations';
 import type { Queryable } from './pg-client';
-import { concurrentIndexName } from './invalid-index';
+import { concurrentDropName, concurrentIndexName } from './invalid-index';
 
 /** An index PostgreSQL does not use for reads (indisvalid false), or does not even maintain (indisready false). */
 export interface InvalidIndex {
@@ -10,6 +10,8 @@ export interface InvalidIndex {
   ready: boolean;
   /** The migration whose `CREATE INDEX CONCURRENTLY` builds it, when one does. */
   migration?: string;
+  /** The migration whose migration.sql drops it with `DROP INDEX CONCURRENTLY` (remove-index), when one does. */
+  droppedBy?: string;
 }
 
 /**
@@ -25,5 +27,11 @@ export async function readInvalidIndexes(db: Queryable, migrations: MigrationFol
       ORDER BY 1`,
   );
   const builders = new Map(migrations.flatMap((m) => (concurrentIndexName(m.sql) ? [[concurrentIndexName(m.sql)!, m.name] as const] : [])));
-  return rows.map((r) => ({ ...r, ...(builders.has(r.name) ? { migration: builders.get(r.name) } : {}) }));
+  // The newest migration that drops it: a later one builds nothing under that name again before it.
+  const droppers = new Map(migrations.flatMap((m) => (concurrentDropName(m.sql) ? [[concurrentDropName(m.sql)!, m.name] as const] : [])));
+  return rows.map((r) => ({
+    ...r,
+    ...(builders.has(r.name) ? { migration: builders.get(r.name) } : {}),
+    ...(droppers.has(r.name) ? { droppedBy: droppers.get(r.name) } : {}),
+  }));
 }

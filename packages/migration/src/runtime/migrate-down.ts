@@ -1,6 +1,7 @@
 import type { MigrationFolder } from '../engine/migrations';
 import { inputError } from '../errors';
 import { splitStatements } from '../sql/split-statements';
+import { interruptedDropNote } from './concurrent-drop';
 import { withDeployLock } from './deploy-lock';
 import { assertIndexNameFree } from './index-name-guard';
 import { dropInvalidIndexLeftBy } from './invalid-index';
@@ -54,7 +55,8 @@ export async function migrateDown(target: ProjectTarget, count = 1): Promise<Mig
       try {
         rolledBack.push(await rollBackOne(target, migration));
       } catch (error) {
-        const message = `Rolling back ${migration.name} failed: ${(error as Error).message}`;
+        const left = await interruptedDropNote(target.url, migration.downSql!, suggestedCommand(target, 'migrate-down')).catch(() => undefined);
+        const message = `Rolling back ${migration.name} failed: ${(error as Error).message}${left ? `\n${left}` : ''}`;
         target.logger.warn(`✗ ${message}`);
         return { rolledBack, error: new Error(message) };
       }

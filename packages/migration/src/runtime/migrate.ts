@@ -4,13 +4,14 @@ import type { MigrationFolder } from '../engine/migrations';
 import { registerBackupsAfterMigration } from './backups/registry';
 import { assertIndexNameFree } from './index-name-guard';
 import { CONCURRENT_BUILD_APPLICATION, DEFAULT_CONCURRENT_WAIT_MS, watchConcurrentBuild } from './concurrent-build';
+import { interruptedDropNote } from './concurrent-drop';
 import { concurrentIndexName, concurrentStatement, dropInvalidIndexLeftBy } from './invalid-index';
 import { readInvalidIndexes } from './invalid-indexes';
 import { withDeployLock } from './deploy-lock';
 import { retryOnLockTimeout } from './lock-retry';
 import { activeRecords, isApplied, isFailed, readMigrationRecords, type MigrationRecord } from './migration-records';
 import { withClient } from './pg-client';
-import { DEFAULT_SESSION_LOCK_TIMEOUT, type ProjectTarget } from './project-target';
+import { DEFAULT_SESSION_LOCK_TIMEOUT, suggestedCommand, type ProjectTarget } from './project-target';
 import { rollbacksInProgress, type RollbackProgress } from './rollback-steps';
 import { warnOnVersionMismatch } from './version-check';
 
@@ -127,7 +128,8 @@ async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[]
     target.logger.info(`✓ ${migration.name} (${Math.round(ms)} ms${retries ? `, ${retries} lock retries` : ''})`);
     return { migration: migration.name, kind: 'sql', status: 'applied', ms, retries };
   } catch (error) {
-    const message = (error as Error).message;
+    const left = await interruptedDropNote(target.url, migration.sql, suggestedCommand(target, 'migrate')).catch(() => undefined);
+    const message = left ? `${(error as Error).message}\n${left}` : (error as Error).message;
     target.logger.warn(`✗ ${migration.name} failed:\n${message}`);
     return { migration: migration.name, kind: 'sql', status: 'failed', ms: performance.now() - started, retries: 0, error: message };
   }
@@ -189,6 +191,8 @@ async function rebuildInvalidIndexes(target: ProjectTarget, records: MigrationRe
   for (const index of invalid) {
     const record = index.migration ? active.get(index.migration) : undefined;
     if (!record || !isApplied(record)) continue; // a pending or failed migration's build handles its own leftover
+    const dropper = index.droppedBy ? active.get(index.droppedBy) : undefined;
+    if (index.droppedBy && !(dropper && isApplied(dropper))) continue; // a pending drop (remove-index stopped half-way) finishes it: no rebuild first
     const migration = target.directory.migrations.find((m) => m.name === index.migration)!;
     const started = performance.now();
     try {

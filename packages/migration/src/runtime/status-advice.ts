@@ -86,6 +86,14 @@ function dataProblem(row: MigrationStatusRow): string {
 
 function indexAdvice(index: InvalidIndex, rows: MigrationStatusRow[], applied: MigrationStatusRow[], rollBackTo: (name: string) => StatusFix): StatusAdvice {
   const what = `Index ${index.name} on ${index.table} is INVALID${index.ready ? ' (writes maintain it, reads ignore it)' : ' and not maintained by writes'}`;
+  const dropper = index.droppedBy && rows.find((r) => r.name === index.droppedBy);
+  if (dropper && !applied.includes(dropper)) {
+    // A DROP INDEX CONCURRENTLY marks the index INVALID, then waits for every transaction using the table: stopped there, the migration is not applied.
+    return {
+      problem: `${what}: the DROP INDEX CONCURRENTLY of ${dropper.name} was stopped while it waited for transactions using ${index.table}.`,
+      fixes: [{ target: 'migrate', does: `finishes the drop with ${dropper.name} (once the long transactions on ${index.table} have ended)` }],
+    };
+  }
   const owner = index.migration && rows.find((r) => r.name === index.migration);
   if (owner && applied.includes(owner)) {
     return {

@@ -42,7 +42,7 @@ describe('remove-column generator', () => {
       `CREATE TABLE ${table} AS SELECT "id", "name" FROM "User" WITH NO DATA`,
       `ALTER TABLE ${table} ADD PRIMARY KEY ("id")`,
       // Every write of the column from now on is copied into the backup, until the drop.
-      `CREATE OR REPLACE FUNCTION ${capture}() RETURNS trigger LANGUAGE plpgsql AS $forge$ BEGIN INSERT INTO ${table} ("id", "name") VALUES (NEW."id", NEW."name") ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"; RETURN NULL; END $forge$`,
+      `CREATE OR REPLACE FUNCTION ${capture}() RETURNS trigger LANGUAGE plpgsql AS $forge$ BEGIN INSERT INTO ${table} AS kept ("id", "name") VALUES (NEW."id", NEW."name") ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name" WHERE kept."name" IS DISTINCT FROM EXCLUDED."name"; RETURN NULL; END $forge$`,
       `CREATE TRIGGER "name__forge_backup" AFTER INSERT OR UPDATE OF "name" ON "User" FOR EACH ROW EXECUTE FUNCTION ${capture}()`,
     ]);
     const dropCapture = ['DROP TRIGGER IF EXISTS "name__forge_backup" ON "User"', `DROP FUNCTION IF EXISTS ${capture}()`];
@@ -56,7 +56,7 @@ describe('remove-column generator', () => {
     );
     const restore = read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_name.ts`);
     expect(restore).toContain(
-      `await ctx.batchUpdate({ table: "User", key: "id", set: ${JSON.stringify(`"name" = (SELECT b."name" FROM ${table} b WHERE b."id" = "User"."id")`)}, where: ${JSON.stringify(`EXISTS (SELECT 1 FROM ${table} b WHERE b."id" = "User"."id" AND ("User"."name"::text IS DISTINCT FROM b."name"::text))`)}, name: "restore" });`,
+      `await ctx.batchUpdate({ table: "User", key: "id", set: ${JSON.stringify(`"name" = (SELECT b."name" FROM ${table} b WHERE b."id" = "User"."id")`)}, where: ${JSON.stringify(`(SELECT "User"."name"::text IS DISTINCT FROM b."name"::text FROM ${table} b WHERE b."id" = "User"."id")`)}, name: "restore" });`,
     );
 
     // The data migration runs right after the backup migration: a checkpointed batch copy, checked by validate().

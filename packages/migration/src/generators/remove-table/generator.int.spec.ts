@@ -61,11 +61,16 @@ describe('remove-table on a real PostgreSQL', () => {
     expect(await query(url, `SELECT count(*)::int AS n FROM "Order" WHERE "couponId" IS NOT NULL`)).toEqual([{ n: 1000 }]);
     expect(await query(url, `SELECT count(*)::int AS n FROM pg_constraint WHERE conname IN ('Order_couponId_fkey', 'Coupon_tenantId_fkey', '_CouponToTag_B_fkey')`)).toEqual([{ n: 0 }]);
 
-    // An order pointing at a coupon that no longer exists: the rollback stops with a readable message and changes nothing.
+    // An order pointing at a coupon that no longer exists: the rollback stops before that key's VALIDATE with a readable
+    // message; Coupon is back and the key (NOT VALID) checks new writes; migrate-down continues there once the rows are fixed.
     await query(url, `DELETE FROM "_forge_backup"."_CouponToTag__removed__${stamp}" WHERE "A" = 3; DELETE FROM "_forge_backup"."Coupon__removed__${stamp}" WHERE id = 3`);
     const down = await migrateDown(target, 1);
-    expect(down.error?.message).toMatch(/Cannot restore the foreign key "Order_couponId_fkey": 2 row\(s\) of "Order" have "couponId" values with no matching row in "Coupon"/);
-    expect(await query(url, `SELECT to_regclass('"Coupon"') AS coupon`)).toEqual([{ coupon: null }]);
+    expect(down.error?.message).toMatch(/Cannot validate the restored foreign key "Order_couponId_fkey": 2 row\(s\) of "Order" have "couponId" values with no matching row in "Coupon"/);
+    expect(await query(url, `SELECT to_regclass('"Coupon"') IS NOT NULL AS coupon`)).toEqual([{ coupon: true }]);
+    expect(await query(url, `SELECT convalidated FROM pg_constraint WHERE conname = 'Order_couponId_fkey'`)).toEqual([{ convalidated: false }]);
+    await query(url, `UPDATE "Order" SET "couponId" = NULL WHERE "couponId" = 3`);
+    expect((await migrateDown(target, 1)).error).toBeUndefined();
+    expect(await query(url, `SELECT bool_and(convalidated) AS validated FROM pg_constraint WHERE conname IN ('Order_couponId_fkey', 'Coupon_tenantId_fkey', '_CouponToTag_B_fkey')`)).toEqual([{ validated: true }]);
   });
 
   it('removes a same-named table again later (re-created in between) without a name collision in _forge_backup', async () => {

@@ -69,25 +69,26 @@ describe('remove-table generator', () => {
       `ALTER INDEX "_CouponToTag_AB_pkey__${stamp}" RENAME TO "_CouponToTag_AB_pkey"`,
       `ALTER INDEX "_CouponToTag_B_index__${stamp}" RENAME TO "_CouponToTag_B_index"`,
     ]);
-    // Each dropped foreign key comes back: orphan check, NOT VALID, VALIDATE.
+    // Each dropped foreign key comes back NOT VALID with the move; then, step by step, its orphan check and VALIDATE.
     const restores = down.slice(10);
     expect(restores).toHaveLength(9);
-    expect(restores[0]).toMatch(
+    expect(restores.slice(0, 3).map((s) => /^ALTER TABLE "[^"]+" ADD CONSTRAINT "([^"]+)" FOREIGN KEY .* NOT VALID$/.exec(s)?.[1])).toEqual([
+      'Order_couponId_fkey',
+      'Coupon_tenantId_fkey',
+      '_CouponToTag_B_fkey',
+    ]);
+    expect(restores[0]).toBe('ALTER TABLE "Order" ADD CONSTRAINT "Order_couponId_fkey" FOREIGN KEY ("couponId") REFERENCES "Coupon"("id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID');
+    expect(restores[3]).toMatch(
       /^DO \$forge\$ DECLARE orphans bigint; BEGIN SELECT count\(\*\) INTO orphans FROM "Order" AS c WHERE c."couponId" IS NOT NULL AND NOT EXISTS \(SELECT 1 FROM "Coupon" AS p WHERE p."id" = c."couponId"\);/,
     );
-    expect(restores[0]).toContain(`RAISE EXCEPTION 'Cannot restore the foreign key "Order_couponId_fkey": % row(s) of "Order" have "couponId" values with no matching row in "Coupon" (written while Coupon was removed).`);
-    expect(restores.slice(1, 3)).toEqual([
-      'ALTER TABLE "Order" ADD CONSTRAINT "Order_couponId_fkey" FOREIGN KEY ("couponId") REFERENCES "Coupon"("id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID',
-      'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_couponId_fkey"',
-    ]);
-    expect(restores.filter((s) => s.startsWith('ALTER TABLE')).map((s) => /CONSTRAINT "([^"]+)"/.exec(s)![1])).toEqual([
-      'Order_couponId_fkey',
+    expect(restores[3]).toContain(`RAISE EXCEPTION 'Cannot validate the restored foreign key "Order_couponId_fkey": % row(s) of "Order" have "couponId" values with no matching row in "Coupon" (written while Coupon was removed).`);
+    expect(restores[4]).toBe('ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_couponId_fkey"');
+    expect(restores.filter((s) => / VALIDATE CONSTRAINT /.test(s)).map((s) => /CONSTRAINT "([^"]+)"/.exec(s)![1])).toEqual([
       'Order_couponId_fkey',
       'Coupon_tenantId_fkey',
-      'Coupon_tenantId_fkey',
-      '_CouponToTag_B_fkey',
       '_CouponToTag_B_fkey',
     ]);
+    expect(readScript(tree, folder, 'down.sql').match(/^-- forge:step /gm)).toHaveLength(4);
   });
 
   it('parks a table with outgoing foreign keys and a BIGSERIAL key (AuditLog); Tenant and User lose their back-relation fields', async () => {
@@ -108,9 +109,10 @@ describe('remove-table generator', () => {
       `ALTER TABLE "AuditLog__removed__${stamp}" SET SCHEMA "_forge_backup"`,
     ]);
     expect(scriptStatements(tree, folder, 'down.sql').filter((s) => /^ALTER TABLE "AuditLog" (ADD|VALIDATE)/.test(s))).toEqual([
+      // Every key back NOT VALID with the move (one step), then each validated in a step of its own.
       'ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID',
-      'ALTER TABLE "AuditLog" VALIDATE CONSTRAINT "AuditLog_tenantId_fkey"',
       'ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID',
+      'ALTER TABLE "AuditLog" VALIDATE CONSTRAINT "AuditLog_tenantId_fkey"',
       'ALTER TABLE "AuditLog" VALIDATE CONSTRAINT "AuditLog_userId_fkey"',
     ]);
   });
