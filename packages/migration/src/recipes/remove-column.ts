@@ -192,7 +192,8 @@ function restoreDataMigration(name: string, removed: RemovedColumns, backup: str
       down: [
         '// The column is back (nullable) and the capture trigger copies writes into the backup again: restore every value, batch by batch.',
         '// Rows whose backup row differs: NULL (no backup row) is false, so rows inserted after the removal are left alone.',
-        `await ctx.batchUpdate(${tsObject({ table: removed.table, key: removed.key[0], set, where: `(SELECT ${differs} FROM ${backup} b WHERE ${match})`, batchSize: options.batchSize, name: 'restore' })});`,
+        '// Each batch locks its rows first, so a value the application writes meanwhile (and the trigger copies) is the one restored.',
+        `await ctx.batchUpdate(${tsObject({ table: removed.table, key: removed.key[0], set, where: `(SELECT ${differs} FROM ${backup} b WHERE ${match})`, batchSize: options.batchSize, name: 'restore', lockRowsFirst: true })});`,
       ].join('\n'),
       validate: `const [backup] = await ctx.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [${tsString(backup)}]);\nreturn backup.exists;`,
     },

@@ -36,6 +36,19 @@ async function checkpoint(url: string, job = 'test:job') {
   return row;
 }
 
+/** Resolves once some session of the database waits for a lock (the batch, queued behind a row lock). */
+async function waitForLockWait(url: string): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const [{ waiting }] = await query<{ waiting: string }>(
+      url,
+      "SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if (Number(waiting) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the batch never waited for the row lock');
+}
+
 async function counts(url: string): Promise<Record<string, number>> {
   const rows = await query<{ flag: boolean; n: number; c: string }>(url, 'SELECT flag, n, count(*) AS c FROM t GROUP BY 1, 2 ORDER BY 1, 2');
   return Object.fromEntries(rows.map((r) => [`${r.flag ? 'flagged' : 'other'}:n=${r.n}`, Number(r.c)]));
@@ -135,6 +148,33 @@ describe('runBatchUpdate', () => {
       expect(await counts(url)).toEqual({ 'flagged:n=1': 500 });
     } finally {
       await holder.end();
+    }
+  });
+
+  // A restore from a backup that the application's writes keep in step: the application writes a
+  // row and its backup row in one transaction while the batch waits for that row.
+  it.each([
+    [false, 'the older backup value over the application\'s write'],
+    [true, 'the application\'s value (lockRowsFirst: the UPDATE\'s snapshot comes after the write)'],
+  ])('a SET that reads another table, with a write committed while the batch waits (lockRowsFirst %s) writes %s', async (lockRowsFirst) => {
+    const url = await pgServer.freshDatabase();
+    await query(url, `CREATE TABLE t (id int PRIMARY KEY, v text);
+      CREATE TABLE backup (id int PRIMARY KEY, v text);
+      INSERT INTO t (id) SELECT g FROM generate_series(1, 300) g;
+      INSERT INTO backup (id, v) SELECT g, 'kept ' || g FROM generate_series(1, 300) g;`);
+    const application = await connect(url);
+    try {
+      await application.query("BEGIN; UPDATE t SET v = 'written' WHERE id = 150; UPDATE backup SET v = 'written' WHERE id = 150");
+      const job = run(url, { table: 't', set: 'v = (SELECT b.v FROM backup b WHERE b.id = t.id)', batchSize: 1000, lockRowsFirst });
+      await waitForLockWait(url);
+      await application.query('COMMIT');
+      await job;
+      const [row] = await query<{ v: string }>(url, 'SELECT v FROM t WHERE id = 150');
+      expect(row.v).toBe(lockRowsFirst ? 'written' : 'kept 150');
+      const [{ restored }] = await query<{ restored: string }>(url, "SELECT count(*) AS restored FROM t WHERE v = 'kept ' || id");
+      expect(Number(restored)).toBe(lockRowsFirst ? 299 : 300);
+    } finally {
+      await application.end();
     }
   });
 

@@ -39,6 +39,8 @@ interface Job {
   throttleMs: number;
   /** The statement of one batch, restricted by `range` (a condition on the key with $n parameters). */
   statement(target: BatchTarget, range: string): string;
+  /** Run first in the batch's transaction over the key range alone: locks its rows (see lockRowsFirst). */
+  lockRows?(target: BatchTarget, range: string): string;
   /** The whole job as one statement, only ever EXPLAINed. */
   whole(target: BatchTarget): string;
 }
@@ -125,6 +127,7 @@ async function runBatch(
   await db.query(`BEGIN; SET LOCAL lock_timeout = ${quoteLiteral(lockTimeout)}`);
   try {
     const range = keyRange(target, from, to);
+    if (job.lockRows) await queryOne(db, job.lockRows(target, range.conditions.join(' AND ')), range.params);
     const changed = await queryOne(db, job.statement(target, [...range.conditions, ...filter(job.where)].join(' AND ')), range.params);
     const rows = changed.rowCount ?? 0;
     await advanceCheckpoint(db, jobName, from, to, rows);
@@ -231,6 +234,7 @@ function updateJob(job: BatchUpdateJob): Job {
   return {
     ...pacing('batchUpdate', job),
     statement: (target, range) => `UPDATE ${target.table} SET ${job.set} WHERE ${range}`,
+    ...(job.lockRowsFirst ? { lockRows: (target: BatchTarget, range: string) => `SELECT 1 FROM ${target.table} WHERE ${range} FOR UPDATE` } : {}),
     whole: (target) => `UPDATE ${target.table} SET ${job.set}${job.where?.trim() ? ` WHERE (${job.where})` : ''}`,
   };
 }

@@ -54,6 +54,14 @@ export interface BatchUpdateJob {
   throttleMs?: number;
   /** Distinguishes several jobs on the same table in one migration (part of the checkpoint name). */
   name?: string;
+  /**
+   * Lock the batch's rows (`SELECT … FOR UPDATE`) before its UPDATE runs. Needed when `set` reads
+   * another table that the application's writes keep in step (a restore from a backup that a
+   * trigger updates): an UPDATE that meets a row written after its snapshot re-reads the row but
+   * not the other table, and would write the older value over the application's. With the rows
+   * locked first, the UPDATE's snapshot is taken after every write to them has committed.
+   */
+  lockRowsFirst?: boolean;
 }
 
 export interface BatchCopyJob {
