@@ -24,14 +24,26 @@ export function changeFacts(parsed: { name: string; up: StatementEffect[]; down:
   const types = new Map<string, string>();
   for (const p of parsed) {
     for (const [direction, effects] of [['up', p.up], ['down', p.down ?? []]] as const) {
+      // Columns added in this script, by type: one renamed into another's place gives it that type
+      // (a rollback that rebuilds a column in its old type beside it, then swaps it in).
+      const added = new Map<string, string>();
       for (const effect of effects) {
         const node = effect.statement.node as Node;
         if (effect.statement.type === 'IndexStmt' && node.idxname) indexTables.set(node.idxname, normalize(relationName(node.relation)!));
+        if (effect.statement.type === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN' && node.relation) {
+          const table = normalize(relationName(node.relation)!);
+          const type = added.get(`${table}.${node.subname}`);
+          if (type) types.set(`${p.name}|${direction}|${table}.${node.newname}`, type);
+        }
         if (effect.statement.type === 'AlterTableStmt') {
           const table = normalize(relationName(node.relation)!);
           for (const { AlterTableCmd: cmd } of node.cmds ?? []) {
             const c = cmd?.def?.Constraint;
             if (cmd?.subtype === 'AT_AddConstraint' && c?.conname) constraints.set(`${table}.${c.conname}`, c.contype === 'CONSTR_FOREIGN' ? 'fk' : c.contype === 'CONSTR_CHECK' ? 'check' : 'other');
+            if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname) {
+              const type = sqlTypeOf(cmd.def.ColumnDef.typeName);
+              if (type) added.set(`${table}.${cmd.def.ColumnDef.colname}`, type);
+            }
             if (cmd?.subtype === 'AT_AlterColumnType') {
               const type = sqlTypeOf(cmd.def?.ColumnDef?.typeName);
               if (type) types.set(`${p.name}|${direction}|${table}.${cmd.name}`, type);

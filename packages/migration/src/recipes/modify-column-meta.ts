@@ -1,6 +1,6 @@
 import { BACKUP_SCHEMA } from '../runtime/forge-schema';
 import { doBlock, raiseException } from '../sql/do-block';
-import { quoteIdent } from '../sql/identifiers';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers';
 import { splitStatements } from '../sql/split-statements';
 import { columnBackupTableName } from './backup-names';
 import { alterTable, parseAlterTable } from './column-clauses';
@@ -26,6 +26,8 @@ export interface MetaChange {
   becomesRequired: boolean;
   /** SQL literal for NULL rows when it becomes required (`--backfillValue`). */
   backfill?: string;
+  /** The column's SQL type after the change, as Prisma writes it: the backfill is compared in it. */
+  columnType?: string;
   stamp: string;
   /** Set for a widening whose reverse is not catalog-only: the rollback goes through a column of the old type. */
   narrowBack?: NarrowBack;
@@ -209,7 +211,8 @@ function fillData(change: MetaChange, keys: string, options: RecipeOptions): Pla
           table: change.table,
           key: change.key,
           set: `${c} = NULL`,
-          where: `${c}::text IS NOT DISTINCT FROM (${change.backfill})::text AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
+          // Compared as the column stores it: the literal's own text ('2024-01-01T00:00:00.000Z') can differ from the value's.
+          where: `${c}::text IS NOT DISTINCT FROM ${storedText(change)} AND EXISTS (SELECT 1 FROM ${keys} b WHERE b.${k} = ${t}.${k})`,
           batchSize: options.batchSize,
           name: 'unfill',
         })});`,
@@ -217,6 +220,11 @@ function fillData(change: MetaChange, keys: string, options: RecipeOptions): Pla
       validate: `return (await ctx.count(${tsString(change.table)}, ${tsString(`${c} IS NULL`)})) === 0;`,
     },
   };
+}
+
+/** The backfill as the column's text output shows it: cast to the column's type first. */
+function storedText(change: MetaChange): string {
+  return change.columnType ? `((${change.backfill})::${change.columnType})::text` : `(${change.backfill})::text`;
 }
 
 /**
@@ -264,9 +272,10 @@ function nullRowsGuard(
     [
       `SELECT count(*) INTO null_rows FROM ${t} WHERE ${c} IS NULL;`,
       'IF null_rows > 0 THEN',
-      `  SELECT string_agg(k, ', ') INTO sample FROM (SELECT ${key}::text AS k FROM ${t} WHERE ${c} IS NULL ORDER BY ${key} LIMIT 10) s;`,
+      // Listed as key=value, the form migrate-validate reads back to find the rows.
+      `  SELECT string_agg(${quoteLiteral(`${change.key ?? 'ctid'}=`)} || k, ', ') INTO sample FROM (SELECT ${key}::text AS k FROM ${t} WHERE ${c} IS NULL ORDER BY ${key} LIMIT 10) s;`,
       `  ${raiseException(
-        `${change.label}: {} row(s) are NULL (${change.key ?? 'ctid'} {}), ${words.problem}`,
+        `${change.label}: {} row(s) are NULL ({}), ${words.problem}`,
         ['null_rows', 'sample'],
         words.fix,
       )}`,

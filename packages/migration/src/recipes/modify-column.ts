@@ -73,7 +73,7 @@ export function modifyColumnRecipe(input: ModifyColumnInput, options: RecipeOpti
         : undefined;
     const migrations = metadataMigrations(
       input.naive,
-      { model: m.model, table: m.table, column: m.column, label, key: m.key, becomesRequired, backfill: input.backfillLiteral, stamp: input.stamp, ...(narrowBack ? { narrowBack } : {}) },
+      { model: m.model, table: m.table, column: m.column, label, key: m.key, becomesRequired, backfill: input.backfillLiteral, columnType: after.type, stamp: input.stamp, ...(narrowBack ? { narrowBack } : {}) },
       options,
     );
     return { migrations, notes: metadataNotes(label, kind, before, after, becomesRequired, input.backfillLiteral, notNullSteps(options.pgVersion), narrowBack) };

@@ -86,7 +86,7 @@ describe('rollback of a catalog-only widening', () => {
       await query(url, `UPDATE "Order" SET status = NULL WHERE id IN (4, 8)`);
 
       const stopped = await migrateDown(target(), 1);
-      expect(stopped.error?.message).toContain('Order.status: 2 row(s) are NULL (id 4, 8), written since the change, so NOT NULL cannot come back. This step changed nothing.');
+      expect(stopped.error?.message).toContain('Order.status: 2 row(s) are NULL (id=4, id=8), written since the change, so NOT NULL cannot come back. This step changed nothing.');
       expect(await query(url, `SELECT id, status FROM "Order" WHERE id IN (4, 8) ORDER BY id`)).toEqual([
         { id: 4, status: null },
         { id: 8, status: null },

@@ -261,14 +261,17 @@ function missingValuesCheck(table: string, key: string[], columns: string[], bac
   const notInBackup = `NOT EXISTS (SELECT 1 FROM ${backup} AS b WHERE ${key.map((k) => `b.${k} = ${table}.${k}`).join(' AND ')})`;
   const condition = when === 'before' ? notInBackup : names.map((n) => `${n} IS NULL`).join(' OR ');
   const outcome = when === 'before' ? 'Nothing was rolled back.' : 'The rollback stopped before NOT NULL; migrate-down continues here when run again.';
+  // The first rows by key, listed as key=value (the form migrate-validate reads back to find them).
+  const keyText = key.map((k) => `${quoteLiteral(`${unquoteIdent(k)}=`)} || ${k}::text`).join(` || ' ' || `);
   return doBlock(
-    ['missing bigint;'],
+    ['missing bigint;', 'sample text;'],
     [
       `SELECT count(*) INTO missing FROM ${table} WHERE ${condition};`,
       'IF missing > 0 THEN',
+      `  SELECT string_agg(k, ', ') INTO sample FROM (SELECT ${keyText} AS k FROM ${table} WHERE ${condition} ORDER BY ${key.join(', ')} LIMIT 10) s;`,
       `  ${raiseException(
-        `Cannot restore ${names.map((n) => `${table}.${n}`).join(', ')} as NOT NULL: {} row(s) have no value for it: they were inserted after the column was removed, so ${backup} has none. ${outcome}`,
-        ['missing'],
+        `Cannot restore ${names.map((n) => `${table}.${n}`).join(', ')} as NOT NULL: {} row(s) have no value for it ({}): they were inserted after the column was removed, so ${backup} has none. ${outcome}`,
+        ['missing', 'sample'],
         `Give those rows a value in the backup (INSERT INTO ${backup} (${[...key, ...names].join(', ')}) SELECT … FROM ${table} WHERE ${notInBackup}), or delete them, then run migrate-down again.`,
       )}`,
       'END IF;',

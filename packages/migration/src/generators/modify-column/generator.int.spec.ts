@@ -203,6 +203,25 @@ describe('modify-column on a real PostgreSQL', () => {
     expect(await query(url, `SELECT attnotnull FROM pg_attribute WHERE attrelid = '"Order"'::regclass AND attname = 'note'`)).toEqual([{ attnotnull: true }]);
   });
 
+  it('optional → required with a DateTime --backfillValue: the rollback makes the filled rows NULL again (the value compared as the column stores it)', async () => {
+    const tree = createSampleTree();
+    await extendSampleBaseline(tree, (schema) => schema.replace('  note       String?\n', '  note       String?\n  shippedAt  DateTime?\n'));
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'shippedAt', required: true, backfillValue: '2024-01-01T00:00:00.000Z' });
+    const { report } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+      traffic: false,
+      seed: async (u) => {
+        await seedSampleData(u, { users: 5, orders: 40, auditLogs: 5 });
+        await query(u, `UPDATE "Order" SET "shippedAt" = '2023-06-01 12:00:00' WHERE id % 4 = 0`);
+      },
+    });
+    // Before the fix the unfill compared '2024-01-01 00:00:00' (the column's text) with the literal's text: no row matched, validate found 30 rows not restored.
+    expect(report.migrations.map((m) => [m.migration.replace(/^\d{14}_/, ''), m.verdict, m.problems])).toEqual([
+      ['modify_column_order_shipped_at', 'pass', []],
+      ['modify_column_order_shipped_at_check', 'pass', []],
+      ['modify_column_order_shipped_at_not_null', 'pass', []],
+    ]);
+  }, 240_000);
+
   it('enum with @map values ↔ String: the default and the rows both carry the database names, and a row inserted through the new default rolls back', async () => {
     const tree = createSampleTree();
     await extendSampleBaseline(tree, (schema) =>

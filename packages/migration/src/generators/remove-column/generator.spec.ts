@@ -56,7 +56,7 @@ describe('remove-column generator', () => {
     );
     const restore = read(tree, `${SAMPLE_ROOT}/src/migrations/remove_column_user_name.ts`);
     expect(restore).toContain(
-      `await ctx.batchUpdate({ table: "User", key: "id", set: ${JSON.stringify(`"name" = (SELECT b."name" FROM ${table} b WHERE b."id" = "User"."id")`)}, where: ${JSON.stringify(`(SELECT "User"."name"::text IS DISTINCT FROM b."name"::text FROM ${table} b WHERE b."id" = "User"."id")`)}, name: "restore" });`,
+      `await ctx.batchUpdate({ table: "User", key: "id", set: ${JSON.stringify(`"name" = (SELECT b."name" FROM ${table} b WHERE b."id" = "User"."id")`)}, where: ${JSON.stringify(`(SELECT "User"."name"::text IS DISTINCT FROM b."name"::text FROM ${table} b WHERE b."id" = "User"."id")`)}, name: "restore", lockRowsFirst: true });`,
     );
 
     // The data migration runs right after the backup migration: a checkpointed batch copy, checked by validate().
@@ -80,12 +80,12 @@ describe('remove-column generator', () => {
     const down = scriptStatements(tree, removal, 'down.sql');
     // Only email (no default) can lack a value: a row the backup does not have stops the rollback
     // before anything changes, with a readable message.
-    expect(down[0]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE NOT EXISTS \(SELECT 1 FROM "_forge_backup"/);
-    expect(down[0]).toContain(`RAISE EXCEPTION 'Cannot restore "User"."email" as NOT NULL: % row(s) have no value for it`);
+    expect(down[0]).toMatch(/^DO \$forge\$ DECLARE missing bigint; sample text; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE NOT EXISTS \(SELECT 1 FROM "_forge_backup"/);
+    expect(down[0]).toContain(`RAISE EXCEPTION 'Cannot restore "User"."email" as NOT NULL: % row(s) have no value for it (%)`);
     expect(down[1]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
     // After the batched restore: NOT NULL through a check (NOT VALID, then VALIDATE in its own
     // step), and the unique index built CONCURRENTLY.
-    expect(down[4]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
+    expect(down[4]).toMatch(/^DO \$forge\$ DECLARE missing bigint; sample text; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
     expect(down.slice(5)).toEqual([
       'ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID',
       'ALTER TABLE "User" ADD CONSTRAINT "User_role_not_null" CHECK ("role" IS NOT NULL) NOT VALID',

@@ -11,13 +11,19 @@ import type { CommittedWrite, WriteLog } from './write-log';
  */
 export async function listedValues(db: Queryable, log: WriteLog, message: string): Promise<ListedValue[]> {
   const quoted = [...message.matchAll(/"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'/g)].map((m) => (m[1] ?? m[2].replace(/''/g, "'")));
-  // Our own listings of rows name them as column=value (`id=17 userId=900017`), unquoted.
-  quoted.push(...[...message.matchAll(/\b[A-Za-z_][\w]*=([^\s;,]+?)(?=[\s;,]|\.(?:\s|$)|$)/g)].map((m) => m[1]));
+  // Our own listings of rows name them as column=value (`id=17 userId=900017`, `(id=4, id=8)`), unquoted.
+  const named = [...message.matchAll(/\b([A-Za-z_][\w]*)=([^\s;,)]+?)(?=[\s;,)]|\.(?:\s|$)|$)/g)].map((m) => ({ column: m[1], value: m[2] }));
+  quoted.push(...named.map((pair) => pair.value));
   if (!quoted.length) return [];
   const listed: ListedValue[] = [];
   for (const table of log.tables()) {
     for (const write of log.lastWrites(table)) {
       if (write.kind === 'delete' || !write.row) continue;
+      // A row named by its key (a row the rollback cannot give a value, a NULL that blocks NOT NULL).
+      if (named.some((pair) => pair.column === write.keyColumn && pair.value === write.key) && (await stillHolds(db, write, write.keyColumn, write.key))) {
+        listed.push({ write, column: write.keyColumn, label: `${write.keyColumn}=${write.key}` });
+        continue;
+      }
       for (const [column, value] of Object.entries(write.row)) {
         if (column === write.keyColumn || value === null || !quoted.includes(value)) continue;
         if (!(await stillHolds(db, write, column, value))) continue;
