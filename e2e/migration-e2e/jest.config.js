@@ -10,6 +10,7 @@ module.exports = {
   testTimeout: 240000,
   maxWorkers: 1,
   // Run one after another, the e2e specs are the suite's critical path: the longer journeys
-  // (hand edits through migrate-dev, an adopted stock-Prisma history) run in `npm run test:e2e-extended`.
-  testPathIgnorePatterns: process.env.FORGE_E2E_EXTENDED ? [] : ['/dev\\.spec\\.ts$', '/adopted-history\\.spec\\.ts$'],
+  // (hand edits through migrate-dev, an adopted stock-Prisma history, the pnpm install) run in
+  // `npm run test:e2e-extended`.
+  testPathIgnorePatterns: process.env.FORGE_E2E_EXTENDED ? [] : ['/dev\\.spec\\.ts$', '/adopted-history\\.spec\\.ts$', '/pnpm\\.spec\\.ts$'],
 };

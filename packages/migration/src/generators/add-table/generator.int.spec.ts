@@ -4,6 +4,7 @@ import { seedSampleData } from '../../testing/sample-data';
 import { createSampleTree } from '../../testing/sample-tree';
 import { addRelationGenerator } from '../add-relation/generator';
 import { addTableGenerator } from './generator';
+import { rowsFor } from '../../testing/test-size';
 
 const pg = useEmbeddedPostgres();
 
@@ -21,7 +22,7 @@ describe('add-table on a real PostgreSQL', () => {
     let orders = new Map<string, string>();
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
       seed: async (u) => {
-        await seedSampleData(u, { orders: 50_000, auditLogs: 1000 });
+        await seedSampleData(u, { orders: rowsFor(10_000, 50_000), auditLogs: 1000 });
         orders = await rowChecksums(u, 'Order');
       },
     });

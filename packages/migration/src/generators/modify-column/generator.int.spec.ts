@@ -8,6 +8,7 @@ import { seedSampleData } from '../../testing/sample-data';
 import { readScript, sqlLines } from '../../testing/generated-sql';
 import { createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
 import { modifyColumnGenerator } from './generator';
+import { rowCount, rowsFor } from '../../testing/test-size';
 
 const pg = useEmbeddedPostgres();
 
@@ -35,14 +36,16 @@ async function columnDigest(url: string, column: string): Promise<string> {
   return digest;
 }
 
+const ORDERS = rowsFor(20_000, 100_000);
+
 describe('modify-column on a real PostgreSQL', () => {
-  it('Order.status → enum OrderStatus on 100,000 orders: proven up/down/up, every row mapped, rollback gives the original strings back', async () => {
+  it(`Order.status → enum OrderStatus on ${rowCount(ORDERS)} orders: proven up/down/up, every row mapped, rollback gives the original strings back`, async () => {
     const tree = createSampleTree();
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'status', type: 'OrderStatus', map: JSON.stringify(STATUS_MAP) });
     let before = new Map<string, string>();
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
       seed: async (u) => {
-        await seedSampleData(u, { orders: 100_000, users: 50, auditLogs: 10 });
+        await seedSampleData(u, { orders: ORDERS, users: 50, auditLogs: 10 });
         before = await rowDigests(u);
       },
     });
@@ -51,7 +54,7 @@ describe('modify-column on a real PostgreSQL', () => {
       ['modify_column_order_status_check', 'pass', []],
       ['modify_column_order_status_swap', 'pass', []],
     ]);
-    expect(report.migrations[0].rows).toBe(100_000);
+    expect(report.migrations[0].rows).toBe(ORDERS);
     expect(report.migrations[0].validated).toBe(true);
     expect(report.ok).toBe(true);
 
@@ -64,10 +67,10 @@ describe('modify-column on a real PostgreSQL', () => {
     expect(column).toEqual({ type: '"OrderStatus"', notnull: true, default: `'PENDING'::"OrderStatus"` });
     const counts = await query<{ status: string; n: number }>(url, `SELECT status::text, count(*)::int AS n FROM "Order" GROUP BY 1 ORDER BY 1`);
     expect(counts).toEqual([
-      { status: 'PENDING', n: 25_000 },
-      { status: 'PAID', n: 25_000 },
-      { status: 'SHIPPED', n: 25_000 },
-      { status: 'CANCELLED', n: 25_000 },
+      { status: 'PENDING', n: ORDERS / 4 },
+      { status: 'PAID', n: ORDERS / 4 },
+      { status: 'SHIPPED', n: ORDERS / 4 },
+      { status: 'CANCELLED', n: ORDERS / 4 },
     ].sort((a, b) => a.status.localeCompare(b.status)));
     // Every row got exactly its mapped value: the backup holds the originals, keyed by id.
     const [{ wrong }] = await query<{ wrong: number }>(

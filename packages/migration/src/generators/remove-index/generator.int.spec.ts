@@ -11,6 +11,7 @@ import { seedSampleData } from '../../testing/sample-data';
 import { createSampleTree } from '../../testing/sample-tree';
 import { addIndexGenerator } from '../add-index/generator';
 import { removeIndexGenerator } from './generator';
+import { rowCount, rowsFor } from '../../testing/test-size';
 
 const pg = useEmbeddedPostgres();
 
@@ -19,13 +20,15 @@ async function indexNames(url: string, table: string): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+const AUDIT_LOGS = rowsFor(20_000, 100_000);
+
 describe('remove-index on a real PostgreSQL', () => {
-  it('adds an index on 100,000 audit rows, removes it again, and proves both migrations', async () => {
+  it(`adds an index on ${rowCount(AUDIT_LOGS)} audit rows, removes it again, and proves both migrations`, async () => {
     const tree = createSampleTree();
     await addIndexGenerator(tree, { targetTable: 'AuditLog', fields: 'tenantId,createdAt' });
     await removeIndexGenerator(tree, { targetTable: 'AuditLog', name: 'idx_AuditLog_tenantId_createdAt' });
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
-      seed: (u) => seedSampleData(u, { auditLogs: 100_000, orders: 200 }),
+      seed: (u) => seedSampleData(u, { auditLogs: AUDIT_LOGS, orders: 200 }),
     });
     expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual([
       ['pass', []],
@@ -34,7 +37,7 @@ describe('remove-index on a real PostgreSQL', () => {
     expect(report.drift).toBe('');
     expect(report.ok).toBe(true);
     expect(await indexNames(url, 'AuditLog')).toEqual(['AuditLog_pkey']);
-    expect(await query(url, `SELECT count(*)::int AS n FROM "AuditLog"`)).toEqual([{ n: 100_000 }]);
+    expect(await query(url, `SELECT count(*)::int AS n FROM "AuditLog"`)).toEqual([{ n: AUDIT_LOGS }]);
   });
 
   it('removes a baseline index and a unique index; the rollback rebuilds them', async () => {

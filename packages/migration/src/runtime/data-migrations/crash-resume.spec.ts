@@ -5,10 +5,11 @@ import pg from 'pg';
 import { query, useEmbeddedPostgres } from '../../testing/database';
 import { replayableRandom } from '../../testing/replay-seed';
 import { startSourceProcess } from '../../testing/source-process';
+import { rowsFor } from '../../testing/test-size';
 
 const pgServer = useEmbeddedPostgres();
 const FOLDER = '20250101120000_backfill_account_n';
-const ROWS = 200_000;
+const ROWS = rowsFor(50_000, 200_000);
 // Where the kill lands, somewhere between 5 % and 90 % of the backfill; the test name carries the
 // seed, and FORGE_CRASH_SEED=<seed> replays a failing run at the same point.
 const random = replayableRandom('FORGE_CRASH_SEED');

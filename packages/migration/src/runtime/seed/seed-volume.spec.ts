@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { query, useEmbeddedPostgres } from '../../testing/database';
 import { withClient } from '../pg-client';
 import { seedTables } from './seed';
+import { rowsFor } from '../../testing/test-size';
 
 const pgServer = useEmbeddedPostgres();
 
 const SAMPLE_SCHEMA = readFileSync(join(__dirname, '../../../../prisma/prisma/migrations/20250101000000_baseline/migration.sql'), 'utf8');
 const TRICKY_SCHEMA = readFileSync(join(__dirname, '__fixtures__/tricky-schema.sql'), 'utf8');
 
-const ROWS = 100_000;
+const ROWS = rowsFor(20_000, 100_000);
 
 // Set-based INSERT … SELECT: 100k rows must take seconds, not minutes. The bound is generous
 // (a slow CI machine) and still fails for row-by-row inserts, which take minutes here.

@@ -121,7 +121,7 @@ CREATE TRIGGER "Order_note_backup" AFTER INSERT OR UPDATE ON "Order" FOR EACH RO
     it('racy: a write committed after the backup is missing from it, and the rollback restores the old value', async () => {
       const result = await prove([backup(false)], drop(false));
       expect(result.verdict).toBe('fail');
-      expect(problems(result)).toMatch(/"note" of row id=\d+: '[^']*' written during (before )?up is not in the backup/);
+      expect(problems(result)).toMatch(/"note" of row id=\d+: '[^']*' written during (before )?up( again)? is not in the backup/);
     }, 60_000);
 
     it('fixed: writes are captured from the moment the backup starts until the drop', async () => {
@@ -198,10 +198,10 @@ CREATE TRIGGER "Order_note_nulls" AFTER INSERT OR UPDATE ON "Order" FOR EACH ROW
       const result = await prove([enumColumn], toText('accepted'));
       expect(problems(result)).toBe('');
       // Whether the workload reached an edge value of "state" before the rollback depends on timing;
-      // when it did, the rollback stopped on it and named it (then ran again without it). The same
-      // edge value written into another column of the workload's rows is listed with it.
-      const stops = result.traffic!.stoppedOn;
-      if (stops.length) expect(stops).toContainEqual(expect.stringMatching(/^(up|down)(\b.*)?: .* in "Order"\."state" \(row id=\d+\)$/));
+      // when it did, the rollback stopped on it and named the rows holding that value (then ran
+      // again without them). The workload writes the same edge value into other columns too and
+      // keeps writing while the rows are looked up: the listed row may hold it in another column.
+      for (const stop of result.traffic!.stoppedOn) expect(stop).toMatch(/^(up|down)(\b.*)?: .* in "Order"\."\w+" \(row id=\d+\)$/);
     }, 60_000);
   });
 
