@@ -2,10 +2,10 @@ import { addColumnGenerator } from '../generators/add-column/generator';
 import { modifyColumnGenerator } from '../generators/modify-column/generator';
 import { renameGenerator } from '../generators/rename/generator';
 import { newMigrations } from '../testing/generated-sql';
-import { createSampleTree, targetPgVersion } from '../testing/sample-tree';
+import { createSampleTree, ORDER_STATUS_MAP, targetPgVersion } from '../testing/sample-tree';
 import { notNullSteps } from './not-null-steps';
 
-const STATUS_MAP = { pending: 'PENDING', paid: 'PAID', shipped: 'SHIPPED', cancelled: 'CANCELLED' };
+const STATUS_MAP = ORDER_STATUS_MAP;
 
 /** The SQL lines of each new folder, by folder name (timestamps left out). */
 async function generated(major: 15 | 18, run: (tree: ReturnType<typeof createSampleTree>) => Promise<void>) {

@@ -5,7 +5,7 @@ import { connect } from "../runtime/pg-client";
 import { query, useEmbeddedPostgres } from "../testing/database";
 import { writeDiskWorkspace } from "../testing/disk-workspace";
 import { BASELINE } from "../testing/migrations";
-import { createSampleTree } from "../testing/sample-tree";
+import { createSampleTree, ORDER_STATUS_MAP } from "../testing/sample-tree";
 
 /**
  * Measured on 1,000,000 rows (bench/rollback-blockers.mjs): the String → enum rollback stalled the
@@ -34,12 +34,7 @@ describe("modify-column String → enum under autovacuum", () => {
       targetTable: "Order",
       column: "status",
       type: "OrderStatus",
-      map: {
-        pending: "PENDING",
-        paid: "PAID",
-        shipped: "SHIPPED",
-        cancelled: "CANCELLED",
-      },
+      map: ORDER_STATUS_MAP,
     });
     const ws = writeDiskWorkspace(tree);
     try {

@@ -12,6 +12,9 @@ export const SAMPLE_ROOT = 'packages/prisma';
 export const SAMPLE_SCHEMA = `${SAMPLE_ROOT}/prisma/schema.prisma`;
 export const SAMPLE_MIGRATIONS = `${SAMPLE_ROOT}/prisma/migrations`;
 
+/** The sample's Order.status strings, each mapped to a value of an enum OrderStatus (modify-column --map). */
+export const ORDER_STATUS_MAP = { pending: 'PENDING', paid: 'PAID', shipped: 'SHIPPED', cancelled: 'CANCELLED' } as const;
+
 /** An Nx test tree holding a copy of the sample `prisma` project, registered as project `prisma`. */
 export function createSampleTree(): Tree {
   const tree = createTreeWithEmptyWorkspace({ formatter: 'none' } as Parameters<typeof createTreeWithEmptyWorkspace>[0]);

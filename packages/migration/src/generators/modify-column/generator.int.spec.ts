@@ -6,13 +6,13 @@ import { extendSampleBaseline } from '../../testing/extend-baseline';
 import { proveGeneratedMigrations } from '../../testing/round-trip';
 import { seedSampleData } from '../../testing/sample-data';
 import { readScript, sqlLines } from '../../testing/generated-sql';
-import { createSampleTree, newMigrationFolders } from '../../testing/sample-tree';
+import { createSampleTree, newMigrationFolders, ORDER_STATUS_MAP } from '../../testing/sample-tree';
 import { modifyColumnGenerator } from './generator';
 import { rowCount, rowsFor } from '../../testing/test-size';
 
 const pg = useEmbeddedPostgres();
 
-const STATUS_MAP = { pending: 'PENDING', paid: 'PAID', shipped: 'SHIPPED', cancelled: 'CANCELLED' };
+const STATUS_MAP = ORDER_STATUS_MAP;
 
 async function leftovers(url: string) {
   const [state] = await query<{ functions: number; triggers: number; checks: number }>(

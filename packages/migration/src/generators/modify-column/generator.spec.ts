@@ -1,11 +1,11 @@
 import type { Tree } from '@nx/devkit';
-import { SAMPLE_ROOT, SAMPLE_SCHEMA, createSampleTree, splitSampleSchema } from '../../testing/sample-tree';
+import { createSampleTree, ORDER_STATUS_MAP, SAMPLE_ROOT, SAMPLE_SCHEMA, splitSampleSchema } from '../../testing/sample-tree';
 import { newMigrations, readScript } from '../../testing/generated-sql';
 import { expectRefusedUntouched } from '../../testing/refusal';
 import { modifyColumnGenerator } from './generator';
 
 const DATA_MIGRATIONS = `${SAMPLE_ROOT}/src/migrations`;
-const STATUS_MAP = '{"pending":"PENDING","paid":"PAID","shipped":"SHIPPED","cancelled":"CANCELLED"}';
+const STATUS_MAP = JSON.stringify(ORDER_STATUS_MAP);
 
 describe('modify-column generator', () => {
   let tree: Tree;

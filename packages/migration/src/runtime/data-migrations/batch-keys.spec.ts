@@ -1,7 +1,6 @@
-import pg from 'pg';
+import { collectingLogger } from '../../testing/collecting-logger';
 import { query, useEmbeddedPostgres } from '../../testing/database';
-import type { RuntimeLogger } from '../logger';
-import { connect } from '../pg-client';
+import { withClient } from '../pg-client';
 import { runBatchCopy, runBatchUpdate } from './batch-update';
 import type { BatchCopyJob, BatchUpdateJob } from './types';
 
@@ -12,24 +11,9 @@ import type { BatchCopyJob, BatchUpdateJob } from './types';
  */
 const pgServer = useEmbeddedPostgres();
 
-function collector(): RuntimeLogger & { infos: string[]; warns: string[] } {
-  const infos: string[] = [];
-  const warns: string[] = [];
-  return { infos, warns, info: (m) => infos.push(m), warn: (m) => warns.push(m) };
-}
-
-async function withDb<T>(url: string, fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = await connect(url);
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
-
-const update = (url: string, job: BatchUpdateJob, logger = collector(), jobName = 'test:update') =>
-  withDb(url, (db) => runBatchUpdate(db, { maxBatchMs: 0, ...job }, { jobName, logger }));
-const copy = (url: string, job: BatchCopyJob, jobName = 'test:copy') => withDb(url, (db) => runBatchCopy(db, { maxBatchMs: 0, ...job }, { jobName }));
+const update = (url: string, job: BatchUpdateJob, logger = collectingLogger(), jobName = 'test:update') =>
+  withClient(url, (db) => runBatchUpdate(db, { maxBatchMs: 0, ...job }, { jobName, logger }));
+const copy = (url: string, job: BatchCopyJob, jobName = 'test:copy') => withClient(url, (db) => runBatchCopy(db, { maxBatchMs: 0, ...job }, { jobName }));
 
 async function checkpoint(url: string, job: string) {
   const [row] = await query<{ last_key: string | null; rows_done: string; finished: boolean }>(url, 'SELECT last_key, rows_done, finished FROM _forge.batch_checkpoints WHERE job = $1', [job]);
@@ -45,7 +29,7 @@ describe('keyset batches on a composite primary key or a NOT NULL unique key', (
   it('@@id: batchUpdate pages on the primary key (a, b) by default, every row once, no index warning', async () => {
     const url = await pgServer.freshDatabase();
     await query(url, MEMBERSHIPS);
-    const log = collector();
+    const log = collectingLogger();
     const result = await update(url, { table: 'Membership', set: 'n = n + 1', batchSize: 10 }, log);
     expect(result).toMatchObject({ rows: 520, batches: 52 });
     expect(await query(url, 'SELECT n, count(*)::int AS c FROM "Membership" GROUP BY n')).toEqual([{ n: 1, c: 520 }]);
@@ -77,7 +61,7 @@ describe('keyset batches on a composite primary key or a NOT NULL unique key', (
     expect(await query(url, 'SELECT count(*)::int AS c FROM "Membership" WHERE n = 1')).toEqual([{ c: done }]);
 
     await query(url, 'DELETE FROM fail_switch');
-    const log = collector();
+    const log = collectingLogger();
     const resumed = await update(url, job, log);
     expect(resumed).toMatchObject({ rows: 520 - done, resumedFromKey: stopped.last_key });
     expect(log.infos[0]).toContain(`resuming after ("tenantId", "slug") = ${stopped.last_key} (${done} rows done before)`);
@@ -109,7 +93,7 @@ describe('keyset batches on a composite primary key or a NOT NULL unique key', (
        CREATE UNIQUE INDEX "Setting_key_key" ON "Setting" (key);
        INSERT INTO "Setting" (id, nick, key) SELECT g % 3, CASE WHEN g % 2 = 0 THEN 'n' || g END, 'k' || lpad(g::text, 4, '0') FROM generate_series(1, 1000) g;`,
     );
-    const log = collector();
+    const log = collectingLogger();
     expect(await update(url, { table: 'Setting', set: 'n = n + 1', batchSize: 300 }, log)).toMatchObject({ rows: 1000, batches: 4 });
     expect(await checkpoint(url, 'test:update')).toMatchObject({ last_key: 'k1000', finished: true });
     expect(log.warns).toEqual([]);
@@ -119,7 +103,7 @@ describe('keyset batches on a composite primary key or a NOT NULL unique key', (
   it('an explicit key of several columns pages on them in the order given', async () => {
     const url = await pgServer.freshDatabase();
     await query(url, `${MEMBERSHIPS} CREATE INDEX ON "Membership" (slug, "tenantId");`);
-    const log = collector();
+    const log = collectingLogger();
     expect(await update(url, { table: 'Membership', key: ['slug', 'tenantId'], set: 'n = n + 1', batchSize: 100 }, log)).toMatchObject({ rows: 520, batches: 6 });
     expect(await checkpoint(url, 'test:update')).toMatchObject({ last_key: '["s9", "40"]' });
     expect(log.warns).toEqual([]);

@@ -1,30 +1,14 @@
-import pg from 'pg';
+import { collectingLogger } from '../../testing/collecting-logger';
 import { query, useEmbeddedPostgres } from '../../testing/database';
-import type { RuntimeLogger } from '../logger';
-import { connect } from '../pg-client';
+import { connect, withClient } from '../pg-client';
 import { runBatchUpdate, type BatchRunOptions } from './batch-update';
 import type { BatchUpdateJob } from './types';
 
 const pgServer = useEmbeddedPostgres();
 
-function collector(): RuntimeLogger & { infos: string[]; warns: string[] } {
-  const infos: string[] = [];
-  const warns: string[] = [];
-  return { infos, warns, info: (m) => infos.push(m), warn: (m) => warns.push(m) };
-}
-
-async function withDb<T>(url: string, fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = await connect(url);
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
-
 /** Runs a job; batch sizes stay fixed unless the job sets maxBatchMs, since these tests count batches. */
 async function run(url: string, job: BatchUpdateJob, options: Partial<BatchRunOptions> = {}) {
-  return withDb(url, (db) => runBatchUpdate(db, { maxBatchMs: 0, ...job }, { jobName: 'test:job', ...options }));
+  return withClient(url, (db) => runBatchUpdate(db, { maxBatchMs: 0, ...job }, { jobName: 'test:job', ...options }));
 }
 
 async function checkpoint(url: string, job = 'test:job') {
@@ -66,7 +50,7 @@ describe('runBatchUpdate', () => {
     const url = await pgServer.freshDatabase();
     await query(url, `CREATE TABLE t (id ${type} PRIMARY KEY, n int NOT NULL DEFAULT 0, flag boolean NOT NULL);
       INSERT INTO t (id, flag) SELECT ${keyExpr}, g % 3 = 0 FROM generate_series(1, 2345) g;`);
-    const log = collector();
+    const log = collectingLogger();
 
     const result = await run(url, { table: 't', set: 'n = n + 1', where: 'flag', batchSize: 100 }, { logger: log });
 
@@ -113,7 +97,7 @@ describe('runBatchUpdate', () => {
     expect(await counts(url)).toEqual({ 'flagged:n=0': 300, 'flagged:n=1': 700 });
 
     await query(url, 'DELETE FROM fail_switch');
-    const log = collector();
+    const log = collectingLogger();
     const resumed = await run(url, job, { logger: log });
     expect(resumed).toMatchObject({ rows: 300, batches: 3, resumedFromKey: '700' });
     expect(log.infos[0]).toContain('resuming after "id" = 700 (700 rows done before)');
@@ -131,7 +115,7 @@ describe('runBatchUpdate', () => {
       // Released 400 ms after the first lock timeout, however long the batches before it took (a busy machine).
       let release: NodeJS.Timeout | undefined;
       let timedOutAt = 0;
-      const log = collector();
+      const log = collectingLogger();
       const warn = log.warn;
       log.warn = (message) => {
         warn(message);
@@ -241,7 +225,7 @@ describe('runBatchUpdate', () => {
     const url = await pgServer.freshDatabase();
     await query(url, `CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0, flag boolean NOT NULL DEFAULT true);
       INSERT INTO t (id) SELECT g FROM generate_series(1, 1000) g; ANALYZE t;`);
-    const log = collector();
+    const log = collectingLogger();
     const started = performance.now();
     await run(url, { table: 't', set: 'n = n + 1', batchSize: 100, throttleMs: 60 }, { logger: log, progressIntervalMs: 250 });
     const elapsed = performance.now() - started;

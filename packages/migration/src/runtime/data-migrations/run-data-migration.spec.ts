@@ -1,22 +1,12 @@
-import pg from 'pg';
 import { query, useEmbeddedPostgres } from '../../testing/database';
 import type { RuntimeLogger } from '../logger';
-import { connect } from '../pg-client';
+import { withClient } from '../pg-client';
 import { readDataMigrationRecords } from './records';
 import { runDataMigration, validateDataMigration } from './run-data-migration';
 import type { DataMigrationContext, DataMigrationModule } from './types';
 
 const pgServer = useEmbeddedPostgres();
 const NAME = '20250101120000_add_user_locale';
-
-async function withDb<T>(url: string, fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = await connect(url);
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
 
 async function usersDb(rows = 120): Promise<string> {
   const url = await pgServer.freshDatabase();
@@ -39,7 +29,7 @@ const addLocale: DataMigrationModule = {
 };
 
 async function record(url: string, name = NAME) {
-  const records = await withDb(url, readDataMigrationRecords);
+  const records = await withClient(url, readDataMigrationRecords);
   return records.find((r) => r.migrationName === name);
 }
 
@@ -50,22 +40,22 @@ async function checkpointJobs(url: string): Promise<string[]> {
 describe('runDataMigration', () => {
   it('records up as applied, down as rolled back, and a re-apply starts fresh', async () => {
     const url = await usersDb();
-    expect(await withDb(url, readDataMigrationRecords)).toEqual([]);
+    expect(await withClient(url, readDataMigrationRecords)).toEqual([]);
     expect(await query(url, `SELECT to_regnamespace('_forge') AS s`)).toEqual([{ s: null }]); // reading created nothing
 
-    expect(await withDb(url, (db) => validateDataMigration(db, NAME, addLocale))).toBe(false);
-    expect(await withDb(url, (db) => runDataMigration(db, NAME, addLocale, 'up'))).toMatchObject({ rows: 120 });
-    expect(await withDb(url, (db) => validateDataMigration(db, NAME, addLocale))).toBe(true);
+    expect(await withClient(url, (db) => validateDataMigration(db, NAME, addLocale))).toBe(false);
+    expect(await withClient(url, (db) => runDataMigration(db, NAME, addLocale, 'up'))).toMatchObject({ rows: 120 });
+    expect(await withClient(url, (db) => validateDataMigration(db, NAME, addLocale))).toBe(true);
     expect(await record(url)).toMatchObject({ status: 'applied', rowsAffected: 120, lastError: null, finishedAt: expect.any(Date) });
     expect(await checkpointJobs(url)).toEqual([`${NAME}:User`]);
 
-    expect(await withDb(url, (db) => runDataMigration(db, NAME, addLocale, 'down'))).toMatchObject({ rows: 120 });
+    expect(await withClient(url, (db) => runDataMigration(db, NAME, addLocale, 'down'))).toMatchObject({ rows: 120 });
     expect(await record(url)).toMatchObject({ status: 'rolled_back', rowsAffected: 120 });
     expect(await checkpointJobs(url)).toEqual([]);
     expect(await query(url, 'SELECT count(*)::int AS n FROM "User" WHERE locale IS NULL')).toEqual([{ n: 120 }]);
 
     // Had up's checkpoint survived, it would say "finished" and this run would do nothing.
-    expect(await withDb(url, (db) => runDataMigration(db, NAME, addLocale, 'up', { verify: false }))).toMatchObject({ rows: 120 });
+    expect(await withClient(url, (db) => runDataMigration(db, NAME, addLocale, 'up', { verify: false }))).toMatchObject({ rows: 120 });
     expect(await query(url, 'SELECT count(*)::int AS n FROM "User" WHERE locale IS NULL')).toEqual([{ n: 0 }]);
     expect(await record(url)).toMatchObject({ status: 'applied', rowsAffected: 120 });
   });
@@ -82,11 +72,11 @@ describe('runDataMigration', () => {
       down: async () => undefined,
       validate: async (ctx) => (await ctx.count('User', 'locale IS NULL OR visits <> 1')) === 0,
     };
-    await expect(withDb(url, (db) => runDataMigration(db, NAME, twoSteps, 'up'))).rejects.toThrow('step 2 exploded');
+    await expect(withClient(url, (db) => runDataMigration(db, NAME, twoSteps, 'up'))).rejects.toThrow('step 2 exploded');
     expect(await record(url)).toMatchObject({ status: 'failed', lastError: 'step 2 exploded' });
 
     failSecondStep = false;
-    const run = await withDb(url, (db) => runDataMigration(db, NAME, twoSteps, 'up'));
+    const run = await withClient(url, (db) => runDataMigration(db, NAME, twoSteps, 'up'));
     // The first job had finished: not run again, so every row was incremented exactly once.
     expect(await query(url, 'SELECT visits, locale, count(*)::int AS n FROM "User" GROUP BY 1, 2')).toEqual([{ visits: 1, locale: 'en', n: 120 }]);
     expect(run.rows).toBe(240);
@@ -97,11 +87,11 @@ describe('runDataMigration', () => {
   it('fails up() whose validate() is still false afterwards, unless verification is off', async () => {
     const url = await usersDb(10);
     const forgetful: DataMigrationModule = { ...addLocale, up: async () => undefined };
-    await expect(withDb(url, (db) => runDataMigration(db, NAME, forgetful, 'up'))).rejects.toThrow(
+    await expect(withClient(url, (db) => runDataMigration(db, NAME, forgetful, 'up'))).rejects.toThrow(
       'validate() returned false after up(): some rows are not in the migrated state.',
     );
     expect(await record(url)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('validate() returned false') });
-    await withDb(url, (db) => runDataMigration(db, NAME, forgetful, 'up', { verify: false }));
+    await withClient(url, (db) => runDataMigration(db, NAME, forgetful, 'up', { verify: false }));
     expect(await record(url)).toMatchObject({ status: 'applied' });
   });
 
@@ -111,11 +101,11 @@ describe('runDataMigration', () => {
       ...addLocale,
       validate: async (ctx) => (await ctx.query(`UPDATE "User" SET locale = 'x' RETURNING id`)).length > 0,
     };
-    await expect(withDb(url, (db) => validateDataMigration(db, NAME, writes))).rejects.toThrow('cannot execute UPDATE in a read-only transaction');
+    await expect(withClient(url, (db) => validateDataMigration(db, NAME, writes))).rejects.toThrow('cannot execute UPDATE in a read-only transaction');
     const batches: DataMigrationModule = { ...addLocale, validate: async (ctx) => !!(await ctx.batchUpdate({ table: 'User', set: 'visits = 1' })) };
-    await expect(withDb(url, (db) => validateDataMigration(db, NAME, batches))).rejects.toThrow('validate() must only read');
+    await expect(withClient(url, (db) => validateDataMigration(db, NAME, batches))).rejects.toThrow('validate() must only read');
     const vague = { ...addLocale, validate: async (ctx: DataMigrationContext) => ctx.count('User') } as unknown as DataMigrationModule;
-    await expect(withDb(url, (db) => validateDataMigration(db, NAME, vague))).rejects.toThrow('validate() must return true or false, but returned a number.');
+    await expect(withClient(url, (db) => validateDataMigration(db, NAME, vague))).rejects.toThrow('validate() must return true or false, but returned a number.');
     expect(await query(url, 'SELECT count(*)::int AS n FROM "User" WHERE locale IS NULL AND visits = 0')).toEqual([{ n: 5 }]);
   });
 
@@ -135,7 +125,7 @@ describe('runDataMigration', () => {
     const url = await usersDb(3);
     await query(url, 'CREATE TABLE "Tenant" (id int PRIMARY KEY); INSERT INTO "Tenant" VALUES (1)');
     const smuggled: DataMigrationModule = { ...addLocale, up: async (ctx) => void (await up(ctx)) };
-    await expect(withDb(url, (db) => runDataMigration(db, NAME, smuggled, 'up'))).rejects.toThrow(/cannot insert multiple commands into a prepared statement/);
+    await expect(withClient(url, (db) => runDataMigration(db, NAME, smuggled, 'up'))).rejects.toThrow(/cannot insert multiple commands into a prepared statement/);
     expect(await query(url, 'SELECT id FROM "Tenant"')).toEqual([{ id: 1 }]);
     expect(await query(url, 'SELECT count(*)::int AS n FROM "User" WHERE locale IS NOT NULL')).toEqual([{ n: 0 }]);
   });
@@ -159,7 +149,7 @@ describe('runDataMigration', () => {
       down: async () => undefined,
       validate: async () => true,
     };
-    await expect(withDb(url, (db) => runDataMigration(db, NAME, probe, 'up', { logger }))).rejects.toThrow(
+    await expect(withClient(url, (db) => runDataMigration(db, NAME, probe, 'up', { logger }))).rejects.toThrow(
       `${NAME}: two batch jobs on "User" would share the checkpoint "${NAME}:User". Give each a distinct name`,
     );
     expect(seen).toEqual([NAME, [{ id: 2 }, { id: 3 }], 'cannot insert multiple commands into a prepared statement', 3, 1]);
