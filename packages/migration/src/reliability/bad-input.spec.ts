@@ -10,7 +10,7 @@ import addIndexGenerator from '../generators/add-index/generator';
 import { migrationGenerator } from '../generators/migration/generator';
 import { migrate } from '../runtime/migrate';
 import { capturedOutput } from '../testing/captured-output';
-import { useEmbeddedPostgres } from '../testing/database';
+import { query, useEmbeddedPostgres } from '../testing/database';
 import { databaseChecksum } from '../testing/database-checksum';
 import { writeDiskWorkspace, type DiskWorkspace } from '../testing/disk-workspace';
 import { migrationFolder, projectTarget, sampleDirectory } from '../testing/migrations';
@@ -39,6 +39,8 @@ beforeAll(async () => {
   const migrated = await migrate(projectTarget(sampleUrl, sampleDirectory()));
   if (migrated.error) throw migrated.error;
   await seedSampleData(sampleUrl, { users: 50, orders: 100, auditLogs: 200 });
+  // A relation the schema does not know (made by hand): add-index must ask the database too.
+  await query(sampleUrl, `CREATE VIEW "AuditReport" AS SELECT "action", count(*) AS n FROM "AuditLog" GROUP BY 1`);
   emptyUrl = await pgServer.freshDatabase();
   indexDownUrl = await pgServer.freshDatabase();
   const withIndexDown = await migrate(projectTarget(indexDownUrl, sampleDirectory(INDEX_DOWN)));
@@ -106,6 +108,7 @@ describe('generators refuse bad input with a clear error, the tree unchanged, no
     ['removing a relation that is not there', () => seed('remove_relation', 'Product', { field: 'tenant' }), /Model Product has no field "tenant"\. Its relation fields: items/],
     ['destructive change without --confirmDataLoss', () => seed('remove_table', 'AuditLog', {}), /--confirmDataLoss/],
     ['relation to an unknown model', () => seed('add_relation', 'Product', { field: 'tenant', references: 'Tenants', optional: true }), /Unknown model "Tenants".*Did you mean "Tenant"/s],
+    ['index name of a view only the database has', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'], name: 'AuditReport' }), ...inVariable(sampleUrl) }), /^--name AuditReport is taken: it is a view in the database \(BAD_INPUT_DATABASE_URL \(127\.0\.0\.1:\d+\/test_\w+\)\)\..*Pass another --name/s],
     ['invalid migration name', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), migrationName: '!!!' }), /Invalid --migrationName "!!!"/],
     ['generator --databaseUrlEnv naming an unreachable database', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), ...inVariable(unreachableUrl()) }), /^Cannot read table statistics from BAD_INPUT_DATABASE_URL \(127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check the URL in BAD_INPUT_DATABASE_URL \(--databaseUrlEnv\)/s],
     ['generator --databaseUrlEnv naming a URL with a wrong password', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), ...inVariable(wrongPasswordUrl()) }), /Cannot read table statistics .*password authentication failed/],
