@@ -4,6 +4,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import migrateExecutor from '../executors/migrate/executor';
 import migrateDownExecutor from '../executors/migrate-down/executor';
 import migrateLintExecutor from '../executors/migrate-lint/executor';
+import migrateResolveExecutor from '../executors/migrate-resolve/executor';
 import migrateStatusExecutor from '../executors/migrate-status/executor';
 import migrateValidateExecutor from '../executors/migrate-validate/executor';
 import addIndexGenerator from '../generators/add-index/generator';
@@ -24,6 +25,8 @@ import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapsh
  */
 const pgServer = useEmbeddedPostgres();
 const INJECTION = `User"; DROP TABLE x; --`;
+/** The sample's one migration, applied to the sample database. */
+const BASELINE = '20250101000000_baseline';
 const WRONG_PASSWORD = 'n0t-the-Passw0rd';
 /** A wrong password with an unencoded @, as people paste them: masking must cut at the last @. */
 const AT_PASSWORD = 'wr0ng@Passw0rd';
@@ -253,6 +256,9 @@ describe('executors refuse bad input with a clear error, the database unchanged,
         writeFileSync(join(folder, 'down.sql'), INDEX_DOWN.downSql!);
       },
     }],
+    ['migrate-resolve: neither --rolledBack nor --applied', { executor: migrateResolveExecutor, options: () => inVariable(sampleUrl), message: /Give exactly one migration: `.*migrate-resolve --rolledBack NAME` for a failed migration .*`.*migrate-resolve --applied NAME`/s }],
+    ['migrate-resolve: --rolledBack of a migration that did not fail', { executor: migrateResolveExecutor, options: () => inVariable(sampleUrl, { rolledBack: BASELINE }), message: /20250101000000_baseline is applied, not failed: --rolledBack only resolves a failed migration\. Nothing was changed\./ }],
+    ['migrate-resolve: --databaseUrl carrying a password', { executor: migrateResolveExecutor, options: () => ({ databaseUrl: sampleUrl, rolledBack: BASELINE }), message: /--databaseUrl carries a password \(postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/test_\w+\).*--databaseUrlEnv/s }],
     ['migrate-lint: --migration that does not exist', { executor: migrateLintExecutor, options: () => ({ migration: 'no_such_migration' }), message: /No migration folder no_such_migration in packages\/prisma\/prisma\/migrations/ }],
   ];
 
