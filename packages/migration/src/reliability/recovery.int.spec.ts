@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markMigrationApplied } from '../engine/operations';
 import { migrateSummary } from '../executors/migrate/command';
-import { renderStatus } from '../executors/migrate-status/command';
+import { renderStatus, statusForMachines } from '../executors/migrate-status/command';
 import { commandOptions } from '../executors/shared/project';
 import { createDataMigrationRunner } from '../runtime/data-migration-runner';
 import { migrate } from '../runtime/migrate';
@@ -340,6 +340,11 @@ describe('INVALID indexes of migrations not applied, or of none', () => {
     expect(invalid.text).toContain(`→ \`nx run prisma:migrate\` drops it and builds it again with ${indexAction.name}`);
     expect(invalid.text).toContain('✗ Index AuditLog_action_key on AuditLog is INVALID and not maintained by writes, and no migration builds it.');
     expect(invalid.text).toContain('→ DROP INDEX CONCURRENTLY IF EXISTS "AuditLog_action_key"; drops it');
+    // --format json: each fix as the command line (or SQL) that runs it, for pipelines.
+    expect(statusForMachines(invalid, nxCommand).advice.map((a) => a.fixes.map((f) => ('sql' in f ? f.sql : f.command)))).toEqual([
+      ['nx run prisma:migrate'],
+      ['DROP INDEX CONCURRENTLY IF EXISTS "AuditLog_action_key";'],
+    ]);
 
     for (const advice of invalid.advice) await runFix(advice.fixes[0], on);
     expect(await query(url, `SELECT c.relname AS name, i.indisvalid AS valid, i.indisunique AS "unique" FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'AuditLog_action%'`)).toEqual([
