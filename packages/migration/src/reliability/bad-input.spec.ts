@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import migrateExecutor from '../executors/migrate/executor';
@@ -16,7 +16,7 @@ import { databaseChecksum } from '../testing/database-checksum';
 import { writeDiskWorkspace, type DiskWorkspace } from '../testing/disk-workspace';
 import { migrationFolder, projectTarget, sampleDirectory } from '../testing/migrations';
 import { seedSampleData } from '../testing/sample-data';
-import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../testing/sample-tree';
+import { createSampleTree, listFiles, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../testing/sample-tree';
 
 /**
  * Bad input, one row per case: each must end in a clear error naming the problem, with nothing
@@ -276,7 +276,9 @@ describe('executors refuse bad input with a clear error, the database unchanged,
       expect(result).toEqual({ success: false });
       expect(output.replace(/\x1b\[[\d;]*m/g, '')).toMatch(message); // without the compiler's colours
       expect(await databaseChecksum(database())).toEqual(before);
-      for (const secret of secrets()) expect(output).not.toContain(secret);
+      // Nor in any file of the workspace (report.md, .forge records, whatever a run writes).
+      const files = listFiles(ws.root).map((path) => readFileSync(path, 'utf8'));
+      for (const secret of secrets()) expect([output, ...files].filter((text) => text.includes(secret))).toEqual([]);
     } finally {
       for (const name of Object.keys(env)) delete process.env[name];
       if (saved.DATABASE_URL === undefined) delete process.env.DATABASE_URL;
