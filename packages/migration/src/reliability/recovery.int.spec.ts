@@ -359,10 +359,10 @@ describe('INVALID indexes of migrations not applied, or of none', () => {
 describe('migrations applied that are not on disk', () => {
   it('status names them; migrate and migrate-down refuse, changing nothing; from the folder that has them, status is clean and migrate-down rolls them back', async () => {
     const url = await pgServer.freshDatabase();
-    const full = target(url);
+    const full = target(url, sampleDirectory(indexAction));
     expect((await migrate(full)).error).toBeUndefined();
     // A checkout that lacks index_action (another branch deployed it).
-    const behind = target(url, sampleDirectory(upperRoles));
+    const behind = target(url, sampleDirectory());
     const report = await status(behind, sampleSchema);
     expect(report.unknownApplied).toEqual([indexAction.name]);
     expect(report.unhealthy).toBe(true);
@@ -379,7 +379,6 @@ describe('migrations applied that are not on disk', () => {
     expect((await status(full)).advice).toEqual([]);
     expect((await migrateDown(full)).rolledBack.map((r) => r.migration)).toEqual([indexAction.name]);
     expect((await status(behind, sampleSchema)).unhealthy).toBe(false);
-    expect((await migrate(behind)).error).toBeUndefined();
   });
 });
 
