@@ -34,6 +34,8 @@ const AT_PASSWORD = 'wr0ng@Passw0rd';
 let sampleUrl: string;
 /** A database nothing was ever applied to. */
 let emptyUrl: string;
+/** The migrated sample with an INVALID index no migration builds. */
+let invalidIndexUrl: string;
 /** The sample with one more migration applied, whose down.sql builds an index named like a table. */
 let indexDownUrl: string;
 const INDEX_DOWN = migrationFolder('20990101000000_drop_action_index', 'SELECT 1;\n', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" ON "AuditLog"("action");\n');
@@ -45,6 +47,12 @@ beforeAll(async () => {
   // A relation the schema does not know (made by hand): add-index must ask the database too.
   await query(sampleUrl, `CREATE VIEW "AuditReport" AS SELECT "action", count(*) AS n FROM "AuditLog" GROUP BY 1`);
   emptyUrl = await pgServer.freshDatabase();
+  // An INVALID index (a unique build that failed on duplicates): Prisma's drift check cannot see it.
+  invalidIndexUrl = await pgServer.freshDatabase();
+  const withInvalid = await migrate(projectTarget(invalidIndexUrl, sampleDirectory()));
+  if (withInvalid.error) throw withInvalid.error;
+  await seedSampleData(invalidIndexUrl, { users: 5, orders: 1, auditLogs: 10 });
+  await query(invalidIndexUrl, `CREATE UNIQUE INDEX CONCURRENTLY "AuditLog_action_key" ON "AuditLog"("action")`).catch(() => undefined);
   indexDownUrl = await pgServer.freshDatabase();
   const withIndexDown = await migrate(projectTarget(indexDownUrl, sampleDirectory(INDEX_DOWN)));
   if (withIndexDown.error) throw withIndexDown.error;
@@ -217,6 +225,7 @@ describe('executors refuse bad input with a clear error, the database unchanged,
     ['migrate: outside a project', { executor: migrateExecutor, options: () => inVariable(sampleUrl), message: /must run for a project/, context: (ws) => ({ ...ws.executorContext(), projectName: undefined }) }],
     ['migrate-status: wrong password', { executor: migrateStatusExecutor, options: () => inVariable(wrongPasswordUrl()), message: /password authentication failed for user/ }],
     ['migrate-status: unreachable database', { executor: migrateStatusExecutor, options: () => inVariable(unreachableUrl()), message: /Cannot connect to the database/ }],
+    ['migrate-status: an INVALID index is unhealthy (before: "No drift", exit 0)', { executor: migrateStatusExecutor, options: () => inVariable(invalidIndexUrl), message: /✗ Index AuditLog_action_key on AuditLog is INVALID .*and no migration builds it\.\n {2}→ DROP INDEX CONCURRENTLY IF EXISTS "AuditLog_action_key";/, database: () => invalidIndexUrl }],
     ['migrate-down: nothing to roll back', { executor: migrateDownExecutor, options: () => inVariable(emptyUrl), message: /No applied migration to roll back/, database: () => emptyUrl }],
     ['migrate-down: --count 0', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: 0 }), message: /--count must be a positive integer \(got 0\)/ }],
     ['migrate-down: --count -1', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: -1 }), message: /--count must be a positive integer \(got -1\)/ }],
