@@ -93,6 +93,14 @@ model Invoice {
     expect(classify(input(after, { backfills: new Map([['Customer.locale', 'sql:lower(email)']]) })).changes[0].options).toMatchObject({ backfillSql: 'lower(email)' });
   });
 
+  it('an existing field that becomes required takes a --backfill value; sql: is refused, not dropped', () => {
+    const after = BEFORE.replace('  note   String?\n', '  note   String\n');
+    expect(classify(input(after, { backfills: new Map([['Customer.note', '-']]) })).changes[0].options).toMatchObject({ required: true, backfillValue: '-' });
+    expect(() => classify(input(after, { backfills: new Map([['Customer.note', 'sql:lower(email)']]) }))).toThrow(
+      /--backfill Customer\.note=sql:… cannot fill an existing column that becomes required: modify-column takes a value \(--backfill Customer\.note=<value>\)/,
+    );
+  });
+
   it('names what no generator makes instead of dropping it: a changed referential action, enum values', () => {
     const after = `${BEFORE.replace('references: [id])\n  total', 'references: [id], onDelete: Cascade)\n  total')}\nenum Tier {\n  GOLD\n}\n`;
     expect(classify(input(after)).unsupported).toEqual([

@@ -1,3 +1,4 @@
+import { inputError } from '../errors';
 import type { ChangeType } from '../generators/migration/change-types';
 import { columnName, prismaDefaultName, tableName } from '../prisma-schema/constraint-names';
 import { hasIndexStartingWith } from '../prisma-schema/edits/foreign-key-index';
@@ -233,8 +234,16 @@ function compareField(model: string, old: DatamodelField, now: DatamodelField, i
     what.push('may be empty');
   } else if (!old.isRequired && now.isRequired) {
     options.required = true;
-    const backfill = input.backfills.get(`${model}.${now.name}`);
-    if (backfill !== undefined && !backfill.startsWith('sql:')) options.backfillValue = backfill;
+    const key = `${model}.${now.name}`;
+    const backfill = input.backfills.get(key);
+    // modify-column fills NULLs with a value only: an SQL backfill would otherwise vanish without a word.
+    if (backfill?.startsWith('sql:')) {
+      throw inputError(
+        `--backfill ${key}=sql:… cannot fill an existing column that becomes required: modify-column takes a value (--backfill ${key}=<value>). ` +
+          `For values computed from the row, first run a data migration that fills the NULLs, then make the field required.`,
+      );
+    }
+    if (backfill !== undefined) options.backfillValue = backfill;
     what.push('becomes required');
   }
   const [before, after] = [defaultText(old), defaultText(now)];

@@ -1,21 +1,22 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import migrateExecutor from '../executors/migrate/executor';
 import migrateDownExecutor from '../executors/migrate-down/executor';
 import migrateLintExecutor from '../executors/migrate-lint/executor';
+import migrateResolveExecutor from '../executors/migrate-resolve/executor';
 import migrateStatusExecutor from '../executors/migrate-status/executor';
 import migrateValidateExecutor from '../executors/migrate-validate/executor';
 import addIndexGenerator from '../generators/add-index/generator';
 import { migrationGenerator } from '../generators/migration/generator';
 import { migrate } from '../runtime/migrate';
 import { capturedOutput } from '../testing/captured-output';
-import { useEmbeddedPostgres } from '../testing/database';
+import { query, useEmbeddedPostgres } from '../testing/database';
 import { databaseChecksum } from '../testing/database-checksum';
 import { writeDiskWorkspace, type DiskWorkspace } from '../testing/disk-workspace';
 import { migrationFolder, projectTarget, sampleDirectory } from '../testing/migrations';
 import { seedSampleData } from '../testing/sample-data';
-import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../testing/sample-tree';
+import { createSampleTree, listFiles, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapshotTree } from '../testing/sample-tree';
 
 /**
  * Bad input, one row per case: each must end in a clear error naming the problem, with nothing
@@ -24,6 +25,8 @@ import { createSampleTree, SAMPLE_MIGRATIONS, SAMPLE_ROOT, SAMPLE_SCHEMA, snapsh
  */
 const pgServer = useEmbeddedPostgres();
 const INJECTION = `User"; DROP TABLE x; --`;
+/** The sample's one migration, applied to the sample database. */
+const BASELINE = '20250101000000_baseline';
 const WRONG_PASSWORD = 'n0t-the-Passw0rd';
 /** A wrong password with an unencoded @, as people paste them: masking must cut at the last @. */
 const AT_PASSWORD = 'wr0ng@Passw0rd';
@@ -31,6 +34,8 @@ const AT_PASSWORD = 'wr0ng@Passw0rd';
 let sampleUrl: string;
 /** A database nothing was ever applied to. */
 let emptyUrl: string;
+/** The migrated sample with an INVALID index no migration builds. */
+let invalidIndexUrl: string;
 /** The sample with one more migration applied, whose down.sql builds an index named like a table. */
 let indexDownUrl: string;
 const INDEX_DOWN = migrationFolder('20990101000000_drop_action_index', 'SELECT 1;\n', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Tenant" ON "AuditLog"("action");\n');
@@ -39,7 +44,15 @@ beforeAll(async () => {
   const migrated = await migrate(projectTarget(sampleUrl, sampleDirectory()));
   if (migrated.error) throw migrated.error;
   await seedSampleData(sampleUrl, { users: 50, orders: 100, auditLogs: 200 });
+  // A relation the schema does not know (made by hand): add-index must ask the database too.
+  await query(sampleUrl, `CREATE VIEW "AuditReport" AS SELECT "action", count(*) AS n FROM "AuditLog" GROUP BY 1`);
   emptyUrl = await pgServer.freshDatabase();
+  // An INVALID index (a unique build that failed on duplicates): Prisma's drift check cannot see it.
+  invalidIndexUrl = await pgServer.freshDatabase();
+  const withInvalid = await migrate(projectTarget(invalidIndexUrl, sampleDirectory()));
+  if (withInvalid.error) throw withInvalid.error;
+  await seedSampleData(invalidIndexUrl, { users: 5, orders: 1, auditLogs: 10 });
+  await query(invalidIndexUrl, `CREATE UNIQUE INDEX CONCURRENTLY "AuditLog_action_key" ON "AuditLog"("action")`).catch(() => undefined);
   indexDownUrl = await pgServer.freshDatabase();
   const withIndexDown = await migrate(projectTarget(indexDownUrl, sampleDirectory(INDEX_DOWN)));
   if (withIndexDown.error) throw withIndexDown.error;
@@ -106,6 +119,7 @@ describe('generators refuse bad input with a clear error, the tree unchanged, no
     ['removing a relation that is not there', () => seed('remove_relation', 'Product', { field: 'tenant' }), /Model Product has no field "tenant"\. Its relation fields: items/],
     ['destructive change without --confirmDataLoss', () => seed('remove_table', 'AuditLog', {}), /--confirmDataLoss/],
     ['relation to an unknown model', () => seed('add_relation', 'Product', { field: 'tenant', references: 'Tenants', optional: true }), /Unknown model "Tenants".*Did you mean "Tenant"/s],
+    ['index name of a view only the database has', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'], name: 'AuditReport' }), ...inVariable(sampleUrl) }), /^--name AuditReport is taken: it is a view in the database \(BAD_INPUT_DATABASE_URL \(127\.0\.0\.1:\d+\/test_\w+\)\)\..*Pass another --name/s],
     ['invalid migration name', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), migrationName: '!!!' }), /Invalid --migrationName "!!!"/],
     ['generator --databaseUrlEnv naming an unreachable database', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), ...inVariable(unreachableUrl()) }), /^Cannot read table statistics from BAD_INPUT_DATABASE_URL \(127\.0\.0\.1:1\/app\): .*ECONNREFUSED.*Check the URL in BAD_INPUT_DATABASE_URL \(--databaseUrlEnv\)/s],
     ['generator --databaseUrlEnv naming a URL with a wrong password', () => ({ ...seed('add_index', 'AuditLog', { fields: ['action'] }), ...inVariable(wrongPasswordUrl()) }), /Cannot read table statistics .*password authentication failed/],
@@ -211,6 +225,7 @@ describe('executors refuse bad input with a clear error, the database unchanged,
     ['migrate: outside a project', { executor: migrateExecutor, options: () => inVariable(sampleUrl), message: /must run for a project/, context: (ws) => ({ ...ws.executorContext(), projectName: undefined }) }],
     ['migrate-status: wrong password', { executor: migrateStatusExecutor, options: () => inVariable(wrongPasswordUrl()), message: /password authentication failed for user/ }],
     ['migrate-status: unreachable database', { executor: migrateStatusExecutor, options: () => inVariable(unreachableUrl()), message: /Cannot connect to the database/ }],
+    ['migrate-status: an INVALID index is unhealthy (before: "No drift", exit 0)', { executor: migrateStatusExecutor, options: () => inVariable(invalidIndexUrl), message: /✗ Index AuditLog_action_key on AuditLog is INVALID .*and no migration builds it\.\n {2}→ DROP INDEX CONCURRENTLY IF EXISTS "AuditLog_action_key";/, database: () => invalidIndexUrl }],
     ['migrate-down: nothing to roll back', { executor: migrateDownExecutor, options: () => inVariable(emptyUrl), message: /No applied migration to roll back/, database: () => emptyUrl }],
     ['migrate-down: --count 0', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: 0 }), message: /--count must be a positive integer \(got 0\)/ }],
     ['migrate-down: --count -1', { executor: migrateDownExecutor, options: () => inVariable(sampleUrl, { count: -1 }), message: /--count must be a positive integer \(got -1\)/ }],
@@ -250,6 +265,9 @@ describe('executors refuse bad input with a clear error, the database unchanged,
         writeFileSync(join(folder, 'down.sql'), INDEX_DOWN.downSql!);
       },
     }],
+    ['migrate-resolve: neither --rolledBack nor --applied', { executor: migrateResolveExecutor, options: () => inVariable(sampleUrl), message: /Give exactly one migration: `.*migrate-resolve --rolledBack NAME` for a failed migration .*`.*migrate-resolve --applied NAME`/s }],
+    ['migrate-resolve: --rolledBack of a migration that did not fail', { executor: migrateResolveExecutor, options: () => inVariable(sampleUrl, { rolledBack: BASELINE }), message: /20250101000000_baseline is applied, not failed: --rolledBack only resolves a failed migration\. Nothing was changed\./ }],
+    ['migrate-resolve: --databaseUrl carrying a password', { executor: migrateResolveExecutor, options: () => ({ databaseUrl: sampleUrl, rolledBack: BASELINE }), message: /--databaseUrl carries a password \(postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/test_\w+\).*--databaseUrlEnv/s }],
     ['migrate-lint: --migration that does not exist', { executor: migrateLintExecutor, options: () => ({ migration: 'no_such_migration' }), message: /No migration folder no_such_migration in packages\/prisma\/prisma\/migrations/ }],
   ];
 
@@ -267,7 +285,9 @@ describe('executors refuse bad input with a clear error, the database unchanged,
       expect(result).toEqual({ success: false });
       expect(output.replace(/\x1b\[[\d;]*m/g, '')).toMatch(message); // without the compiler's colours
       expect(await databaseChecksum(database())).toEqual(before);
-      for (const secret of secrets()) expect(output).not.toContain(secret);
+      // Nor in any file of the workspace (report.md, .forge records, whatever a run writes).
+      const files = listFiles(ws.root).map((path) => readFileSync(path, 'utf8'));
+      for (const secret of secrets()) expect([output, ...files].filter((text) => text.includes(secret))).toEqual([]);
     } finally {
       for (const name of Object.keys(env)) delete process.env[name];
       if (saved.DATABASE_URL === undefined) delete process.env.DATABASE_URL;

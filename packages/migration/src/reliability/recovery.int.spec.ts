@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markMigrationApplied } from '../engine/operations';
 import { migrateSummary } from '../executors/migrate/command';
-import { renderStatus } from '../executors/migrate-status/command';
+import { renderStatus, statusForMachines } from '../executors/migrate-status/command';
 import { commandOptions } from '../executors/shared/project';
 import { createDataMigrationRunner } from '../runtime/data-migration-runner';
 import { migrate } from '../runtime/migrate';
@@ -316,6 +316,69 @@ describe('an interrupted rollback', () => {
         ]);
       }
     }
+  });
+});
+
+describe('INVALID indexes of migrations not applied, or of none', () => {
+  it("status names each with a command that works: migrate rebuilds a pending migration's index, SQL drops an index no migration builds", async () => {
+    const url = await seeded();
+    const on = target(url);
+    expect((await migrate(on, { to: upperRoles.name })).error).toBeUndefined();
+    // Two interrupted builds (a unique build failing on duplicates leaves its index INVALID, not even
+    // ready for writes): one under the name the pending index_action builds, one under a name no
+    // migration has.
+    for (const name of ['AuditLog_action_idx', 'AuditLog_action_key']) {
+      await query(url, `CREATE UNIQUE INDEX CONCURRENTLY "${name}" ON "AuditLog"("action")`).catch(() => undefined);
+    }
+    const invalid = await status(on);
+    expect(invalid.invalidIndexes.map((i) => [i.name, i.migration])).toEqual([
+      ['AuditLog_action_idx', indexAction.name],
+      ['AuditLog_action_key', undefined],
+    ]);
+    expect(invalid.unhealthy).toBe(true);
+    expect(invalid.text).toContain(`✗ Index AuditLog_action_idx on AuditLog is INVALID and not maintained by writes: left by an interrupted build of ${indexAction.name}, which is not applied.`);
+    expect(invalid.text).toContain(`→ \`nx run prisma:migrate\` drops it and builds it again with ${indexAction.name}`);
+    expect(invalid.text).toContain('✗ Index AuditLog_action_key on AuditLog is INVALID and not maintained by writes, and no migration builds it.');
+    expect(invalid.text).toContain('→ DROP INDEX CONCURRENTLY IF EXISTS "AuditLog_action_key"; drops it');
+    // --format json: each fix as the command line (or SQL) that runs it, for pipelines.
+    expect(statusForMachines(invalid, nxCommand).advice.map((a) => a.fixes.map((f) => ('sql' in f ? f.sql : f.command)))).toEqual([
+      ['nx run prisma:migrate'],
+      ['DROP INDEX CONCURRENTLY IF EXISTS "AuditLog_action_key";'],
+    ]);
+
+    for (const advice of invalid.advice) await runFix(advice.fixes[0], on);
+    expect(await query(url, `SELECT c.relname AS name, i.indisvalid AS valid, i.indisunique AS "unique" FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'AuditLog_action%'`)).toEqual([
+      { name: 'AuditLog_action_idx', valid: true, unique: false },
+    ]);
+    const after = await status(on);
+    expect(after.advice).toEqual([]);
+    expect(after.unhealthy).toBe(false);
+  });
+});
+
+describe('migrations applied that are not on disk', () => {
+  it('status names them; migrate and migrate-down refuse, changing nothing; from the folder that has them, status is clean and migrate-down rolls them back', async () => {
+    const url = await pgServer.freshDatabase();
+    const full = target(url, sampleDirectory(indexAction));
+    expect((await migrate(full)).error).toBeUndefined();
+    // A checkout that lacks index_action (another branch deployed it).
+    const behind = target(url, sampleDirectory());
+    const report = await status(behind, sampleSchema);
+    expect(report.unknownApplied).toEqual([indexAction.name]);
+    expect(report.unhealthy).toBe(true);
+    expect(report.text).toContain(`✗ Applied in the database but missing on disk: ${indexAction.name}.`);
+    expect(report.text).toContain('→ `nx run prisma:migrate-status` from the branch that has these folders');
+
+    const records = await withClient(url, readMigrationRecords);
+    await expect(migrate(behind)).rejects.toThrow(new RegExp(`The database has applied migrations that are not in .*: ${indexAction.name}\\. Pull the missing migration folders`));
+    await expect(migrateDown(behind)).rejects.toThrow(`Migration ${indexAction.name} is applied but its folder is not in`);
+    expect(await withClient(url, readMigrationRecords)).toEqual(records);
+    expect(await query(url, `SELECT to_regclass('"AuditLog_action_idx"') IS NOT NULL AS kept`)).toEqual([{ kept: true }]);
+
+    // The suggested way: from the folder that has it, all is clean, and migrate-down rolls it back.
+    expect((await status(full)).advice).toEqual([]);
+    expect((await migrateDown(full)).rolledBack.map((r) => r.migration)).toEqual([indexAction.name]);
+    expect((await status(behind, sampleSchema)).unhealthy).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { migrationStatus, type StatusReport } from '../../runtime/status';
-import type { StatusAdvice } from '../../runtime/status-advice';
+import type { StatusAdvice, StatusFix } from '../../runtime/status-advice';
 import { textTable } from '../../runtime/text-table';
 import { commandOptions, withProjectTarget, type CommandLine, type ProjectContext } from '../shared/project';
 import type { MigrateStatusExecutorSchema } from './schema';
@@ -8,7 +8,7 @@ import type { MigrateStatusExecutorSchema } from './schema';
 export async function migrateStatusCommand(project: ProjectContext, options: MigrateStatusExecutorSchema): Promise<boolean> {
   return withProjectTarget(project, options, 'workspace', async (target) => {
     const report = await migrationStatus(target, project.schemaFiles);
-    if (options.format === 'json') console.log(JSON.stringify(withCommands(report, project.command), null, 2));
+    if (options.format === 'json') console.log(JSON.stringify(statusForMachines(report, project.command), null, 2));
     else project.logger.info(renderStatus(report, project.command));
     return !report.unhealthy;
   });
@@ -22,9 +22,12 @@ export function renderStatus(report: StatusReport, command: CommandLine = (targe
   return `\n${table}\n\n${countsLine(report)}\n${renderAdvice(report.advice, command)}${renderDrift(report)}`;
 }
 
-/** For JSON readers: each fix also as the command line that runs it here. */
-function withCommands(report: StatusReport, command: CommandLine): StatusReport {
-  const advice = report.advice.map((a) => ({ ...a, fixes: a.fixes.map((f) => ('sql' in f ? f : { ...f, command: command(f.target, f.options) })) }));
+/** A fix as `--format json` prints it: a target's fix also carries the command line that runs it here. */
+export type MachineStatusFix = Extract<StatusFix, { sql: string }> | (Extract<StatusFix, { target: string }> & { command: string });
+
+/** For JSON readers (`--format json`): each fix also as the command line that runs it here. */
+export function statusForMachines(report: StatusReport, command: CommandLine): Omit<StatusReport, 'advice'> & { advice: (Omit<StatusAdvice, 'fixes'> & { fixes: MachineStatusFix[] })[] } {
+  const advice = report.advice.map((a) => ({ ...a, fixes: a.fixes.map((f): MachineStatusFix => ('sql' in f ? f : { ...f, command: command(f.target, f.options) })) }));
   return { ...report, advice };
 }
 
