@@ -230,6 +230,20 @@ describe('modify-column generator', () => {
     expect(readScript(tree, expand.folder)).not.toContain('@forge-seed');
   });
 
+  it('the same column changed twice: each data migration gets a file of its own, the second named after its folder', async () => {
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'totalCents', type: 'String' });
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'totalCents', type: 'Int', cast: `"totalCents"::integer` });
+    const [first, second] = newMigrations(tree).filter((m) => m.name === 'modify_column_order_total_cents');
+    expect(second).toBeDefined();
+    const stamp = second.folder.slice(0, 14);
+    const registry = tree.read(`${DATA_MIGRATIONS}/index.ts`, 'utf-8')!;
+    expect(registry).toContain(`'${first.folder}': () => import('./modify_column_order_total_cents.js')`);
+    expect(registry).toContain(`'${second.folder}': () => import('./modify_column_order_total_cents_${stamp}.js')`);
+    const later = tree.read(`${DATA_MIGRATIONS}/modify_column_order_total_cents_${stamp}.ts`, 'utf-8')!;
+    expect(later).toContain(`Migration: ${second.folder}`);
+    expect(tree.read(`${DATA_MIGRATIONS}/modify_column_order_total_cents.ts`, 'utf-8')).toContain(`Migration: ${first.folder}`);
+  });
+
   it('String → Int with --cast: the cast runs trapped (failures are listed, not errors in writes); text gets a convertible seed hint only without a cast', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', type: 'Int', cast: `nullif(trim("note"), '')::integer` });
     const [expand, swap] = newMigrations(tree);
