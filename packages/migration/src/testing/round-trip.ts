@@ -6,6 +6,7 @@ import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { createDataMigrationRunner } from '../runtime/data-migration-runner';
 import { migrate } from '../runtime/migrate';
 import type { ProjectTarget } from '../runtime/project-target';
+import { newSharedTraffic } from '../runtime/validate/traffic/traffic-session';
 import { validateMigrations, type ValidateOptions, type ValidationReport } from '../runtime/validate/validate';
 import { diskView } from '../workspace/file-view';
 import { readMigrationsDirectory } from '../workspace/migrations-directory';
@@ -19,8 +20,8 @@ export interface RoundTripOptions {
   /** Rows the validator generates into touched tables that are still empty (default 100). */
   seedRows?: number;
   /**
-   * Application writes during every step, as migrate-validate does by default. Off here unless
-   * asked: the recipes' race fixes (issue 10, s7-recipes) turn it on spec by spec.
+   * Application writes during every step, as migrate-validate does by default: on unless a spec
+   * asks otherwise, or FORGE_TRAFFIC=0 is set (to tell a workload finding from a recipe failure).
    */
   traffic?: ValidateOptions['traffic'];
 }
@@ -32,6 +33,8 @@ export interface RoundTrip {
   target: ProjectTarget;
   /** Everything the runtime and the validator printed. */
   log: string[];
+  /** Keys of the rows of `table` the workload wrote (inserted, updated or deleted): the seed's other rows are as seeded. */
+  workloadKeys: (table: string) => Set<string>;
 }
 
 /**
@@ -61,9 +64,16 @@ export async function proveGeneratedMigrations(tree: Tree, url: string, options:
     if (baseline.error) throw baseline.error;
     await options.seed?.(url);
     const toProve = directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
-    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic: options.traffic ?? false });
-    return { report, url, target, log: logger.lines };
+    const shared = newSharedTraffic();
+    const traffic = options.traffic ?? defaultTraffic();
+    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic, sharedTraffic: shared });
+    return { report, url, target, log: logger.lines, workloadKeys: (table) => new Set(shared.log.writtenKeys(table)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Round trips run under traffic, as migrate-validate does; FORGE_TRAFFIC=0 proves them on a quiet database. */
+export function defaultTraffic(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.FORGE_TRAFFIC !== '0';
 }

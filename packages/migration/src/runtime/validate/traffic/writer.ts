@@ -3,7 +3,7 @@ import { connect } from '../../pg-client';
 import type { LatencySample } from './latency';
 import type { RowText } from './row-text';
 import { INTERNAL_COLUMN, type TableWorkload, type UpdateStatement } from './workload-plan';
-import type { WriteLog } from './write-log';
+import type { CommittedWrite, WriteLog } from './write-log';
 
 export interface WriterOptions {
   /** Pause between two statements of one writer (default 5 ms). */
@@ -28,6 +28,10 @@ export interface WriterSink {
 
 interface QueryResultRow {
   row: RowText | null;
+  /** Column types of the table when the row was written. */
+  types: Record<string, string> | null;
+  /** A copying UPDATE: whether the value it copied was NULL. */
+  wrote_null?: boolean;
   ms: number;
 }
 
@@ -94,13 +98,15 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
     if (!returned) return null; // the row was gone: nothing written
     for (const column of Object.keys(returned.row ?? {})) if (INTERNAL_COLUMN.test(column)) delete returned.row![column];
     const key = deletedKey ?? returned.row![plan.key]!;
+    // The application wrote NULL: a fill trigger's value in its place is the migration's, and a rollback takes it back.
+    if (update && returned.row && (update.writesNull || returned.wrote_null)) returned.row[update.column] = null;
     sink.log.add({
       table: plan.table,
       keyColumn: plan.key,
       key,
       kind,
       row: kind === 'delete' ? null : returned.row,
-      columns: plan.columns,
+      columns: storedTypes(plan, returned.types),
       step,
       ...(update?.kind === 'edge' ? { edge: { column: update.column, label: update.label } } : {}),
       at,
@@ -118,6 +124,16 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
       }
     },
   };
+}
+
+/** The columns' types as the row was stored (nullability as planned: a write does not change it). */
+function storedTypes(plan: TableWorkload, types: Record<string, string> | null): CommittedWrite['columns'] {
+  if (!types) return plan.columns;
+  const columns: CommittedWrite['columns'] = new Map();
+  for (const [column, sqlType] of Object.entries(types)) {
+    if (!INTERNAL_COLUMN.test(column)) columns.set(column, { sqlType, nullable: plan.columns.get(column)?.nullable ?? true });
+  }
+  return columns;
 }
 
 function pick(keys: string[], i: number): string {
