@@ -19,6 +19,9 @@ const pg = useEmbeddedPostgres();
 const SCHEMA = [{ path: 'schema.prisma', content: readFileSync(join(SAMPLE_PROJECT_DIR, 'prisma/schema.prisma'), 'utf8') }];
 // The workload runs 300 ms before each step: long enough for every kind of write to happen in a racy window.
 const TRAFFIC: ValidateOptions = { traffic: { warmupMs: 300 } };
+// A racy migration is caught only when a write lands in its window: on a busy 2-core machine the
+// workload writes slowly, so these run it longer and without pauses, to hit the window every time.
+const RACY: ValidateOptions = { traffic: { warmupMs: 1000, sleepMs: 1 } };
 
 let template: string;
 beforeAll(async () => {
@@ -77,7 +80,7 @@ UPDATE "Order" SET "note_int" = "note"::integer;
     );
 
     it('racy: an unconvertible value written before the swap ends up NULL, and validate says which', async () => {
-      const result = await prove([convert('NEW."note_int" := NULL')], swap);
+      const result = await prove([convert('NEW."note_int" := NULL')], swap, RACY);
       expect(result.verdict).toBe('fail');
       expect(problems(result)).toMatch(/committed writes to "Order" lost or changed after the migration went up .*"note" of row id=\d+: '[^']+' written during [a-z ]+ is now NULL/);
     }, 60_000);
@@ -119,7 +122,7 @@ CREATE TRIGGER "Order_note_backup" AFTER INSERT OR UPDATE ON "Order" FOR EACH RO
       );
 
     it('racy: a write committed after the backup is missing from it, and the rollback restores the old value', async () => {
-      const result = await prove([backup(false)], drop(false));
+      const result = await prove([backup(false)], drop(false), RACY);
       expect(result.verdict).toBe('fail');
       expect(problems(result)).toMatch(/"note" of row id=\d+: '[^']*' written during (before )?up( again)? is not in the backup/);
     }, 60_000);
@@ -162,7 +165,7 @@ CREATE TRIGGER "Order_note_nulls" AFTER INSERT OR UPDATE ON "Order" FOR EACH ROW
     );
 
     it('racy: the rollback leaves the backfill value where the application wrote NULL', async () => {
-      const result = await prove([record(false)], fill);
+      const result = await prove([record(false)], fill, RACY);
       expect(result.verdict).toBe('fail');
       // A NULL written before the fill comes back as 'n/a'; a value written after it, as NULL.
       expect(problems(result)).toMatch(/lost or changed after the rollback .*"note" of row id=\d+: (NULL written during [a-z ]+ is now 'n\/a'|'n\/a' written during [a-z ]+ is now NULL)/);
