@@ -6,7 +6,7 @@ import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { createDataMigrationRunner } from '../runtime/data-migration-runner';
 import { migrate } from '../runtime/migrate';
 import type { ProjectTarget } from '../runtime/project-target';
-import { newSharedTraffic } from '../runtime/validate/traffic/traffic-session';
+import { newSharedTraffic, type TrafficOptions } from '../runtime/validate/traffic/traffic-session';
 import { validateMigrations, type ValidateOptions, type ValidationReport } from '../runtime/validate/validate';
 import { diskView } from '../workspace/file-view';
 import { readMigrationsDirectory } from '../workspace/migrations-directory';
@@ -65,13 +65,21 @@ export async function proveGeneratedMigrations(tree: Tree, url: string, options:
     await options.seed?.(url);
     const toProve = directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
     const shared = newSharedTraffic();
-    const traffic = options.traffic ?? defaultTraffic();
+    const traffic = options.traffic === undefined || options.traffic === true ? defaultTraffic() && ROUND_TRIP_TRAFFIC : options.traffic;
     const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic, sharedTraffic: shared });
     return { report, url, target, log: logger.lines, workloadKeys: (table) => new Set(shared.log.writtenKeys(table)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The workload of the round-trip specs: a shorter warm-up before each step than migrate-validate's
+ * (the suite proves hundreds of steps), and a stall limit that a busy 2-core CI machine cannot trip
+ * by itself: these specs prove that nothing is lost; stalls are proven by the traffic specs and
+ * bench/writer-stall, on a known load.
+ */
+export const ROUND_TRIP_TRAFFIC: TrafficOptions = { warmupMs: 100, maxStallMs: 5_000 };
 
 /** Round trips run under traffic, as migrate-validate does; FORGE_TRAFFIC=0 proves them on a quiet database. */
 export function defaultTraffic(env: NodeJS.ProcessEnv = process.env): boolean {

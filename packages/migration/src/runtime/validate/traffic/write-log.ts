@@ -39,6 +39,11 @@ export class WriteLog {
     if (write.edge) this.edges.set(row, new Map([...(this.edges.get(row) ?? []), [write.edge.column, write.edge.label]]));
   }
 
+  /** The last committed write of one row. */
+  lastWrite(table: string, key: string): CommittedWrite | undefined {
+    return this.last.get(`${table}\u0000${key}`);
+  }
+
   /** The last committed write of each row of `table`. */
   lastWrites(table: string): CommittedWrite[] {
     return [...this.last.values()].filter((w) => w.table === table);
