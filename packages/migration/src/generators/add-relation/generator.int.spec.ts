@@ -57,7 +57,7 @@ describe('add-relation on a real PostgreSQL', () => {
     expect(written.size).toBeGreaterThan(0);
     const untouched = (rows: Map<string, string>) => new Map([...rows].filter(([id]) => !written.has(id)));
     expect(untouched(await rowChecksums(url, 'AuditLog'))).toEqual(untouched(before));
-  });
+  }, 240_000);
 
   it('stops at the validate migration with the orphan rows listed, and changes no data', async () => {
     const tree = await relateAuditLogToUserAgain();
