@@ -20,8 +20,10 @@ export interface RoundTripOptions {
   /** Rows the validator generates into touched tables that are still empty (default 100). */
   seedRows?: number;
   /**
-   * Application writes during every step, as migrate-validate does by default: on unless a spec
-   * asks otherwise, or FORGE_TRAFFIC=0 is set (to tell a workload finding from a recipe failure).
+   * Application writes during every step, as migrate-validate does by default. Unset: on in the
+   * nightly run (FORGE_TEST_SIZE=nightly) or with FORGE_TRAFFIC=1, quiet in `npm test` (the
+   * workload costs each round trip seconds; `npm test` proves traffic through the property test
+   * and the traffic specs). `true` turns it on, `false` off, whatever the environment.
    */
   traffic?: ValidateOptions['traffic'];
 }
@@ -65,7 +67,8 @@ export async function proveGeneratedMigrations(tree: Tree, url: string, options:
     await options.seed?.(url);
     const toProve = directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
     const shared = newSharedTraffic();
-    const traffic = options.traffic === undefined || options.traffic === true ? defaultTraffic() && ROUND_TRIP_TRAFFIC : options.traffic;
+    const on = options.traffic === true || (options.traffic === undefined && defaultTraffic());
+    const traffic = on ? ROUND_TRIP_TRAFFIC : (options.traffic ?? false);
     const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic, sharedTraffic: shared });
     return { report, url, target, log: logger.lines, workloadKeys: (table) => new Set(shared.log.writtenKeys(table)) };
   } finally {
@@ -81,7 +84,11 @@ export async function proveGeneratedMigrations(tree: Tree, url: string, options:
  */
 export const ROUND_TRIP_TRAFFIC: TrafficOptions = { warmupMs: 100, maxStallMs: 5_000 };
 
-/** Round trips run under traffic, as migrate-validate does; FORGE_TRAFFIC=0 proves them on a quiet database. */
+/**
+ * Whether a round trip that does not choose runs under traffic: FORGE_TRAFFIC=1 / 0 decides; else on
+ * in the nightly run and off in `npm test`, where it would take the suite past its 15 minutes.
+ */
 export function defaultTraffic(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.FORGE_TRAFFIC !== '0';
+  if (env.FORGE_TRAFFIC) return env.FORGE_TRAFFIC !== '0';
+  return env.FORGE_TEST_SIZE === 'nightly';
 }

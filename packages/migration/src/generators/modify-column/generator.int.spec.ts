@@ -108,7 +108,7 @@ describe('modify-column on a real PostgreSQL', () => {
     }
     expect(after).toEqual(before);
     expect(await query(url, `SELECT count(*)::int AS n FROM pg_type WHERE typname = 'OrderStatus'`)).toEqual([{ n: 0 }]);
-    // Up, down (the batched restore) and up again of 100,000 rows, the application writing, on a shared CI machine.
+    // Up, down (the batched restore) and up again of 100,000 rows nightly, the application writing, on a shared CI machine.
   }, 420_000);
 
   it('a map that misses a value present in the data: the data migration refuses, listing the values and row keys; nothing is converted', async () => {
