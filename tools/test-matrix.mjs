@@ -1,5 +1,6 @@
 // npm run test:matrix [-- --versions 14,18] [-- --report]: the round-trip specs of the ten change
-// types and the version facts, run on every PostgreSQL major the plugin supports (FORGE_PG_VERSION
+// types (each proof under traffic, as migrate-validate runs it: FORGE_TRAFFIC=0 in the environment
+// proves quietly) and the version facts, run on every PostgreSQL major the plugin supports (FORGE_PG_VERSION
 // makes the specs' embedded server that major; a major other than the bundled 15 is installed on
 // first use). Prints versions × change types, then each version fact × major, then every failure
 // with its error; writes the same as Markdown to tmp/test-matrix/results.md. `--report` prints
@@ -71,7 +72,9 @@ function runMajor(major) {
   const args = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', ...jest];
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: PACKAGE, env: { ...process.env, FORGE_PG_VERSION: String(major) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Traffic on unless the caller turned it off: the round trips prove every committed write on each major.
+    const env = { FORGE_TRAFFIC: '1', ...process.env, FORGE_PG_VERSION: String(major) };
+    const child = spawn(process.execPath, args, { cwd: PACKAGE, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const file = createWriteStream(log);
     child.stdout.pipe(file);
     child.stderr.pipe(file);
@@ -168,7 +171,7 @@ for (const major of majors) {
 const factHeader = ['version fact', ...majors.map(String)];
 const facts = factGrid(runs);
 console.log(`\n${table(header, rows)}\n`);
-console.log('Cells: tests passed / run per change type (its round-trip specs), "—": no spec yet.');
+console.log(`Cells: tests passed / run per change type (its round-trip specs${process.env.FORGE_TRAFFIC === '0' ? ', on a quiet database' : ', under traffic'}), "—": no spec yet.`);
 console.log(`\n${table(factHeader, facts)}\n`);
 console.log(
   'Cells: what the version tables say of that major (versions/features.ts: yes; versions/statement-facts.ts: the strongest lock on the table, ' +

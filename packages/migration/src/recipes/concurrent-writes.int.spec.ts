@@ -151,4 +151,34 @@ describe('modify-column optional → required with --backfillValue, the applicat
       ws.remove();
     }
   });
+
+  it('a value the application commits on a filled row while a batch of the unfill waits for that row is kept (the batch read the records before)', async () => {
+    const { ws, url, names } = await generated((tree) => modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', required: true, backfillValue: '' }));
+    try {
+      must(await migrate(ws.target(url)));
+      expect(await query(url, `SELECT note FROM "Order" WHERE id = 2`)).toEqual([{ note: '' }]);
+      // Down to the fill migration: its data migration's down() unfills in batches.
+      expect((await migrateDown(ws.target(url), names.length - 1)).error).toBeUndefined();
+      // The application writes the fill value itself on order 2 (filled, so recorded), and commits
+      // only once the unfill's batch, which read the records before, waits for the row.
+      const writer = await concurrentWriter(url);
+      let down: ReturnType<typeof migrateDown> | undefined;
+      try {
+        await writer.write(`UPDATE "Order" SET note = '' WHERE id = 2`);
+        down = migrateDown(ws.target(url), 1);
+        await untilSomeoneWaitsForALock(url);
+        await writer.commit();
+      } finally {
+        await writer.close();
+      }
+      expect((await down)?.error).toBeUndefined();
+      expect(await query(url, `SELECT id, note FROM "Order" WHERE id IN (1, 2, 3) ORDER BY id`)).toEqual([
+        { id: 1, note: null },
+        { id: 2, note: '' },
+        { id: 3, note: null },
+      ]);
+    } finally {
+      ws.remove();
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { allowLint } from './lint-allowance';
 import { classifyTypeChange } from './modify-column-types';
 import { UnexpectedDiffError, type PlannedDataMigration, type PlannedMigration, type RecipeOptions } from './plan';
 import { enforceNotNullMigration, notNullSteps } from './not-null-steps';
-import { createFillTrigger, createForgeSchema, dropFillTrigger, fillFunction, rollbackFillFunction } from './required-column';
+import { createFillTrigger, createForgeSchema, dropFillTrigger, fillFunction, rollbackFillFunction, UNFILLING } from './required-column';
 import { steppedScript, transactionalScript, type ScriptStep } from './scripts';
 import { holdOffAutovacuum } from './autovacuum-lock';
 import { narrowBackDown, type NarrowBack } from './modify-column-narrow-back';
@@ -207,6 +207,7 @@ function fillData(change: MetaChange, keys: string, options: RecipeOptions): Pla
         '// From now on NULLs written stay NULL, and a value written takes its row out of the records.',
         `await ctx.query(${tsString(rollbackFillFunction(change.table, change.column, change.stamp, record))});`,
         '// Recorded rows that still hold the fill value become NULL again (a value written since is kept).',
+        `await ctx.query(${tsString(`SELECT set_config('${UNFILLING}', 'on', false)`)});`,
         `await ctx.batchUpdate(${tsObject({
           table: change.table,
           key: change.key,
@@ -216,6 +217,7 @@ function fillData(change: MetaChange, keys: string, options: RecipeOptions): Pla
           batchSize: options.batchSize,
           name: 'unfill',
         })});`,
+        `await ctx.query(${tsString(`SELECT set_config('${UNFILLING}', 'off', false)`)});`,
       ].join('\n'),
       validate: `return (await ctx.count(${tsString(change.table)}, ${tsString(`${c} IS NULL`)})) === 0;`,
     },

@@ -329,8 +329,10 @@ function backupDataMigration(name: string, removed: RemovedColumns, backupName: 
   const key = removed.key.map(quoteIdent);
   const columns = removed.columns.map((c) => quoteIdent(c.column));
   const js = JSON.stringify;
+  // Rows deleted since they were copied stay in the backup (the rollback restores by key, so they
+  // are never written back): complete means every row of the table is there, with its values.
   const complete =
-    `SELECT (SELECT count(*) FROM ${table}) = (SELECT count(*) FROM ${backup}) AND NOT EXISTS (` +
+    `SELECT NOT EXISTS (` +
     `SELECT 1 FROM ${table} AS t LEFT JOIN ${backup} AS b ON ${key.map((k) => `b.${k} = t.${k}`).join(' AND ')} ` +
     `WHERE b.${key[0]} IS NULL OR ${columns.map((c) => `t.${c}::text IS DISTINCT FROM b.${c}::text`).join(' OR ')}) AS complete`;
   const present = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = ANY ($2::text[]) AND attnum > 0 AND NOT attisdropped) AS present`;

@@ -1,7 +1,7 @@
 import type { RemovedRelation } from '../prisma-schema/edits/remove-relation';
 import { quoteIdent } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
-import { notValid, orphanCheck, validateConstraint } from './foreign-key-sql';
+import { foreignKeySeedHints, notValid, orphanCheck, validateConstraint, withHeaderComments } from './foreign-key-sql';
 import { UnexpectedDiffError, type MigrationPlan, type RecipeOptions } from './plan';
 import { steppedScript, transactionalScript } from './scripts';
 
@@ -25,7 +25,12 @@ export function removeRelationRecipe(naive: { up: string; down: string }, relati
     migrations: [
       {
         name: options.migrationName,
-        up: transactionalScript(`Drop foreign key ${relation.constraint} (${subject}); the column${relation.columns.length > 1 ? 's stay' : ' stays'}`, [`${drop};`], options.lockTimeout),
+        // Seed hints: the rows migrate-validate writes reference existing rows, as the application
+        // that relied on the key did, so the proof's rollback re-adds it (orphans stop it, listed).
+        up: withHeaderComments(
+          transactionalScript(`Drop foreign key ${relation.constraint} (${subject}); the column${relation.columns.length > 1 ? 's stay' : ' stays'}`, [`${drop};`], options.lockTimeout),
+          foreignKeySeedHints(relation),
+        ),
         down: steppedScript(
           `Reverse of: drop foreign key ${relation.constraint}. Orphan check, re-add NOT VALID, then VALIDATE in a transaction of its own`,
           [

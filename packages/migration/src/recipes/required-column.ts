@@ -28,6 +28,12 @@ export function createForgeSchema(): string {
  */
 export const ROLLING_BACK = 'forge.rolling_back';
 
+/**
+ * A session setting the rollback's batched unfill turns on: its trigger then checks, at the row,
+ * that the row is still recorded (see rollbackFillFunction).
+ */
+export const UNFILLING = 'forge.unfilling';
+
 /** Names of the fill trigger of a column and its function (the function carries the change's stamp). */
 export function fillTriggerNames(table: string, column: string, stamp: string): { trigger: string; fn: string } {
   return { trigger: fitIdentifier(column, '__forge_fill'), fn: fitIdentifier(`${table}__${column}`, `__${stamp}__fill`) };
@@ -86,6 +92,10 @@ export function fillFunction(table: string, column: string, stamp: string, rowEx
  * The fill trigger's function while its change rolls back: NULLs written now stay NULL (the
  * column becomes optional again), and a value written now takes the row out of `record.keys`, so
  * the batched unfill leaves it alone. Replacing a function takes no lock on the table.
+ * A batch of the unfill reads `record.keys` as of its start: a value the application commits on a
+ * recorded row meanwhile is re-checked by PostgreSQL against the batch's condition with that old
+ * view, so the unfill's own write looks again here (a query in a trigger sees what committed since)
+ * and leaves a row no longer recorded as it is.
  */
 export function rollbackFillFunction(table: string, column: string, stamp: string, record: FillRecord): string {
   const { fn } = fillTriggerNames(table, column, stamp);
@@ -97,6 +107,9 @@ export function rollbackFillFunction(table: string, column: string, stamp: strin
     '  -- Rolling back: NULLs stay NULL; a value written now is kept by the rollback.',
     `  IF NEW.${c} IS NOT NULL AND TG_OP = 'UPDATE' THEN`,
     `    DELETE FROM ${record.keys} WHERE ${k} = NEW.${k};`,
+    `  ELSIF current_setting('${UNFILLING}', true) = 'on' AND NOT EXISTS (SELECT 1 FROM ${record.keys} WHERE ${k} = NEW.${k}) THEN`,
+    '    -- The unfill, on a row the application wrote a value to since the batch began: keep that value.',
+    '    RETURN NULL;',
     '  END IF;',
     '  RETURN NEW;',
     'END $forge$;',

@@ -4,12 +4,11 @@ import type fc from 'fast-check';
 /** Cases per run when FORGE_PROPERTY_RUNS is not set: CI size (about a minute on 2 cores). */
 const CI_RUNS = 6;
 /**
- * Whether cases run under traffic when FORGE_PROPERTY_TRAFFIC is not set. Off in CI until the
- * recipes hold under traffic (issue 10's race fixes): today the workload finds their defects
- * (e.g. the rollback of optional → required meeting NULLs the application wrote). The nightly run
- * sets FORGE_PROPERTY_TRAFFIC=1. Turn this on with the fixes.
+ * Whether cases run under traffic when FORGE_PROPERTY_TRAFFIC is not set: on, as migrate-validate
+ * proves by default (every committed write checked after each step). FORGE_PROPERTY_TRAFFIC=0
+ * replays a case on a quiet database, to tell a workload finding from a recipe failure.
  */
-export const TRAFFIC_BY_DEFAULT = false;
+export const TRAFFIC_BY_DEFAULT = true;
 
 /** What one case (a few generators, then up/validate/down/up of every migration) may take at worst, shrinking included. */
 const CASE_BUDGET_MS = 30_000;

@@ -58,6 +58,22 @@ export function registerThroughAst(source: string, indexFile: string, folder: st
   return index.getFullText();
 }
 
+/** The files the registry imports (`() => import('./{name}.js')`), by name. */
+export function registeredFiles(source: string): Set<string> {
+  const canonical = parseCanonicalRegistry(source);
+  if (canonical) return new Set(canonical.entries.map((entry) => entry.file));
+  const { Node, Project, SyntaxKind } = loadTsMorph();
+  const index = new Project({ useInMemoryFileSystem: true }).createSourceFile('index.ts', source);
+  const names = new Set<string>();
+  for (const call of index.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const [specifier] = call.getArguments();
+    if (call.getExpression().getKind() !== SyntaxKind.ImportKeyword || !specifier || !Node.isStringLiteral(specifier)) continue;
+    const name = /^\.\/(.+)\.js$/.exec(specifier.getLiteralText())?.[1];
+    if (name) names.add(name);
+  }
+  return names;
+}
+
 function keyOf(Node: typeof TsMorph.Node, property: TsMorph.ObjectLiteralElementLike): string | undefined {
   const key = Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property) || Node.isMethodDeclaration(property) ? property.getNameNode() : undefined;
   return key && (Node.isStringLiteral(key) || Node.isNoSubstitutionTemplateLiteral(key) ? key.getLiteralText() : key.getText());

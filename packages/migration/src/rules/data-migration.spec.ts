@@ -158,6 +158,14 @@ import type { DataMigrationContext } from '@forge/migration/runtime';`);
     expect(index).toContain(`  // the first one\n  '${FOLDER}': () => import('./add_user_locale.js'),\n  '20250102120000_order_status': () => import('./order_status.js')`);
   });
 
+  it('names a second data migration of the same name after its folder (the same change made twice)', () => {
+    writeDataMigration(tree, options());
+    const later = writeDataMigration(tree, options({ migrationFolder: '20250102120000_add_user_locale' }));
+    expect(later.file).toBe(`${SAMPLE_ROOT}/src/migrations/add_user_locale_20250102120000.ts`);
+    expect(tree.read(later.file, 'utf-8')).toContain(' * Migration: 20250102120000_add_user_locale\n');
+    expect(tree.read(INDEX, 'utf-8')).toContain(`'${FOLDER}': () => import('./add_user_locale.js'),\n  '20250102120000_add_user_locale': () => import('./add_user_locale_20250102120000.js')`);
+  });
+
   it('creates index.ts when the project has none', () => {
     tree.delete(INDEX);
     writeDataMigration(tree, options());

@@ -1,7 +1,7 @@
 import { join, posix } from 'node:path';
 import { generateFiles, type Tree } from '@nx/devkit';
 import { inputError } from '../errors';
-import { registerInIndex } from './data-migration-registry';
+import { registeredFiles, registerInIndex } from './data-migration-registry';
 import { typeScriptSyntaxError } from './typescript-syntax';
 
 export interface DataMigrationFile {
@@ -40,7 +40,7 @@ export const dataMigrations: DataMigrationRegistry = {};
 `;
 
 /**
- * Writes `<projectRoot>/src/migrations/{name}.ts` from the template (the seed's header block, then
+ * Writes `<projectRoot>/src/migrations/{name}.ts` (`{name}_{stamp}.ts` when an earlier change took the name) from the template (the seed's header block, then
  * up/down/validate) and registers it in `src/migrations/index.ts` under its SQL migration folder.
  * Everything is checked before the first write, so a refusal leaves the tree untouched.
  */
@@ -53,19 +53,20 @@ export function writeDataMigration(tree: Tree, options: DataMigrationFile): Writ
     throw inputError(`Invalid migration folder ${JSON.stringify(migrationFolder)}: expected {YYYYMMDDHHMMSS}_{name}, as in prisma/migrations.`);
   }
   const dir = posix.join(projectRoot, DATA_MIGRATIONS_DIR);
-  const file = posix.join(dir, `${name}.ts`);
   const indexFile = posix.join(dir, 'index.ts');
-  if (tree.exists(file)) throw inputError(`${file} already exists. Choose another --migrationName, or delete the file if it is a leftover.`);
+  const registry = tree.read(indexFile, 'utf-8') ?? EMPTY_REGISTRY;
+  const fileName = unusedFileName(tree, dir, name, migrationFolder, registry);
+  const file = posix.join(dir, `${fileName}.ts`);
   const bodies = {
     up: functionBody(options.body?.up, 'up'),
     down: functionBody(options.body?.down, 'down'),
     validate: functionBody(options.body?.validate, 'validate'),
   };
-  const index = registerInIndex(tree.read(indexFile, 'utf-8') ?? EMPTY_REGISTRY, indexFile, migrationFolder, name);
+  const index = registerInIndex(registry, indexFile, migrationFolder, fileName);
 
   generateFiles(tree, join(__dirname, 'files', 'data-migration'), dir, {
     tmpl: '',
-    name,
+    name: fileName,
     migrationFolder,
     model: oneLine(options.model),
     description: commentText(options.description),
@@ -81,6 +82,21 @@ export function writeDataMigration(tree: Tree, options: DataMigrationFile): Writ
   }
   tree.write(indexFile, index);
   return { file, indexFile };
+}
+
+/**
+ * The file name (without `.ts`) for a data migration named `name`: the name itself, or, when an
+ * earlier change already registered that file (the same change to the same column twice), the
+ * name with its folder's timestamp after it. Folders are unique by their timestamp, so the file is
+ * too, and it sorts next to the first: `modify_column_order_note.ts`, `modify_column_order_note_20260101120000.ts`.
+ * A file of that name that the registry does not import is a leftover: refused, as it may be someone's work.
+ */
+function unusedFileName(tree: Tree, dir: string, name: string, migrationFolder: string, registry: string): string {
+  const taken = (candidate: string) => tree.exists(posix.join(dir, `${candidate}.ts`));
+  if (!taken(name)) return name;
+  const stamped = `${name}_${migrationFolder.slice(0, 14)}`;
+  if (registeredFiles(registry).has(name) && !taken(stamped)) return stamped;
+  throw inputError(`${posix.join(dir, `${name}.ts`)} already exists. Choose another --migrationName, or delete the file if it is a leftover.`);
 }
 
 function functionBody(body: string | undefined, fn: string): string {

@@ -94,7 +94,8 @@ export function printChange(change: SchemaChange<unknown>, planned: MigrationPla
     logger.info(`\n${change.project.migrationsDir}/${folder}/migration.sql\n${indent(migration.up.trimEnd())}`);
     logger.info(`down.sql\n${indent(migration.down.trimEnd())}`);
     if (migration.dataMigration) {
-      const file = written.dataMigrations.find((f) => f.endsWith(`/${migration.dataMigration!.name}.ts`));
+      // Data migrations are written in plan order; a name taken by an earlier change gets a suffix, so count, do not match.
+      const file = written.dataMigrations[plan.migrations.slice(0, i).filter((m) => m.dataMigration).length];
       logger.info(`then data migration ${file}: ${migration.dataMigration.description} (${migration.dataMigration.estimatedDuration})`);
     }
   });

@@ -6,6 +6,7 @@ import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { createDataMigrationRunner } from '../runtime/data-migration-runner';
 import { migrate } from '../runtime/migrate';
 import type { ProjectTarget } from '../runtime/project-target';
+import { newSharedTraffic, type TrafficOptions } from '../runtime/validate/traffic/traffic-session';
 import { validateMigrations, type ValidateOptions, type ValidationReport } from '../runtime/validate/validate';
 import { diskView } from '../workspace/file-view';
 import { readMigrationsDirectory } from '../workspace/migrations-directory';
@@ -19,8 +20,10 @@ export interface RoundTripOptions {
   /** Rows the validator generates into touched tables that are still empty (default 100). */
   seedRows?: number;
   /**
-   * Application writes during every step, as migrate-validate does by default. Off here unless
-   * asked: the recipes' race fixes (issue 10, s7-recipes) turn it on spec by spec.
+   * Application writes during every step, as migrate-validate does by default. Unset: on in the
+   * nightly run (FORGE_TEST_SIZE=nightly) or with FORGE_TRAFFIC=1, quiet in `npm test` (the
+   * workload costs each round trip seconds; `npm test` proves traffic through the property test
+   * and the traffic specs). `true` turns it on, `false` off, whatever the environment.
    */
   traffic?: ValidateOptions['traffic'];
 }
@@ -32,6 +35,8 @@ export interface RoundTrip {
   target: ProjectTarget;
   /** Everything the runtime and the validator printed. */
   log: string[];
+  /** Keys of the rows of `table` the workload wrote (inserted, updated or deleted): the seed's other rows are as seeded. */
+  workloadKeys: (table: string) => Set<string>;
 }
 
 /**
@@ -61,9 +66,29 @@ export async function proveGeneratedMigrations(tree: Tree, url: string, options:
     if (baseline.error) throw baseline.error;
     await options.seed?.(url);
     const toProve = directory.migrations.map((m) => m.name).filter((name) => name !== BASELINE);
-    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic: options.traffic ?? false });
-    return { report, url, target, log: logger.lines };
+    const shared = newSharedTraffic();
+    const on = options.traffic === true || (options.traffic === undefined && defaultTraffic());
+    const traffic = on ? ROUND_TRIP_TRAFFIC : (options.traffic ?? false);
+    const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic, sharedTraffic: shared });
+    return { report, url, target, log: logger.lines, workloadKeys: (table) => new Set(shared.log.writtenKeys(table)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The workload of the round-trip specs: a shorter warm-up before each step than migrate-validate's
+ * (the suite proves hundreds of steps), and a stall limit that a busy 2-core CI machine cannot trip
+ * by itself: these specs prove that nothing is lost; stalls are proven by the traffic specs and
+ * bench/writer-stall, on a known load.
+ */
+export const ROUND_TRIP_TRAFFIC: TrafficOptions = { warmupMs: 100, maxStallMs: 5_000 };
+
+/**
+ * Whether a round trip that does not choose runs under traffic: FORGE_TRAFFIC=1 / 0 decides; else on
+ * in the nightly run and off in `npm test`, where it would take the suite past its 15 minutes.
+ */
+export function defaultTraffic(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FORGE_TRAFFIC) return env.FORGE_TRAFFIC !== '0';
+  return env.FORGE_TEST_SIZE === 'nightly';
 }

@@ -230,6 +230,20 @@ describe('modify-column generator', () => {
     expect(readScript(tree, expand.folder)).not.toContain('@forge-seed');
   });
 
+  it('the same column changed twice: each data migration gets a file of its own, named after its migration', async () => {
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'totalCents', type: 'String' });
+    await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'totalCents', type: 'Int', cast: `"totalCents"::integer` });
+    // The second change's migrations are named `…_2` (folder names stay unique), so its data migrations are too.
+    const expands = newMigrations(tree).filter((m) => /^modify_column_order_total_cents(_2)?$/.test(m.name));
+    expect(expands.map((m) => m.name)).toEqual(['modify_column_order_total_cents', 'modify_column_order_total_cents_2']);
+    const [first, second] = expands;
+    const registry = tree.read(`${DATA_MIGRATIONS}/index.ts`, 'utf-8')!;
+    expect(registry).toContain(`'${first.folder}': () => import('./modify_column_order_total_cents.js')`);
+    expect(registry).toContain(`'${second.folder}': () => import('./modify_column_order_total_cents_2.js')`);
+    expect(tree.read(`${DATA_MIGRATIONS}/modify_column_order_total_cents_2.ts`, 'utf-8')).toContain(`Migration: ${second.folder}`);
+    expect(tree.read(`${DATA_MIGRATIONS}/modify_column_order_total_cents.ts`, 'utf-8')).toContain(`Migration: ${first.folder}`);
+  });
+
   it('String → Int with --cast: the cast runs trapped (failures are listed, not errors in writes); text gets a convertible seed hint only without a cast', async () => {
     await modifyColumnGenerator(tree, { targetTable: 'Order', column: 'note', type: 'Int', cast: `nullif(trim("note"), '')::integer` });
     const [expand, swap] = newMigrations(tree);

@@ -33,7 +33,7 @@ describe('remove-relation on a real PostgreSQL', () => {
     expect(report.ok).toBe(true);
     expect(await foreignKey(url)).toEqual([]);
     expect(await rowChecksums(url, 'OrderItem')).toEqual(before);
-  });
+  }, 240_000);
 
   it('refuses to roll back over orphans written meanwhile, lists them, and changes nothing', async () => {
     const tree = createSampleTree();

@@ -9,11 +9,11 @@ export interface CanonicalRegistry {
   open: number;
   /** Offset of the closing `};`. */
   close: number;
-  entries: { folder: string; text: string }[];
+  entries: { folder: string; file: string; text: string }[];
 }
 
 /** `  '{folder}': () => import('./{name}.js')` and a comma unless last. */
-const ENTRY = /^ {2}('(\d{14}_\w+)': \(\) => import\('\.\/[a-z][a-z0-9_]*\.js'\))(,?)$/;
+const ENTRY = /^ {2}('(\d{14}_\w+)': \(\) => import\('\.\/([a-z][a-z0-9_]*)\.js'\))(,?)$/;
 const PREAMBLE = /^(?:(?:\/\/[^\n]*|import [^\n;]*;|[ \t]*)\n)*$/;
 const DECLARATION = /export const dataMigrations(?:: DataMigrationRegistry)? = \{/;
 
@@ -32,8 +32,8 @@ export function parseCanonicalRegistry(source: string): CanonicalRegistry | unde
   for (const [i, line] of lines.entries()) {
     const match = ENTRY.exec(line);
     // Every entry but the last ends with a comma; the last has none.
-    if (!match || (match[3] === ',') !== (i < lines.length - 1)) return undefined;
-    entries.push({ folder: match[2], text: match[1] });
+    if (!match || (match[4] === ',') !== (i < lines.length - 1)) return undefined;
+    entries.push({ folder: match[2], file: match[3], text: match[1] });
   }
   return { open, close, entries };
 }

@@ -22,6 +22,8 @@ export interface ValidateOptions {
   maxRollbackMs?: number;
   /** Application writes on the touched tables during every step (default: on); false: a quiet database. */
   traffic?: boolean | TrafficOptions;
+  /** The workload's log and row numbering for the whole run; pass one to read the committed writes afterwards. */
+  sharedTraffic?: SharedTraffic;
 }
 
 /** What the workload saw while a migration was proven. */
@@ -79,7 +81,7 @@ export async function validateMigrations(
   target = { ...target, logger: { info: () => undefined, warn: (message) => out.warn(message) } };
   const first = migrations.findIndex((m) => toProve.includes(m.name));
   const results: MigrationValidation[] = [];
-  const shared = newSharedTraffic();
+  const shared = options.sharedTraffic ?? newSharedTraffic();
   if (first > 0) await mustMigrate(target, migrations[first - 1].name);
   for (const [index, migration] of migrations.entries()) {
     if (index < Math.max(first, 0)) continue;
@@ -186,7 +188,8 @@ async function proveOne(
     if (changed.length) problems.push(`after down, rows differ from before in ${changed.join(', ')}`);
   });
 
-  const reapply = await timed(() => step('up again', () => migrate(target, { to: name }), upSteps));
+  // Values the application wrote while the migration was rolled back meet its conversion again.
+  const reapply = await timed(() => stopsOnListed('up again', () => migrate(target, { to: name }), upSteps));
   if (reapply.value.error) problems.push(`re-applying after down failed: ${reapply.value.error.message}`);
   else if (traffic) {
     problems.push(...(await traffic.check('up')));

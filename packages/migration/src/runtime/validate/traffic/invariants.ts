@@ -1,7 +1,7 @@
 import { quoteIdent } from '../../../sql/identifiers';
 import { BACKUP_SCHEMA } from '../../forge-schema';
 import type { Queryable } from '../../pg-client';
-import { readCatalog, type TableInfo } from '../../seed';
+import { readCatalog, type Catalog, type TableInfo } from '../../seed';
 import { rowTextSql, type RowText } from './row-text';
 import type { CommittedWrite, WriteLog } from './write-log';
 
@@ -38,7 +38,7 @@ export async function checkCommittedWrites(db: Queryable, log: WriteLog, moment:
         continue;
       }
       // ON DELETE CASCADE / SET NULL of a foreign key: the workload deleted the row it referenced.
-      const orphaned = referencesDeletedRow(table, write, log);
+      const orphaned = referencesDeletedRow(catalog, table, write, log);
       if (!row && orphaned.size) continue;
       if (!row) {
         found.push(`row ${key}=${write.key}, ${write.kind === 'insert' ? 'inserted' : 'updated'} during ${write.step}, is missing`);
@@ -149,13 +149,18 @@ export async function acceptFilledNulls(db: Queryable, log: WriteLog): Promise<v
 }
 
 /** The columns of `write`'s row whose foreign key referenced a row the workload then deleted. */
-function referencesDeletedRow(table: TableInfo, write: CommittedWrite, log: WriteLog): Set<string> {
+function referencesDeletedRow(catalog: Catalog, table: TableInfo, write: CommittedWrite, log: WriteLog): Set<string> {
   const columns = new Set<string>();
-  for (const fk of log.rememberForeignKeys(table.name, table.foreignKeys)) {
-    if (fk.columns.length !== 1) continue;
+  // Keys dropped since (a rollback removing the relation) may have cascaded while they existed.
+  const seen = log.rememberForeignKeys(table.name, table.foreignKeys, (fk) => catalog.tables.get(`${fk.refSchema}.${fk.refTable}`)?.primaryKey);
+  for (const { foreignKey: fk, parentKey } of seen) {
+    if (fk.columns.length !== 1 || parentKey?.length !== 1) continue;
     const value = write.row?.[fk.columns[0]];
-    const parentKey = log.lastWrites(fk.refTable).find((w) => w.keyColumn === fk.refColumns[0])?.keyColumn;
-    if (value != null && parentKey && log.deleted(fk.refTable, value)) columns.add(fk.columns[0]);
+    if (value == null) continue;
+    // A key to the parent's primary key names the row; one to another unique column is matched
+    // through the values the workload wrote to the parent.
+    const parents = fk.refColumns[0] === parentKey[0] ? [value] : log.keysWithValue(fk.refTable, fk.refColumns[0], value);
+    if (parents.some((key) => log.deleted(fk.refTable, key))) columns.add(fk.columns[0]);
   }
   return columns;
 }

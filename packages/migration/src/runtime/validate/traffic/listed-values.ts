@@ -70,23 +70,26 @@ export async function fixListedRows(db: Queryable, log: WriteLog, listed: Listed
 
 /** Rows that reference `parent` through a one-column foreign key, deleted when the workload wrote every one of them. */
 async function deleteWorkloadChildren(db: Queryable, log: WriteLog, parent: CommittedWrite): Promise<CommittedWrite[]> {
-  const { rows: references } = await db.query<{ child: string; fk_column: string; child_key: string | null }>(
-    `SELECT c.conrelid::regclass::text AS child, a.attname AS fk_column,
+  // The child table by its schema and name in the catalog (the workload's tables are in the current schema).
+  const { rows: references } = await db.query<{ child_schema: string; child: string; current: boolean; fk_column: string; child_key: string | null }>(
+    `SELECT n.nspname AS child_schema, t.relname AS child, n.nspname = current_schema() AS current, a.attname AS fk_column,
             (SELECT k.attname FROM pg_index i JOIN pg_attribute k ON k.attrelid = i.indrelid AND k.attnum = i.indkey[0]
               WHERE i.indrelid = c.conrelid AND i.indisprimary AND i.indnatts = 1) AS child_key
        FROM pg_constraint c
+       JOIN pg_class t ON t.oid = c.conrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
       WHERE c.contype = 'f' AND c.confrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass AND cardinality(c.conkey) = 1`,
     [parent.table],
   );
   const deleted: CommittedWrite[] = [];
   for (const ref of references) {
-    const table = ref.child.replace(/^"|"$/g, '').replace(/""/g, '"');
-    const { rows } = await db.query<{ k: string }>(`SELECT ${ref.child_key ? quoteIdent(ref.child_key) : 'NULL'}::text AS k FROM ${ref.child} WHERE ${quoteIdent(ref.fk_column)}::text = $1`, [parent.key]);
+    const child = `${quoteIdent(ref.child_schema)}.${quoteIdent(ref.child)}`;
+    const { rows } = await db.query<{ k: string }>(`SELECT ${ref.child_key ? quoteIdent(ref.child_key) : 'NULL'}::text AS k FROM ${child} WHERE ${quoteIdent(ref.fk_column)}::text = $1`, [parent.key]);
     if (!rows.length) continue;
-    const written = rows.map((r) => log.lastWrites(table).find((w) => w.key === r.k && w.kind !== 'delete'));
+    const written = rows.map((r) => (ref.current ? log.lastWrites(ref.child).find((w) => w.key === r.k && w.kind !== 'delete') : undefined));
     if (!ref.child_key || written.some((w) => !w)) throw new Error(`${parent.table} ${parent.key} is referenced by rows the workload did not write`);
-    await db.query(`DELETE FROM ${ref.child} WHERE ${quoteIdent(ref.fk_column)}::text = $1`, [parent.key]);
+    await db.query(`DELETE FROM ${child} WHERE ${quoteIdent(ref.fk_column)}::text = $1`, [parent.key]);
     deleted.push(...(written as CommittedWrite[]));
   }
   return deleted;

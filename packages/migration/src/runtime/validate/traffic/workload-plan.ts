@@ -14,6 +14,8 @@ export const INTERNAL_COLUMN = /__forge(_|$)/;
 
 /** The alias every workload statement gives its table, so RETURNING can read the whole row. */
 const ROW = 'forge_w';
+/** The alias of the value a copying UPDATE reads from another row. */
+const COPIED = 'forge_copied';
 
 /** One UPDATE of one column: `$1` is the row's key; a copy reads the value from row `$2`. */
 export interface UpdateStatement {
@@ -23,6 +25,8 @@ export interface UpdateStatement {
   kind: 'copy' | 'edge';
   /** What is written, for messages (`NULL`, `int4 max`, `a value of row $2`). */
   label: string;
+  /** An edge value that is NULL: what a fill trigger stores instead is not what the application wrote. */
+  writesNull?: boolean;
 }
 
 /** What the application writes to one table, as the schema is at the moment of planning. */
@@ -62,7 +66,7 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
   const key = table.primaryKey[0];
   const keyColumn = table.columns.find((c) => c.name === key)!;
   const ref = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
-  const returning = `RETURNING ${rowTextSql(ROW)} AS row, ${SERVER_MS_SQL} AS ms`;
+  const returning = `RETURNING ${rowTextSql(ROW)} AS row, ${columnTypesSql(ref)} AS types, ${SERVER_MS_SQL} AS ms`;
   const where = `WHERE ${ROW}.${quoteIdent(key)} = $1::${keyColumn.sqlType}`;
   const unique = new Set(table.uniques.flatMap((u) => u.columns));
   const references = new Set(table.foreignKeys.flatMap((f) => f.columns));
@@ -71,13 +75,26 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
   const updates: UpdateStatement[] = [];
   for (const column of writable) {
     const c = quoteIdent(column.name);
-    // A unique column cannot take another row's value: it is written as it is.
-    const copy = unique.has(column.name) ? c : `(SELECT s.${c} FROM ${ref} AS s WHERE s.${quoteIdent(key)} = $2::${keyColumn.sqlType})`;
-    updates.push({ column: column.name, kind: 'copy', label: unique.has(column.name) ? 'its own value' : "another row's value", sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${copy} ${where} ${returning}` });
+    // A unique column cannot take another row's value: it is written as it is. The value copied is
+    // returned too: a NULL copied is a NULL the application wrote, whatever a fill trigger stores.
+    const source = unique.has(column.name) ? '$1' : '$2';
+    const copied = `(SELECT s.${c} AS value FROM ${ref} AS s WHERE s.${quoteIdent(key)} = ${source}::${keyColumn.sqlType}) AS ${COPIED}`;
+    updates.push({
+      column: column.name,
+      kind: 'copy',
+      label: unique.has(column.name) ? 'its own value' : "another row's value",
+      sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${COPIED}.value FROM ${copied} ${where} ${returning}, ${COPIED}.value IS NULL AS wrote_null`,
+    });
     // A key of another table only takes keys that exist there (or NULL).
     const values = edgeValues(column, catalog.types).filter((v) => !references.has(column.name) || v.sql === 'NULL');
     for (const value of values) {
-      updates.push({ column: column.name, kind: 'edge', label: value.label, sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${value.sql} ${where} ${returning}` });
+      updates.push({
+        column: column.name,
+        kind: 'edge',
+        label: value.label,
+        sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${value.sql} ${where} ${returning}`,
+        ...(value.sql === 'NULL' ? { writesNull: true } : {}),
+      });
     }
   }
   const keys = (await db.query<{ k: string }>(`SELECT ${quoteIdent(key)}::text AS k FROM ${ref} ORDER BY 1 LIMIT 500`)).rows.map((r) => r.k);
@@ -90,6 +107,19 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
     delete: `DELETE FROM ${ref} AS ${ROW} ${where} ${returning}`,
     keys,
   };
+}
+
+/**
+ * The table's column types as the statement wrote the row (`{column: format_type}`). A write that
+ * waited for a migration's lock commits under the new definition: a value is checked against the
+ * type it was stored as, not the one the application planned for (an INSERT through an enum default
+ * the swap just set is an enum value, not text).
+ */
+function columnTypesSql(ref: string): string {
+  return (
+    `(SELECT jsonb_object_agg(a.attname, format_type(a.atttypid, a.atttypmod)) FROM pg_attribute AS a ` +
+    `WHERE a.attrelid = '${ref.replace(/'/g, "''")}'::regclass AND a.attnum > 0 AND NOT a.attisdropped)`
+  );
 }
 
 /**

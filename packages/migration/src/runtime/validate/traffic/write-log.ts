@@ -19,6 +19,12 @@ export interface CommittedWrite {
   at: number;
 }
 
+/** A foreign key seen on a table, and the primary key of the table it references (as the catalog had it). */
+export interface SeenForeignKey {
+  foreignKey: ForeignKey;
+  parentKey: string[] | undefined;
+}
+
 /** Every committed write of the workload, and the last one per row: what the database must show. */
 export class WriteLog {
   readonly writes: CommittedWrite[] = [];
@@ -33,22 +39,33 @@ export class WriteLog {
     if (write.edge) this.edges.set(row, new Map([...(this.edges.get(row) ?? []), [write.edge.column, write.edge.label]]));
   }
 
+  /** The last committed write of one row. */
+  lastWrite(table: string, key: string): CommittedWrite | undefined {
+    return this.last.get(`${table}\u0000${key}`);
+  }
+
   /** The last committed write of each row of `table`. */
   lastWrites(table: string): CommittedWrite[] {
     return [...this.last.values()].filter((w) => w.table === table);
   }
 
   /**
-   * Every foreign key seen on a table during the proof: one a rollback dropped may have cascaded
-   * (ON DELETE CASCADE / SET NULL) while it existed.
+   * Every foreign key seen on a table during the proof, with the primary key of the table it
+   * references as the catalog had it: one a rollback dropped may have cascaded (ON DELETE CASCADE /
+   * SET NULL) while it existed.
    */
-  private readonly foreignKeysSeen = new Map<string, Map<string, ForeignKey>>();
+  private readonly foreignKeysSeen = new Map<string, Map<string, SeenForeignKey>>();
 
-  rememberForeignKeys(table: string, foreignKeys: ForeignKey[]): ForeignKey[] {
-    const seen = this.foreignKeysSeen.get(table) ?? new Map<string, ForeignKey>();
-    for (const fk of foreignKeys) seen.set(fk.name, fk);
+  rememberForeignKeys(table: string, foreignKeys: ForeignKey[], parentKey: (fk: ForeignKey) => string[] | undefined): SeenForeignKey[] {
+    const seen = this.foreignKeysSeen.get(table) ?? new Map<string, SeenForeignKey>();
+    for (const fk of foreignKeys) seen.set(fk.name, { foreignKey: fk, parentKey: parentKey(fk) ?? seen.get(fk.name)?.parentKey });
     this.foreignKeysSeen.set(table, seen);
     return [...seen.values()];
+  }
+
+  /** Keys of the rows of `table` the workload ever wrote `value` into `column` (deleted ones included). */
+  keysWithValue(table: string, column: string, value: string): string[] {
+    return [...new Set(this.writes.filter((w) => w.table === table && w.row?.[column] === value).map((w) => w.key))];
   }
 
   /** Whether the workload's last write of that row deleted it. */

@@ -3,7 +3,7 @@ import { connect } from '../../pg-client';
 import type { LatencySample } from './latency';
 import type { RowText } from './row-text';
 import { INTERNAL_COLUMN, type TableWorkload, type UpdateStatement } from './workload-plan';
-import type { WriteLog } from './write-log';
+import type { CommittedWrite, WriteLog } from './write-log';
 
 export interface WriterOptions {
   /** Pause between two statements of one writer (default 5 ms). */
@@ -28,6 +28,10 @@ export interface WriterSink {
 
 interface QueryResultRow {
   row: RowText | null;
+  /** Column types of the table when the row was written. */
+  types: Record<string, string> | null;
+  /** A copying UPDATE: whether the value it copied was NULL. */
+  wrote_null?: boolean;
   ms: number;
 }
 
@@ -92,15 +96,20 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
     const returned = result.rows[0];
     sink.samples.push({ at, ms: returned ? Number(returned.ms) : performance.now() - started });
     if (!returned) return null; // the row was gone: nothing written
-    for (const column of Object.keys(returned.row ?? {})) if (INTERNAL_COLUMN.test(column)) delete returned.row![column];
+    // Only what this application version knows is its data: a column a migration added meanwhile
+    // holds what the migration put there (a default before its restore), not a write to check.
+    for (const column of Object.keys(returned.row ?? {})) if (INTERNAL_COLUMN.test(column) || !plan.columns.has(column)) delete returned.row![column];
     const key = deletedKey ?? returned.row![plan.key]!;
+    // The application wrote NULL: a fill trigger's value in its place is the migration's, and a rollback takes it back.
+    if (update && returned.row && (update.writesNull || returned.wrote_null)) returned.row[update.column] = null;
+    const written = kind === 'update' && update ? updatedRow(sink.log, plan, key, update.column, returned.row!, storedTypes(plan, returned.types)) : undefined;
     sink.log.add({
       table: plan.table,
       keyColumn: plan.key,
       key,
       kind,
-      row: kind === 'delete' ? null : returned.row,
-      columns: plan.columns,
+      row: kind === 'delete' ? null : (written?.row ?? returned.row),
+      columns: written?.columns ?? storedTypes(plan, returned.types),
       step,
       ...(update?.kind === 'edge' ? { edge: { column: update.column, label: update.label } } : {}),
       at,
@@ -118,6 +127,43 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
       }
     },
   };
+}
+
+/**
+ * What the application has written to a row after an UPDATE of one column: that column as stored,
+ * the key, and the columns it wrote before (each with the type it was stored under then). The
+ * other values the UPDATE returned are what it saw, not what it wrote: a migration may still be
+ * changing them (a rollback restoring them, or making a filled NULL NULL again).
+ */
+function updatedRow(
+  log: WriteLog,
+  plan: TableWorkload,
+  key: string,
+  column: string,
+  stored: RowText,
+  types: CommittedWrite['columns'],
+): Pick<CommittedWrite, 'row' | 'columns'> {
+  const previous = log.lastWrite(plan.table, key);
+  const before = previous && previous.kind !== 'delete' ? previous : undefined;
+  const row: RowText = { ...before?.row, [plan.key]: key };
+  const columns: CommittedWrite['columns'] = new Map(before?.columns);
+  for (const name of [plan.key, column]) {
+    if (!(name in stored)) continue;
+    row[name] = stored[name];
+    const type = types.get(name);
+    if (type) columns.set(name, type);
+  }
+  return { row, columns };
+}
+
+/** The columns' types as the row was stored (nullability as planned: a write does not change it). */
+function storedTypes(plan: TableWorkload, types: Record<string, string> | null): CommittedWrite['columns'] {
+  if (!types) return plan.columns;
+  const columns: CommittedWrite['columns'] = new Map();
+  for (const [column, sqlType] of Object.entries(types)) {
+    if (!INTERNAL_COLUMN.test(column)) columns.set(column, { sqlType, nullable: plan.columns.get(column)?.nullable ?? true });
+  }
+  return columns;
 }
 
 function pick(keys: string[], i: number): string {
