@@ -92,6 +92,7 @@ export function addColumnRecipe(
   const migrations: PlannedMigration[] = [first];
   if (staged.length) {
     const columnsList = staged.map((p) => p.column.column);
+    const filledColumns = staged.filter((p) => p.trigger).map((p) => p.column.column);
     const notNull = notNullSteps(options.pgVersion);
     migrations.push(
       {
@@ -103,19 +104,30 @@ export function addColumnRecipe(
         ),
         down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint}s on ${table}`, columnsList.map((c) => notNull.drop(table, c)), options.lockTimeout),
       },
-      enforceNotNullMigration({
-        name: `${options.migrationName}_not_null`,
-        table,
-        columns: columnsList,
-        filled: staged.filter((p) => p.trigger).map((p) => ({ column: p.column.column, expression: p.expression })),
-        stamp: target.stamp,
-        titles: {
-          up: `NOT NULL, step 2 of 2: ${notNull.words.enforce}`,
-          down: `Reverse of: ${notNull.words.undone} on ${table}(${columnsList.join(', ')}) — ${notNull.words.unenforced}`,
-        },
-        lockTimeout: options.lockTimeout,
-        steps: notNull,
-      }),
+      {
+        // The fill triggers go with NOT NULL: from here on an insert that leaves such a column out fails.
+        ...(filledColumns.length
+          ? {
+              phase: 'contract' as const,
+              previousVersion:
+                `The previous application version does not know ${filledColumns.join(', ')}: its inserts into ${table} leave ${filledColumns.length > 1 ? 'them' : 'it'} out, which the fill trigger covered until now and NOT NULL rejects from here on. ` +
+                'Its reads and updates keep working. Apply this once the new version, which writes the column, runs everywhere.',
+            }
+          : { previousVersion: `The column default fills ${columnsList.join(', ')} on the previous application version's inserts: it keeps working.` }),
+        ...enforceNotNullMigration({
+          name: `${options.migrationName}_not_null`,
+          table,
+          columns: columnsList,
+          filled: staged.filter((p) => p.trigger).map((p) => ({ column: p.column.column, expression: p.expression })),
+          stamp: target.stamp,
+          titles: {
+            up: `NOT NULL, step 2 of 2: ${notNull.words.enforce}`,
+            down: `Reverse of: ${notNull.words.undone} on ${table}(${columnsList.join(', ')}) — ${notNull.words.unenforced}`,
+          },
+          lockTimeout: options.lockTimeout,
+          steps: notNull,
+        }),
+      },
     );
   }
   parsed.indexes.forEach((index, i) => {

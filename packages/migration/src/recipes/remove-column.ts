@@ -75,9 +75,14 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
         ),
         down: transactionalScript(`Reverse of step 1: drop the backup of ${names}`, [...capture.drop, `DROP TABLE IF EXISTS ${backup};`], options.lockTimeout),
         dataMigration: backupDataMigration(backupMigration, removed, backupName, backup, options),
+        previousVersion: `A backup and a trigger only: the previous application version reads and writes ${removed.table} as before.`,
       },
       {
         name: options.migrationName,
+        phase: 'contract',
+        previousVersion:
+          `The previous application version selects ${removed.columns.map((c) => c.column).join(', ')} in every query on ${removed.table} (its Prisma Client names each column it reads): ` +
+          'after this runs, those queries fail with `column … does not exist`. Apply this once the version without the field runs everywhere.',
         up: transactionalScript(
           `Remove ${names} (step 2 of 2); the values stay in ${backup}, complete: the trigger copied every write until this transaction locked ${table}`,
           [...capture.drop, ...up],
