@@ -10,22 +10,27 @@ import { renameGenerator } from './generator';
 const pg = useEmbeddedPostgres();
 
 describe('rename on a real PostgreSQL', () => {
-  it('renames models and fields in place: every row kept, Prisma sees no drift either way', async () => {
+  it('renames models and fields (expand + contract, or in place for a column with derived names): every row kept, Prisma sees no drift either way', async () => {
     const tree = createSampleTree();
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
     await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName' });
     await renameGenerator(tree, { targetTable: 'Order', field: 'tenantId', to: 'accountId' });
     await renameGenerator(tree, { targetTable: 'OrderItem', to: 'LineItem' });
-    expect(newMigrationFolders(tree)).toHaveLength(4);
+    // Product and OrderItem: expand (rename + view) and contract; User.name: expand (new column + trigger) and contract;
+    // Order.tenantId has an index and a foreign key named after it: one in-place contract migration.
+    expect(newMigrationFolders(tree)).toHaveLength(7);
 
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u, { orders: 20_000 }) });
     expect(report.migrations.map((m) => [m.migration.replace(/^\d+_/, ''), m.verdict, m.problems])).toEqual([
+      ['rename_product_to_item_expand', 'pass', []],
       ['rename_product_to_item', 'pass', []],
+      ['rename_user_name_to_display_name_expand', 'pass', []],
       ['rename_user_name_to_display_name', 'pass', []],
       ['rename_order_tenant_id_to_account_id', 'pass', []],
+      ['rename_order_item_to_line_item_expand', 'pass', []],
       ['rename_order_item_to_line_item', 'pass', []],
     ]);
-    expect(report.migrations[2].rows).toBe(20_000);
+    expect(report.migrations[4].rows).toBe(20_000);
     expect(report.drift).toBe('');
     expect(report.ok).toBe(true);
 
@@ -68,14 +73,17 @@ describe('rename on a real PostgreSQL', () => {
     await renameGenerator(tree, { targetTable: 'User', field: 'displayName', to: 'fullName', map: 'full_name' });
     expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/\n  fullName +String\? +@map\("full_name"\)\n/);
     const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u) });
-    expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual([['pass', []]]);
+    expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual([
+      ['pass', []],
+      ['pass', []],
+    ]);
     expect(report.ok).toBe(true);
     expect(await query(url, `SELECT full_name FROM "User" WHERE id = 1`)).toEqual([{ full_name: 'User 1' }]);
   });
 
   it('control: a bare RENAME TO leaves exactly the derived renames as drift', async () => {
     const tree = createSampleTree();
-    await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
+    await renameGenerator(tree, { targetTable: 'Product', to: 'Item', inPlace: true });
     const [folder] = newMigrationFolders(tree);
     tree.write(`${SAMPLE_MIGRATIONS}/${folder}/migration.sql`, 'ALTER TABLE "Product" RENAME TO "Item";\n');
     tree.write(`${SAMPLE_MIGRATIONS}/${folder}/down.sql`, 'ALTER TABLE "Item" RENAME TO "Product";\n');
@@ -120,7 +128,10 @@ describe('rename on a real PostgreSQL', () => {
         await query(u, `INSERT INTO "Tag" SELECT FROM generate_series(1, 3); INSERT INTO "_ProductTags"("A", "B") SELECT p, t FROM generate_series(1, 50) p, generate_series(1, 3) t`);
       },
     });
-    expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual([['pass', []]]);
+    expect(report.migrations.map((m) => [m.verdict, m.problems])).toEqual([
+      ['pass', []],
+      ['pass', []],
+    ]);
     expect(report.ok).toBe(true);
     expect(await query(url, `SELECT count(*)::int AS n FROM "_ProductTags" j JOIN "Item" i ON i.id = j."A"`)).toEqual([{ n: 150 }]);
   });
