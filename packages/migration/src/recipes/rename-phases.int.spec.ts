@@ -51,7 +51,7 @@ const names = (migrations: string[]) => migrations.map((m) => m.replace(/^\d+_/,
 
 describe('rename across a rolling deploy (expand → both versions → contract → down)', () => {
   it('a column: between expand and contract both application versions read and write, concurrently, and the two columns never differ', async () => {
-    const { ws, url, expand } = await expanded([{ targetTable: 'User', field: 'role', to: 'kind', batchSize: 7 }]);
+    const { ws, url, expand } = await expanded([{ targetTable: 'User', field: 'role', to: 'kind' }]);
     try {
       expect(names(expand.steps.filter((s) => s.kind === 'sql').map((s) => s.migration))).toEqual(['rename_user_role_to_kind_expand']);
       expect(names(expand.heldBack)).toEqual(['rename_user_role_to_kind']);
