@@ -39,7 +39,9 @@ describe('rename on a real PostgreSQL', () => {
     expect(await query(url, `SELECT "displayName" FROM "User" WHERE id IN (1, 4) ORDER BY id`)).toEqual([{ displayName: 'User 1' }, { displayName: null }]);
     expect(await query(url, `SELECT count(*)::int AS n FROM "LineItem" l JOIN "Item" i ON i.id = l."productId"`)).toEqual([{ n: 40_000 }]);
     expect(await query(url, `SELECT pg_get_serial_sequence('"Item"', 'id') AS seq`)).toEqual([{ seq: 'public."Item_id_seq"' }]);
-    expect(await query(url, `INSERT INTO "Item"(sku, title, "priceCents") VALUES ('NEW', 'New', 1) RETURNING id`)).toEqual([{ id: 51 }]);
+    // Past the 50 rows (validate's check of the previous application version drew a value too: sequences ignore rollbacks).
+    const [{ id }] = await query<{ id: number }>(url, `INSERT INTO "Item"(sku, title, "priceCents") VALUES ('NEW', 'New', 1) RETURNING id`);
+    expect(id).toBeGreaterThan(50);
     const names = await query<{ name: string }>(
       url,
       `SELECT conname AS name FROM pg_constraint WHERE conrelid IN ('"Item"'::regclass, '"LineItem"'::regclass, '"Order"'::regclass) AND contype <> 'n'
