@@ -65,7 +65,7 @@ describe('dev on a real PostgreSQL', () => {
     } finally {
       ws.remove();
     }
-  });
+  }, 400_000);
 
   it('remove_column by hand: the values are backed up, and the rollback restores them', async () => {
     const ws = committedSampleWorkspace();
