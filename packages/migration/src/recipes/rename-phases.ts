@@ -2,6 +2,7 @@ import type { RenameSummary } from '../prisma-schema/edits/rename';
 import { quoteIdent, tableRef } from '../sql/identifiers';
 import { splitStatements, statementText } from '../sql/split-statements';
 import { fitIdentifier } from './backup-names';
+import { allowLint } from './lint-allowance';
 import { parseAddColumn, parseAlterTable, type ColumnDefinition } from './column-clauses';
 import { batchedDuration, tsObject, tsString } from './data-migration-code';
 import { notNullSteps } from './not-null-steps';
@@ -137,7 +138,16 @@ export function columnRenameMigrations(rename: RenameSummary, column: ColumnDefi
     previousVersion: `The previous application version names ${from} in every query on ${tableName}: after this runs they fail with \`column "${from}" does not exist\`. Apply it once the new version runs everywhere.`,
     up: transactionalScript(
       `Rename ${what}, contract (2 of 2): ${to} takes ${from}'s ${[required ? 'NOT NULL' : '', column.default ? 'default' : ''].filter(Boolean).join(' and ') || 'place'}; ${from} and the trigger go`,
-      [...(required ? notNull.enforce(tableName, to) : []), ...setDefault, ...dropSync, `ALTER TABLE ${table} DROP COLUMN ${o};`],
+      [
+        ...(required ? notNull.enforce(tableName, to) : []),
+        ...setDefault,
+        ...dropSync,
+        allowLint(
+          'drop-column-without-backup',
+          `every value of ${from} is in ${to} (copied by the expand migration, kept in step by its trigger until here); the rollback copies them back`,
+          `ALTER TABLE ${table} DROP COLUMN ${o};`,
+        ),
+      ],
       options.lockTimeout,
     ),
     down: steppedScript(`Reverse of: rename ${what}, contract — ${from} re-created and filled from ${to} in batches, both kept in step again`, rollback, options.lockTimeout),
