@@ -33,11 +33,14 @@ describe('migrate-validate: the previous application version after an expand mig
     expect(marked.report.migrations.map((m) => [m.verdict, m.problems])).toEqual([['pass', []]]);
   }, 400_000);
 
-  it('passes what the recipes mark expand: a rename\'s expand, a required column with its fill trigger', async () => {
+  it('passes what the recipes mark expand, under traffic: a rename\'s expand, a required column with its fill trigger', async () => {
     const tree = createSampleTree();
     await renameGenerator(tree, { targetTable: 'Product', field: 'title', to: 'name' });
     await addColumnGenerator(tree, { targetTable: 'Order', name: 'channel', type: 'String', backfillSql: `'web'` });
-    const { report } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { seed: (u) => seedSampleData(u) });
+    // Under traffic, the workload writes both names between the rename's expand and contract: an
+    // UPDATE of one is stored in both by the sync trigger (RETURNING shows it), and the rollback of
+    // the expand keeps what the new name was given last in the old one.
+    const { report } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), { traffic: true, seed: (u) => seedSampleData(u) });
     expect(report.migrations.map((m) => [m.migration.replace(/^\d+_/, ''), m.verdict, m.problems])).toEqual([
       ['rename_product_title_to_name_expand', 'pass', []],
       ['rename_product_title_to_name', 'pass', []],
