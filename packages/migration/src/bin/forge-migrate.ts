@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { MigrateExecutorSchema } from '../executors/migrate/schema';
 import type { DatabaseOptions, ProjectContext } from '../executors/shared/project';
 import { consoleLogger } from '../runtime/logger';
 
@@ -35,6 +36,7 @@ Options:
                         How long CREATE INDEX CONCURRENTLY may wait for older transactions
                         (any table) before it is cancelled, naming them (default 10min)
   --to <folder>         migrate: stop after this migration folder
+  --phase expand|contract  migrate: expand = up to the first contract migration (before a rollout); contract = the rest
   --count <n>           down: how many migrations to roll back (default 1)
   --rolled-back <name>  resolve: the failed migration whose changes are not in the database
   --applied <name>      resolve: the migration whose changes are already in the database
@@ -64,6 +66,7 @@ function parse(argv: string[]) {
       'lock-retries': { type: 'string' },
       'concurrent-index-wait': { type: 'string' },
       to: { type: 'string' },
+      phase: { type: 'string' },
       count: { type: 'string' },
       'rolled-back': { type: 'string' },
       applied: { type: 'string' },
@@ -79,7 +82,7 @@ function parse(argv: string[]) {
 const COMMANDS: Record<string, (project: ProjectContext, values: Values) => Promise<boolean>> = {
   migrate: (project, values) => {
     const { migrateCommand } = require('../executors/migrate/command') as typeof import('../executors/migrate/command');
-    return migrateCommand(project, { ...databaseOptions(values), to: values.to });
+    return migrateCommand(project, { ...databaseOptions(values), to: values.to, phase: values.phase as MigrateExecutorSchema['phase'] });
   },
   status: (project, values) => {
     const { migrateStatusCommand } = require('../executors/migrate-status/command') as typeof import('../executors/migrate-status/command');

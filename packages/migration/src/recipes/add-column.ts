@@ -27,8 +27,12 @@ export interface AddColumnTarget {
 /** How one column gets its values for the rows that already exist. */
 type ColumnPlan =
   | { kind: 'as-is'; column: ColumnToAdd; clause: string }
-  /** A constant for existing rows: a metadata-only `ADD COLUMN … DEFAULT v`, then the real default (or none). */
-  | { kind: 'constant-fill'; column: ColumnToAdd; clause: string; after: string }
+  /**
+   * A constant for existing rows: a metadata-only `ADD COLUMN … DEFAULT v`, then the real default
+   * (or none). `contract`: a required column without a real default keeps v as its default until a
+   * contract migration drops it, since the previous application version's inserts leave it out.
+   */
+  | { kind: 'constant-fill'; column: ColumnToAdd; clause: string; after: string; contract: boolean }
   /** An expression per row: add it nullable, backfill in batches; NOT NULL through the CHECK steps when required. */
   | { kind: 'batched-fill'; column: ColumnToAdd; clause: string; after?: string; expression: string; required: boolean; trigger: boolean };
 
@@ -77,7 +81,7 @@ export function addColumnRecipe(
       [
         ...(triggers.length ? [createForgeSchema()] : []),
         alterTable(t, plans.map((p) => p.clause)),
-        ...plans.flatMap((p) => (p.kind !== 'as-is' && p.after ? [p.after] : [])),
+        ...plans.flatMap((p) => (p.kind !== 'as-is' && p.after && !(p.kind === 'constant-fill' && p.contract) ? [p.after] : [])),
         ...triggers.flatMap((p) => createFillTrigger(table, p.column.column, target.stamp, p.expression)),
       ],
       options.lockTimeout,
@@ -92,6 +96,7 @@ export function addColumnRecipe(
   const migrations: PlannedMigration[] = [first];
   if (staged.length) {
     const columnsList = staged.map((p) => p.column.column);
+    const filledColumns = staged.filter((p) => p.trigger).map((p) => p.column.column);
     const notNull = notNullSteps(options.pgVersion);
     migrations.push(
       {
@@ -103,19 +108,30 @@ export function addColumnRecipe(
         ),
         down: transactionalScript(`Reverse of: the NOT NULL ${notNull.words.constraint}s on ${table}`, columnsList.map((c) => notNull.drop(table, c)), options.lockTimeout),
       },
-      enforceNotNullMigration({
-        name: `${options.migrationName}_not_null`,
-        table,
-        columns: columnsList,
-        filled: staged.filter((p) => p.trigger).map((p) => ({ column: p.column.column, expression: p.expression })),
-        stamp: target.stamp,
-        titles: {
-          up: `NOT NULL, step 2 of 2: ${notNull.words.enforce}`,
-          down: `Reverse of: ${notNull.words.undone} on ${table}(${columnsList.join(', ')}) — ${notNull.words.unenforced}`,
-        },
-        lockTimeout: options.lockTimeout,
-        steps: notNull,
-      }),
+      {
+        // The fill triggers go with NOT NULL: from here on an insert that leaves such a column out fails.
+        ...(filledColumns.length
+          ? {
+              phase: 'contract' as const,
+              previousVersion:
+                `The previous application version does not know ${filledColumns.join(', ')}: its inserts into ${table} leave ${filledColumns.length > 1 ? 'them' : 'it'} out, which the fill trigger covered until now and NOT NULL rejects from here on. ` +
+                'Its reads and updates keep working. Apply this once the new version, which writes the column, runs everywhere.',
+            }
+          : { previousVersion: `The column default fills ${columnsList.join(', ')} on the previous application version's inserts: it keeps working.` }),
+        ...enforceNotNullMigration({
+          name: `${options.migrationName}_not_null`,
+          table,
+          columns: columnsList,
+          filled: staged.filter((p) => p.trigger).map((p) => ({ column: p.column.column, expression: p.expression })),
+          stamp: target.stamp,
+          titles: {
+            up: `NOT NULL, step 2 of 2: ${notNull.words.enforce}`,
+            down: `Reverse of: ${notNull.words.undone} on ${table}(${columnsList.join(', ')}) — ${notNull.words.unenforced}`,
+          },
+          lockTimeout: options.lockTimeout,
+          steps: notNull,
+        }),
+      },
     );
   }
   parsed.indexes.forEach((index, i) => {
@@ -125,6 +141,8 @@ export function addColumnRecipe(
       down: standaloneScript(`Reverse of: unique index ${index.name}`, dropIndexConcurrently(index.name)),
     });
   });
+  const held = plans.filter((p): p is Extract<ColumnPlan, { kind: 'constant-fill' }> => p.kind === 'constant-fill' && p.contract);
+  if (held.length) migrations.push(dropFillDefaults(table, held, options));
   return { migrations, notes: notes(table, plans, parsed.indexes.length, notNullSteps(options.pgVersion)) };
 }
 
@@ -173,7 +191,7 @@ function planColumn(table: string, column: ColumnToAdd, definition: ColumnDefini
           'Use --backfillSql with an expression that differs per row (for example gen_random_uuid()), or add it --optional.',
       );
     }
-    return { kind: 'constant-fill', column, clause: addColumnClause({ ...definition, default: column.backfillLiteral }), after: restoreDefault };
+    return { kind: 'constant-fill', column, clause: addColumnClause({ ...definition, default: column.backfillLiteral }), after: restoreDefault, contract: required && !definition.default };
   }
   const expression = column.backfillSql?.trim() ?? (column.defaultKind === 'volatile' ? definition.default : undefined);
   if (expression !== undefined) {
@@ -197,6 +215,29 @@ function planColumn(table: string, column: ColumnToAdd, definition: ColumnDefini
     );
   }
   return { kind: 'as-is', column, clause: addColumnClause(definition) };
+}
+
+/**
+ * The contract step of required columns filled with a constant: the fill value stays their default
+ * while the previous application version runs (its inserts leave the columns out, and NOT NULL
+ * would refuse them), and goes once only the new version, which writes them, runs.
+ */
+function dropFillDefaults(table: string, held: Extract<ColumnPlan, { kind: 'constant-fill' }>[], options: RecipeOptions): PlannedMigration {
+  const t = quoteIdent(table);
+  const names = held.map((p) => p.column.column).join(', ');
+  return {
+    name: `${options.migrationName}_drop_default`,
+    phase: 'contract',
+    previousVersion:
+      `The previous application version does not know ${names}: its inserts into ${table} leave ${held.length > 1 ? 'them' : 'it'} out, which the fill value's default covered until now and NOT NULL rejects from here on. ` +
+      'Its reads and updates keep working. Apply this once the new version, which writes the column, runs everywhere.',
+    up: transactionalScript(`Drop the fill value's default of ${table}(${names}): from here on the application writes ${held.length > 1 ? 'them' : 'it'}`, held.map((p) => p.after), options.lockTimeout),
+    down: transactionalScript(
+      `Reverse of: drop the fill value's default of ${table}(${names})`,
+      held.map((p) => `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(p.column.column)} SET DEFAULT ${p.column.backfillLiteral};`),
+      options.lockTimeout,
+    ),
+  };
 }
 
 /** The data migration of migration 1: each batched column filled where it is still NULL. */
@@ -236,7 +277,10 @@ function notes(table: string, plans: ColumnPlan[], indexes: number, notNull: Not
   }
   for (const p of plans) {
     if (p.kind === 'constant-fill') {
-      out.push(`${p.column.name}: existing rows get ${p.column.backfillLiteral} through ADD COLUMN … DEFAULT (metadata-only, no rewrite, no scan); then the default is ${p.after.includes('DROP DEFAULT') ? 'dropped' : 'set to the column\'s own'}.`);
+      const then = p.contract
+        ? 'it stays the default while the previous application version (whose inserts leave the column out) runs, and the contract migration drops it'
+        : `then the default is ${p.after.includes('DROP DEFAULT') ? 'dropped' : "set to the column's own"}`;
+      out.push(`${p.column.name}: existing rows get ${p.column.backfillLiteral} through ADD COLUMN … DEFAULT (metadata-only, no rewrite, no scan); ${then}.`);
     }
     if (p.kind === 'batched-fill') {
       out.push(

@@ -136,6 +136,11 @@ export function expandContractMigrations(input: ExpandPlanInput, options: Recipe
   ];
   migrations.push({
     name: `${options.migrationName}_swap`,
+    // Until the swap the trigger converts the previous version's writes of the old column; after it, they meet the new type.
+    phase: 'contract',
+    previousVersion:
+      `The previous application version writes ${ctx.column} as ${before.type}: after the swap ${ctx.column} is ${after.type}, so its writes fail (or are converted) and its reads get a type its Prisma Client does not expect. ` +
+      'Apply this once the new version runs everywhere.',
     up: transactionalScript(
       `Swap ${label} to ${input.typeName}: ${ctx.required ? `${notNull.words.enforceBriefly}, ` : ''}drop the old column, rename the new one into place — metadata only`,
       swapUp,

@@ -120,9 +120,18 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
       down: script(`Reverse of: the NOT NULL ${notNull.words.constraint} on ${change.label}`, [notNull.drop(change.table, change.column), ...metaDown]),
     });
   }
+  // With a fill value, the trigger covers the previous application version's NULLs until NOT NULL is enforced, and goes with it.
+  const contract = change.backfill !== undefined
+    ? {
+        phase: 'contract' as const,
+        previousVersion: `The previous application version may leave ${change.label} NULL (optional there): the fill trigger covered it until now, NOT NULL rejects it from here on. Apply this once the new version runs everywhere.`,
+      }
+    : {};
   return [
     ...check,
-    enforceNotNullMigration({
+    {
+      ...contract,
+      ...enforceNotNullMigration({
       name: `${options.migrationName}_not_null`,
       table: change.table,
       columns: [change.column],
@@ -132,9 +141,10 @@ export function metadataMigrations(naive: { up: string; down: string }, change: 
         up: `${change.label} becomes required, last step: ${notNull.words.enforce}`,
         down: `Reverse of: ${notNull.words.undone} on ${change.label} — ${notNull.words.unenforced}`,
       },
-      lockTimeout: lock,
-      steps: notNull,
-    }),
+        lockTimeout: lock,
+        steps: notNull,
+      }),
+    },
   ];
 }
 

@@ -76,7 +76,8 @@ describe('NOT NULL steps by target version', () => {
       ],
     });
     const model = await generated(18, (tree) => renameGenerator(tree, { targetTable: 'Product', to: 'Item' }));
-    expect(model.rename_product_to_item.up.filter((l) => l.includes('_not_null'))).toEqual(
+    // A table's rename renames it in its expand migration (the contract drops the view under the old name).
+    expect(model.rename_product_to_item_expand.up.filter((l) => l.includes('_not_null'))).toEqual(
       ['id', 'sku', 'title', 'priceCents', 'active'].map((c) => `ALTER TABLE "Item" RENAME CONSTRAINT "Product_${c}_not_null" TO "Item_${c}_not_null";`),
     );
     const below = await generated(15, (tree) => renameGenerator(tree, { targetTable: 'User', field: 'email', to: 'mail' }));

@@ -1,4 +1,5 @@
 import type { PgMajor } from '../engine/postgres-releases';
+import type { Phase } from './phase';
 
 /** One migration folder a recipe asks for: its name (after the timestamp) and both scripts. */
 export interface PlannedMigration {
@@ -7,6 +8,13 @@ export interface PlannedMigration {
   down: string;
   /** A TypeScript data migration that runs right after this migration's SQL (backfill, backup, …). */
   dataMigration?: PlannedDataMigration;
+  /**
+   * Which side of a rolling deploy it belongs to (phase.ts): expand when the previous application
+   * version keeps working after it, contract when it needs that version gone. Unset means expand.
+   */
+  phase?: Phase;
+  /** What the previous application version can and cannot do once this ran, for report.md. */
+  previousVersion?: string;
 }
 
 /** A data migration a recipe asks for; the generator writes it to src/migrations/{name}.ts. */

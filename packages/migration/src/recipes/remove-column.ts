@@ -61,7 +61,15 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
   const recreateIndexes = splitStatements(naive.down)
     .filter((s) => /^CREATE (UNIQUE )?INDEX /.test(statementBody(s)))
     .map((s) => createIndexConcurrently(statementBody(s)));
-  const rollback = rollbackSteps(removed, backup, recreated, recreateIndexes, capture.create, notNullSteps(options.pgVersion));
+  // Expand makes a required column without a default optional, so that the application version
+  // without the field can insert; the contract's rollback therefore re-creates it optional, and
+  // the expand's rollback makes it NOT NULL again.
+  const relaxed = recreated.filter((c) => c.notNull && !c.default);
+  const afterExpand = recreated.map((c) => (relaxed.includes(c) ? { ...c, notNull: false } : c));
+  const notNull = notNullSteps(options.pgVersion);
+  const rollback = rollbackSteps(removed, backup, afterExpand, recreateIndexes, capture.create, notNull);
+  const dropBackup = [...capture.drop, `DROP TABLE IF EXISTS ${backup};`];
+  const relaxedNames = relaxed.map((c) => c.column).join(', ');
 
   const backupMigration = `${options.migrationName}_backup`;
   return {
@@ -70,14 +78,27 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
         name: backupMigration,
         up: transactionalScript(
           `Back up ${names} before removal (step 1 of 2): a backup table, filled by the data migration in batches; a trigger copies every write from now on`,
-          [createForgeSchema(), ...createBackup, ...capture.create],
+          [createForgeSchema(), ...createBackup, ...capture.create, ...relaxed.map((c) => `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.column)} DROP NOT NULL;`)],
           options.lockTimeout,
         ),
-        down: transactionalScript(`Reverse of step 1: drop the backup of ${names}`, [...capture.drop, `DROP TABLE IF EXISTS ${backup};`], options.lockTimeout),
+        down: relaxed.length
+          ? steppedScript(
+              `Reverse of step 1: ${relaxedNames} NOT NULL again (no scan under ACCESS EXCLUSIVE), then the backup of ${names} dropped`,
+              renotNullSteps(removed.table, relaxed.map((c) => c.column), dropBackup, notNull),
+              options.lockTimeout,
+            )
+          : transactionalScript(`Reverse of step 1: drop the backup of ${names}`, dropBackup, options.lockTimeout),
         dataMigration: backupDataMigration(backupMigration, removed, backupName, backup, options),
+        previousVersion: relaxed.length
+          ? `The previous application version reads and writes ${removed.table} as before (it still writes ${relaxedNames}); ${relaxedNames} ${relaxed.length > 1 ? 'are' : 'is'} optional from here on, so the new version, which leaves ${relaxed.length > 1 ? 'them' : 'it'} out, can insert.`
+          : `A backup and a trigger only: the previous application version reads and writes ${removed.table} as before; the new version can insert without ${removed.columns.map((c) => c.column).join(', ')} (optional or with a default).`,
       },
       {
         name: options.migrationName,
+        phase: 'contract',
+        previousVersion:
+          `The previous application version selects ${removed.columns.map((c) => c.column).join(', ')} in every query on ${removed.table} (its Prisma Client names each column it reads): ` +
+          'after this runs, those queries fail with `column … does not exist`. Apply this once the version without the field runs everywhere.',
         up: transactionalScript(
           `Remove ${names} (step 2 of 2); the values stay in ${backup}, complete: the trigger copied every write until this transaction locked ${table}`,
           [...capture.drop, ...up],
@@ -94,7 +115,8 @@ export function removeColumnRecipe(naive: { up: string; down: string }, removed:
     notes: [
       `Backup: ${backup} holds (${[...removed.key, ...removed.columns.map((c) => c.column)].join(', ')}) of every row of ${table}. It stays after migrate (migrate-prune removes old backups); Prisma does not look at ${quoteIdent(BACKUP_SCHEMA)}, so it is no drift.`,
       `Step 1 copies in checkpointed batches of ${options.batchSize ?? 5000} rows (one short transaction each), and from its start a trigger copies every write of ${removed.columns.map((c) => c.column).join(', ')} into the backup, so the writes that commit before the drop are all there. Step 2 drops the trigger and the column under lock_timeout: a brief ACCESS EXCLUSIVE lock, no table rewrite.`,
-      `Deploy the application without ${removed.columns.length > 1 ? 'these fields' : 'this field'} first: a running version that still selects ${removed.columns.map((c) => c.column).join(', ')} fails once ${removed.columns.length > 1 ? 'they are' : 'it is'} dropped.`,
+      `Rolling deploy: step 1 is expand${relaxed.length ? ` (it also makes ${relaxedNames} optional, so the version without the field can insert)` : ''}, step 2 contract. ` +
+        `\`migrate --phase expand\`, deploy the application without ${removed.columns.length > 1 ? 'these fields' : 'this field'} everywhere, then \`migrate --phase contract\`: a running version that still selects ${removed.columns.map((c) => c.column).join(', ')} fails once ${removed.columns.length > 1 ? 'they are' : 'it is'} dropped.`,
       `Rollback, in steps that each commit: re-creates ${removed.columns.map((c) => c.column).join(', ')} nullable (catalog only), restores every value by primary key in batches (the data migration's down()), ` +
         `then NOT NULL through CHECK … NOT VALID → VALIDATE → SET NOT NULL${recreateIndexes.length ? ' and the indexes CONCURRENTLY' : ''}: no scan under ACCESS EXCLUSIVE. An interrupted rollback continues where it stopped.`,
       ...removed.removedIndexes.map((i) => `${i} removed from ${removed.model}: PostgreSQL drops an index together with any of its columns.`),
@@ -158,6 +180,37 @@ function rollbackSteps(
   if (afterValidate.length) steps.push({ title: 'NOT NULL, 3 of 3: SET NOT NULL (uses the validated check: no scan), drop the check', statements: afterValidate });
   for (const index of indexes) steps.push({ title: 'an index back, built CONCURRENTLY (writes go on)', statements: [index], alone: true });
   return steps;
+}
+
+/**
+ * The expand's rollback for the columns it made optional: refuse (naming the rows) when the
+ * version without the field inserted rows with none, else NOT NULL the target version's way
+ * (a constraint NOT VALID, its VALIDATE in a step of its own), then drop the backup.
+ */
+function renotNullSteps(tableName: string, columns: string[], dropBackup: string[], notNull: NotNullSteps): ScriptStep[] {
+  const table = quoteIdent(tableName);
+  const names = columns.map(quoteIdent);
+  const enforce = columns.map((c) => notNull.enforce(tableName, c));
+  const afterValidate = enforce.flatMap(([, ...rest]) => rest);
+  const check = doBlock(
+    ['missing bigint;'],
+    [
+      `SELECT count(*) INTO missing FROM ${table} WHERE ${names.map((n) => `${n} IS NULL`).join(' OR ')};`,
+      'IF missing > 0 THEN',
+      `  ${raiseException(
+        `Cannot make ${names.map((n) => `${table}.${n}`).join(', ')} NOT NULL again: {} row(s) have no value, inserted by the application version without the field after the expand. Nothing was rolled back.`,
+        ['missing'],
+        `Give those rows a value (UPDATE ${table} SET … WHERE ${names.map((n) => `${n} IS NULL`).join(' OR ')}) or delete them, then run migrate-down again.`,
+      )}`,
+      'END IF;',
+    ],
+  );
+  return [
+    { title: `refuse rows without a value, then ${notNull.words.add} (brief lock, no scan)`, statements: [check, ...columns.map((c) => notNull.add(tableName, c))] },
+    { title: 'VALIDATE (scan under SHARE UPDATE EXCLUSIVE: writes go on)', statements: enforce.map(([validate]) => validate) },
+    ...(afterValidate.length ? [{ title: 'SET NOT NULL (uses the validated check: no scan), drop the check', statements: afterValidate }] : []),
+    { title: 'drop the backup and its trigger', statements: dropBackup },
+  ];
 }
 
 /**

@@ -101,6 +101,8 @@ export function removeTableRecipe(naive: { up: string; down: string }, removed: 
     migrations: [
       {
         name: options.migrationName,
+        phase: 'contract',
+        previousVersion: `The previous application version still queries ${quoteIdent(removed.table)}: after this runs, every query of its ${removed.model} model fails (\`relation … does not exist\`). Apply this once the version without the model runs everywhere.`,
         up: transactionalScript(`Remove ${removed.model}: moved to ${backupSchema} as ${quoteIdent(target.parked)}, not dropped`, up, options.lockTimeout),
         down: steppedScript(`Reverse of: remove ${removed.model} — move it back, restore its names and foreign keys`, down, options.lockTimeout),
       },

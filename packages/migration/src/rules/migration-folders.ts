@@ -1,12 +1,15 @@
 import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { DOWN_FILE, LOCK_FILE, MIGRATION_FILE } from '../engine/migrations';
+import { withPhaseMarker, type Phase } from '../recipes/phase';
 
 export interface MigrationFiles {
   /** snake_case name; the folder is `{timestamp}_{name}`. */
   name: string;
   up: string;
   down: string;
+  /** Written as the first line of migration.sql (`-- forge:phase …`); expand when unset. */
+  phase?: Phase;
   /** Extra files written into the folder (the safety report, …). */
   extra?: Record<string, string>;
 }
@@ -18,6 +21,7 @@ const LOCK_CONTENT =
  * Writes migration folders the way `prisma migrate dev` does (`{YYYYMMDDHHMMSS}_{name}/migration.sql`,
  * plus `migration_lock.toml` when missing), with our `down.sql` beside each. Timestamps are UTC and
  * strictly increasing: never before the newest existing folder, one second apart within a change.
+ * The first line of each migration.sql is its phase (phase.ts), which `migrate --phase` reads.
  * Returns the folder names in order.
  */
 export function writeMigrationFolders(tree: Tree, migrationsDir: string, migrations: MigrationFiles[], now = new Date()): string[] {
@@ -26,7 +30,7 @@ export function writeMigrationFolders(tree: Tree, migrationsDir: string, migrati
   return migrations.map((migration) => {
     const folder = `${formatTimestamp(stamp++)}_${migration.name}`;
     const dir = posix.join(migrationsDir, folder);
-    tree.write(posix.join(dir, MIGRATION_FILE), migration.up);
+    tree.write(posix.join(dir, MIGRATION_FILE), withPhaseMarker(migration.up, migration.phase ?? 'expand'));
     tree.write(posix.join(dir, DOWN_FILE), migration.down);
     for (const [file, content] of Object.entries(migration.extra ?? {})) tree.write(posix.join(dir, file), content);
     return folder;

@@ -66,6 +66,7 @@ export async function writeChange(tree: Tree, change: SchemaChange<unknown>, pla
     dataMigrationFiles,
     notes: plan.notes,
     analysis,
+    phases: plan.migrations.map((m) => ({ phase: m.phase ?? ('expand' as const), previousVersion: m.previousVersion })),
   };
   const reports = folders.map((folder, i) => {
     const path = posix.join(change.project.migrationsDir, folder, REPORT_FILE);
@@ -91,7 +92,7 @@ export function printChange(change: SchemaChange<unknown>, planned: MigrationPla
   }
   plan.migrations.forEach((migration, i) => {
     const folder = written.folders[i];
-    logger.info(`\n${change.project.migrationsDir}/${folder}/migration.sql\n${indent(migration.up.trimEnd())}`);
+    logger.info(`\n${change.project.migrationsDir}/${folder}/migration.sql (phase ${migration.phase ?? 'expand'})\n${indent(migration.up.trimEnd())}`);
     logger.info(`down.sql\n${indent(migration.down.trimEnd())}`);
     if (migration.dataMigration) {
       // Data migrations are written in plan order; a name taken by an earlier change gets a suffix, so count, do not match.

@@ -61,9 +61,11 @@ describe('report.md beside each generated migration', () => {
 
     it('has every section, in order', () => {
       const titles = [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-      expect(titles).toEqual(['Schema', 'What runs', 'Data dependencies', 'Rollback plan', 'Impact', 'Checklist']);
+      expect(titles).toEqual(['Rolling deploy', 'Schema', 'What runs', 'Data dependencies', 'Rollback plan', 'Impact', 'Checklist']);
       expect(markdown).toMatch(new RegExp(`^# ${folder}\\n`));
       expect(markdown).toContain('Table sizes: --rows 2,000,000');
+      // An index build changes nothing the previous application version reads or writes.
+      expect(markdown).toMatch(/## Rolling deploy\n\n\*\*Phase: expand: the previous application version keeps working after it/);
       expect(markdown).toMatch(/calibrated by `node bench\/calibrate\.mjs` on the embedded PostgreSQL 15.*they hold for a similar machine/);
     });
 

@@ -6,6 +6,7 @@ import { blocksReads, blocksWrites } from '../analysis/locks';
 import { quoteName, quoteTable } from '../analysis/statement-names';
 import { isPlaceholder } from '../analysis/table-names';
 import type { TableDependencies } from '../analysis/table-stats';
+import { phaseMeaning, type Phase } from '../recipes/phase';
 import { BACKUP_SCHEMA } from '../runtime/forge-schema';
 
 export const REPORT_FILE = 'report.md';
@@ -32,6 +33,8 @@ export interface ReportContext {
   /** What the recipe did and why. */
   notes: string[];
   analysis: ChangeAnalysis;
+  /** Each migration's phase (expand when missing), and what the previous application version can do after it. */
+  phases?: { phase: Phase; previousVersion?: string }[];
 }
 
 /** The markdown report written beside migration `index` of the change. */
@@ -49,6 +52,8 @@ export function renderReport(context: ReportContext, index: number): string {
       `(${machine.cpus} × ${machine.cpuModel}, ${machine.date}): they hold for a similar machine, and leave out time spent waiting for locks (lock_timeout bounds it).`,
     '',
   );
+
+  out.push('## Rolling deploy', '', ...rollingDeploySection(context, index), '');
 
   out.push('## Schema', '');
   if (!context.excerpts.length) out.push('No model or enum changes its shape in schema.prisma.', '');
@@ -169,6 +174,18 @@ function tableDependencies(d: TableDependencies, migration: MigrationAnalysis): 
     'Triggers:',
     ...list(d.triggers.map((t) => `\`${cell(t.definition)}\`${t.enabled ? '' : ' (disabled)'}${mark(t.usesTouched)}`)),
   ];
+}
+
+/** The phase, what the previous application version can still do, and where this runs in a rollout. */
+function rollingDeploySection(context: ReportContext, index: number): string[] {
+  const { phase, previousVersion } = context.phases?.[index] ?? { phase: 'expand' as const };
+  const out = [`**Phase: ${phaseMeaning(phase)}**`];
+  if (previousVersion) out.push('', previousVersion);
+  const contracts = (context.phases ?? []).filter((p) => p.phase === 'contract').length;
+  if (phase === 'expand' && contracts) {
+    out.push('', `This change also has ${contracts} contract migration${contracts > 1 ? 's' : ''}: deploy the new application version everywhere between \`migrate --phase expand\` and \`migrate --phase contract\`.`);
+  }
+  return out;
 }
 
 function rollbackSection(context: ReportContext, index: number): string[] {

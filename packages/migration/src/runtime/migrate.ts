@@ -14,6 +14,7 @@ import { withClient } from './pg-client';
 import { DEFAULT_SESSION_LOCK_TIMEOUT, suggestedCommand, type ProjectTarget } from './project-target';
 import { rollbacksInProgress, type RollbackProgress } from './rollback-steps';
 import { warnOnVersionMismatch } from './version-check';
+import { assertKnownPhaseMarker, phaseOf, type Phase } from '../recipes/phase';
 
 /** One step of a run: a SQL migration or the data migration that follows it. Results are data. */
 export interface StepResult {
@@ -33,6 +34,8 @@ export interface MigrateResult {
   upToDate: number;
   /** Migration folders after `--to`, not looked at. */
   notAttempted: number;
+  /** `--phase expand`: the pending migrations held back from the first contract one on (it needs the previous application version gone). */
+  heldBack: string[];
   /** Set when a step failed; later migrations were not attempted. */
   error?: Error;
 }
@@ -40,6 +43,11 @@ export interface MigrateResult {
 export interface MigrateOptions {
   /** Stop after this migration folder (inclusive). */
   to?: string;
+  /**
+   * expand: apply pending migrations up to, not including, the first pending contract one (before
+   * the rollout of the new application version); contract, or unset: apply everything pending.
+   */
+  phase?: Phase;
 }
 
 /**
@@ -56,19 +64,25 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
     const steps: StepResult[] = [];
     let upToDate = 0;
     const migrations = target.directory.migrations;
-    const last = options.to ? migrations.findIndex((m) => m.name === options.to) : migrations.length - 1;
-    if (last < 0) throw new Error(`No migration folder named ${options.to} in ${target.directory.path}.`);
-    const pendingSql = migrations.slice(0, last + 1).filter((m) => {
+    const upTo = options.to ? migrations.findIndex((m) => m.name === options.to) : migrations.length - 1;
+    if (upTo < 0) throw new Error(`No migration folder named ${options.to} in ${target.directory.path}.`);
+    const notAttempted = migrations.length - upTo - 1;
+    const isPending = (m: MigrationFolder) => {
       const record = active.get(m.name);
       return !record || !isApplied(record);
-    });
+    };
+    const pendingUpTo = migrations.slice(0, upTo + 1).filter(isPending);
+    for (const m of pendingUpTo) assertKnownPhaseMarker(m.name, m.sql);
+    const heldBack = options.phase === 'expand' ? heldBackByContract(pendingUpTo) : [];
+    const last = heldBack.length ? migrations.findIndex((m) => m.name === heldBack[0]) - 1 : upTo;
+    if (options.phase === 'contract') warnOnSkippedExpand(target, pendingUpTo);
+    const pendingSql = pendingUpTo.slice(0, pendingUpTo.length - heldBack.length);
     if (target.versionCheck !== false) await warnOnVersionMismatch(target.url, pendingSql, target.logger);
-    const notAttempted = migrations.length - last - 1;
     const late = await lateDataMigrations(target, migrations.slice(0, last + 1), active);
-    if (late.length) return { steps: [], upToDate: 0, notAttempted, error: new Error(lateDataMessage(late)) };
+    if (late.length) return { steps: [], upToDate: 0, notAttempted, heldBack, error: new Error(lateDataMessage(late)) };
     for (const step of await rebuildInvalidIndexes(target, records)) {
       steps.push(step);
-      if (step.status === 'failed') return { steps, upToDate, notAttempted, error: new Error(step.error) };
+      if (step.status === 'failed') return { steps, upToDate, notAttempted, heldBack, error: new Error(step.error) };
     }
     for (let i = 0; i <= last; i++) {
       const migration = migrations[i];
@@ -82,17 +96,37 @@ export async function migrate(target: ProjectTarget, options: MigrateOptions = {
       if (sqlPending) {
         const step = await applySqlStep(target, migrations, i, record);
         steps.push(step);
-        if (step.status === 'failed') return { steps, upToDate, notAttempted, error: new Error(step.error) };
+        if (step.status === 'failed') return { steps, upToDate, notAttempted, heldBack, error: new Error(step.error) };
         await registerBackupsAfterMigration(target.url, migration, target.logger);
       }
       if (dataPending) {
         const step = await runDataStep(target, migration);
         steps.push(step);
-        if (step.status === 'failed') return { steps, upToDate, notAttempted, error: new Error(step.error) };
+        if (step.status === 'failed') return { steps, upToDate, notAttempted, heldBack, error: new Error(step.error) };
       }
     }
-    return { steps, upToDate, notAttempted };
+    return { steps, upToDate, notAttempted, heldBack };
   });
+}
+
+/**
+ * The pending migrations `--phase expand` leaves for later: the first pending contract migration
+ * and everything after it (order is history: a later expand may build on the contract).
+ */
+function heldBackByContract(pending: MigrationFolder[]): string[] {
+  const first = pending.findIndex((m) => phaseOf(m.sql) === 'contract');
+  return first < 0 ? [] : pending.slice(first).map((m) => m.name);
+}
+
+/** `--phase contract` with expand migrations still pending before the first contract: the rollout ran without them. */
+function warnOnSkippedExpand(target: ProjectTarget, pending: MigrationFolder[]): void {
+  const first = pending.findIndex((m) => phaseOf(m.sql) === 'contract');
+  if (first <= 0) return;
+  const skipped = pending.slice(0, first).map((m) => m.name);
+  target.logger.warn(
+    `--phase contract also applies ${skipped.length} pending expand migration(s) the rollout should have had before it: ${skipped.join(', ')}. ` +
+      'Run `migrate --phase expand` before deploying the application next time.',
+  );
 }
 
 async function applySqlStep(target: ProjectTarget, migrations: MigrationFolder[], index: number, record: MigrationRecord | undefined): Promise<StepResult> {

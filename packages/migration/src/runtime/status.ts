@@ -8,6 +8,7 @@ import { withClient } from './pg-client';
 import type { DataMigrationState, ProjectTarget } from './project-target';
 import { rollbacksInProgress, type RollbackProgress } from './rollback-steps';
 import { statusAdvice, type StatusAdvice } from './status-advice';
+import { phaseOf, type Phase } from '../recipes/phase';
 
 export type MigrationState = 'applied' | 'pending' | 'failed' | 'edited after apply';
 
@@ -23,6 +24,8 @@ export interface MigrationStatusRow {
   state: MigrationState;
   appliedAt: Date | null;
   hasDown: boolean;
+  /** From the first line of its migration.sql: expand, or contract (needs the previous application version gone). */
+  phase: Phase;
   /** The data migration's state, undefined when there is none. */
   data?: DataMigrationView;
 }
@@ -68,7 +71,14 @@ export async function migrationStatus(target: ProjectTarget, schemaFiles: Schema
           ? 'edited after apply'
           : 'applied';
     const recorded = target.dataMigrations.has(migration.name) ? ((await target.dataMigrations.state(migration.name)) ?? 'pending') : undefined;
-    rows.push({ name: migration.name, state, appliedAt: record?.finishedAt ?? null, hasDown: migration.downSql !== null, data: dataView(recorded, deploying) });
+    rows.push({
+      name: migration.name,
+      state,
+      appliedAt: record?.finishedAt ?? null,
+      hasDown: migration.downSql !== null,
+      phase: phaseOf(migration.sql),
+      data: dataView(recorded, deploying),
+    });
   }
   const onDisk = new Set(target.directory.migrations.map((m) => m.name));
   const unknownApplied = [...active.values()].filter((r) => isApplied(r) && !onDisk.has(r.name)).map((r) => r.name);

@@ -117,7 +117,8 @@ function withEffects(kind: ScriptKind, sql: string, statements: ParsedStatement[
   const stepped = /^-- forge:(step|data-step)\b/m.test(sql);
   const transactions = transactionsOf(sql, effects.map((e) => ({ statement: e.statement, transactional: e.effect.transactional })));
   const linted = effects.map((e, index) => ({ ...e, index, transaction: stepped ? transactions[index] : 0 }));
-  const title = /^(?:\s*--\s*@forge-.*\n)*\s*--\s*(.+)/.exec(sql)?.[1]?.trim() ?? '';
+  // Past the phase line and `-- @forge-…` directives: they are no title.
+  const title = /^(?:\s*--\s*(?:@forge-|forge:phase ).*\n)*\s*--\s*(.+)/.exec(sql)?.[1]?.trim() ?? '';
   return { kind, statements: linted, transactional: linted.length > 1 || linted.every((s) => s.effect.transactional), title };
 }
 

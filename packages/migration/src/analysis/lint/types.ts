@@ -29,7 +29,7 @@ export interface LintScript {
    * #22922), and a single statement is its own transaction unless PostgreSQL refuses it in one.
    */
   transactional: boolean;
-  /** The script's title: its first comment line (past `-- @forge-…` directives), '' when it has none. */
+  /** The script's title: its first comment line (past the `-- forge:phase` line and `-- @forge-…` directives), '' when it has none. */
   title: string;
 }
 

@@ -16,10 +16,29 @@ export async function migrateStatusCommand(project: ProjectContext, options: Mig
 
 export function renderStatus(report: StatusReport, command: CommandLine = (target, options) => `${target}${commandOptions(options)}`): string {
   const table = textTable(
-    ['migration', 'state', 'applied at', 'down.sql', 'data migration'],
-    report.rows.map((r) => [r.name, r.state, r.appliedAt?.toISOString() ?? '', r.hasDown ? 'yes' : 'MISSING', r.data ?? '']),
+    ['migration', 'phase', 'state', 'applied at', 'down.sql', 'data migration'],
+    report.rows.map((r) => [r.name, r.phase, r.state, r.appliedAt?.toISOString() ?? '', r.hasDown ? 'yes' : 'MISSING', r.data ?? '']),
   );
-  return `\n${table}\n\n${countsLine(report)}\n${renderAdvice(report.advice, command)}${renderDrift(report)}`;
+  return `\n${table}\n\n${countsLine(report)}\n${renderPhase(report, command)}${renderAdvice(report.advice, command)}${renderDrift(report)}`;
+}
+
+/**
+ * Where the database stands in a rolling deploy: expand migrations pending (run them before the
+ * rollout), or only contract ones from the first pending on (the rollout must finish first).
+ */
+export function renderPhase(report: StatusReport, command: CommandLine): string {
+  const pending = report.rows.filter((r) => r.state === 'pending');
+  const firstContract = pending.findIndex((r) => r.phase === 'contract');
+  if (firstContract < 0) return '';
+  const expand = pending.slice(0, firstContract);
+  const contract = pending.slice(firstContract);
+  const lines = [
+    expand.length
+      ? `Phase: ${expand.length} expand migration(s) pending before the first contract one: \`${command('migrate', { phase: 'expand' })}\` applies them (the previous application version keeps working).`
+      : 'Phase: expanded.',
+    `Contract pending: deploy the new application version everywhere first, then \`${command('migrate', { phase: 'contract' })}\` (${contract.map((r) => r.name).join(', ')}).`,
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 /** A fix as `--format json` prints it: a target's fix also carries the command line that runs it here. */

@@ -1,3 +1,5 @@
+import { inputError } from '../../errors';
+import { PHASES, type Phase } from '../../recipes/phase';
 import { migrate, type MigrateResult, type StepResult } from '../../runtime/migrate';
 import { formatMs, textTable } from '../../runtime/text-table';
 import { withProjectTarget, type ProjectContext } from '../shared/project';
@@ -6,9 +8,11 @@ import type { MigrateExecutorSchema } from './schema';
 /** Applies pending SQL migrations and their data migrations, in order; prints a table of the steps. */
 export async function migrateCommand(project: ProjectContext, options: MigrateExecutorSchema): Promise<boolean> {
   return withProjectTarget(project, options, 'workspace', async (target) => {
-    const result = await migrate(target, { to: options.to });
+    const phase = assertPhase(options.phase);
+    const result = await migrate(target, { to: options.to, phase });
     if (result.steps.length === 0 && !result.error) {
       project.logger.info(`Up to date: all ${result.upToDate} migrations applied${result.notAttempted ? ` up to ${options.to} (${result.notAttempted} after it not applied)` : ''}.`);
+      if (result.heldBack.length) project.logger.info(heldBackLine(result, project.command('migrate', { phase: 'contract' })));
       return true;
     }
     project.logger.info(
@@ -24,8 +28,23 @@ export async function migrateCommand(project: ProjectContext, options: MigrateEx
       return false;
     }
     project.logger.info(migrateSummary(result, options.to));
+    if (result.heldBack.length) project.logger.info(heldBackLine(result, project.command('migrate', { phase: 'contract' })));
     return true;
   });
+}
+
+function assertPhase(phase: unknown): Phase | undefined {
+  if (phase === undefined || phase === '') return undefined;
+  if (!PHASES.includes(phase as Phase)) throw inputError(`Invalid --phase ${JSON.stringify(phase)}: expected expand (before the rollout) or contract (after it).`);
+  return phase as Phase;
+}
+
+/** After `--phase expand`: what waits for the rollout, and the command that applies it afterwards. */
+export function heldBackLine(result: MigrateResult, contractCommand: string): string {
+  return (
+    `Contract pending: ${result.heldBack.length} migration(s) held back from ${result.heldBack[0]} on (the previous application version breaks after it). ` +
+    `Deploy the new application version everywhere first, then run \`${contractCommand}\`.`
+  );
 }
 
 const STEP_NAMES: Record<StepResult['kind'], string> = { sql: 'sql', data: 'data', index: 'rebuild index' };

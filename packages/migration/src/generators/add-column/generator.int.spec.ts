@@ -32,11 +32,13 @@ describe('add-column on a real PostgreSQL with rows', () => {
 
     expect(report.migrations.map((m) => [m.migration.replace(/^\d{14}_/, ''), m.verdict, m.problems])).toEqual([
       ['add_column_user_age', 'pass', []],
+      // Contract: the fill value stayed age's default while the previous version (inserting without it) ran.
+      ['add_column_user_age_drop_default', 'pass', []],
       ['add_column_user_public_id', 'pass', []],
       ['add_column_user_public_id_check', 'pass', []],
       ['add_column_user_public_id_not_null', 'pass', []],
     ]);
-    expect(report.migrations[1].validated).toBe(true);
+    expect(report.migrations[2].validated).toBe(true);
     expect(report.drift).toBe('');
     expect(report.ok).toBe(true);
     expect(log.join('\n')).not.toMatch(/✗/);

@@ -79,17 +79,26 @@ describe('add-column generator', () => {
   });
 
   describe('required columns without a database default', () => {
-    it('--backfillValue: one metadata-only migration, existing rows read the value, then the default goes', async () => {
+    it('--backfillValue: metadata-only, existing rows read the value; the default goes in a contract migration (the previous version inserts without the column until then)', async () => {
       await addColumnGenerator(tree, { targetTable: 'User', name: 'age', type: 'Int', backfillValue: '18' });
       expect(tree.read(SAMPLE_SCHEMA, 'utf-8')).toMatch(/\n  age +Int\n/);
       expect(newMigrations(tree)).toEqual([
         {
           folder: expect.stringMatching(/^\d{14}_add_column_user_age$/),
           name: 'add_column_user_age',
-          up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "User" ADD COLUMN     "age" INTEGER NOT NULL DEFAULT 18;', 'ALTER TABLE "User" ALTER COLUMN "age" DROP DEFAULT;'],
+          up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "User" ADD COLUMN     "age" INTEGER NOT NULL DEFAULT 18;'],
           down: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "User" DROP COLUMN "age";'],
         },
+        {
+          folder: expect.stringMatching(/^\d{14}_add_column_user_age_drop_default$/),
+          name: 'add_column_user_age_drop_default',
+          up: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "User" ALTER COLUMN "age" DROP DEFAULT;'],
+          down: ["SET LOCAL lock_timeout = '5s';", 'ALTER TABLE "User" ALTER COLUMN "age" SET DEFAULT 18;'],
+        },
       ]);
+      const [expand, contract] = newMigrations(tree);
+      expect(readScript(tree, expand.folder).split('\n')[0]).toBe('-- forge:phase expand');
+      expect(readScript(tree, contract.folder).split('\n')[0]).toBe('-- forge:phase contract');
       expect(tree.exists(`${DATA_MIGRATIONS}/add_column_user_age.ts`)).toBe(false);
     });
 
@@ -104,17 +113,15 @@ describe('add-column generator', () => {
           { name: 'tier', type: 'Plan', backfillValue: 'FREE', default: 'PRO' },
         ],
       });
-      const [{ up }] = newMigrations(tree);
+      const [{ up }, dropDefaults] = newMigrations(tree);
       expect(up[1]).toBe(
         `ALTER TABLE "Tenant" ADD COLUMN     "motto" TEXT NOT NULL DEFAULT 'it''s fine',\n`.trimEnd(),
       );
       expect(up).toContain(`ADD COLUMN     "since" TIMESTAMP(3) NOT NULL DEFAULT '2024-01-01 00:00:00 +00:00',`);
       expect(up).toContain(`ADD COLUMN     "tier" "Plan" NOT NULL DEFAULT 'FREE';`);
-      expect(up.slice(-3)).toEqual([
-        'ALTER TABLE "Tenant" ALTER COLUMN "motto" DROP DEFAULT;',
-        'ALTER TABLE "Tenant" ALTER COLUMN "since" DROP DEFAULT;',
-        `ALTER TABLE "Tenant" ALTER COLUMN "tier" SET DEFAULT 'PRO';`,
-      ]);
+      // tier's own default replaces the fill value at once; motto and since keep it until the contract migration.
+      expect(up.at(-1)).toBe(`ALTER TABLE "Tenant" ALTER COLUMN "tier" SET DEFAULT 'PRO';`);
+      expect(dropDefaults.up.slice(1)).toEqual(['ALTER TABLE "Tenant" ALTER COLUMN "motto" DROP DEFAULT;', 'ALTER TABLE "Tenant" ALTER COLUMN "since" DROP DEFAULT;']);
     });
 
     it('a volatile default: add nullable + SET DEFAULT, batched backfill, CHECK NOT VALID, then VALIDATE + SET NOT NULL + DROP CHECK', async () => {
@@ -220,6 +227,7 @@ describe('add-column generator', () => {
         'add_column_user_nick_age_code_check',
         'add_column_user_nick_age_code_not_null',
         'add_column_user_nick_age_code_unique',
+        'add_column_user_nick_age_code_drop_default',
       ]);
       expect(files[0].up.slice(1, 4)).toEqual([
         'CREATE SCHEMA IF NOT EXISTS "_forge";',

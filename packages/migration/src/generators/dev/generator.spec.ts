@@ -139,7 +139,8 @@ describe('dev: schema.prisma edited by hand → the migrations the generators wr
     } finally {
       flags.remove();
     }
-    expect(Object.keys(interactive).some((p) => p.includes('/<ts>_the_change/migration.sql') && interactive[p].includes('RENAME COLUMN "note" TO "comment"'))).toBe(true);
+    // A rename is expand (the new column beside the old one) + contract.
+    expect(Object.keys(interactive).some((p) => p.includes('/<ts>_the_change_expand/migration.sql') && interactive[p].includes('ADD COLUMN "comment" TEXT'))).toBe(true);
   });
 
   it('--dropAndAdd decides a drop + add (the loss still confirmed); a --rename naming no candidate pair is refused, listing the pairs', async () => {

@@ -33,7 +33,8 @@ describe('modify-column generator', () => {
       const backup = `"_forge_backup"."Order__status__${stamp}"`;
 
       // The seed hint comes first, so migrate-validate generates convertible rows.
-      expect(readScript(tree, expand.folder).split('\n')[0]).toBe(`-- @forge-seed "Order"."status" IN ('pending', 'paid', 'shipped', 'cancelled')`);
+      // The phase first (migrate --phase reads it), then the seed hint.
+      expect(readScript(tree, expand.folder).split('\n').slice(0, 2)).toEqual(['-- forge:phase expand', `-- @forge-seed "Order"."status" IN ('pending', 'paid', 'shipped', 'cancelled')`]);
       expect(expand.up).toEqual([
         "SET LOCAL lock_timeout = '5s';",
         'LOCK TABLE "Order" IN SHARE UPDATE EXCLUSIVE MODE;',
@@ -255,7 +256,7 @@ describe('modify-column generator', () => {
 
     const other = createSampleTree();
     await modifyColumnGenerator(other, { targetTable: 'Order', column: 'note', type: 'Int' });
-    expect(readScript(other, newMigrations(other)[0].folder).split('\n')[0]).toBe(`-- @forge-seed "Order"."note" IN ('0', '1', '42')`);
+    expect(readScript(other, newMigrations(other)[0].folder).split('\n')[1]).toBe(`-- @forge-seed "Order"."note" IN ('0', '1', '42')`);
   });
 
   it('enum → String, and a map merging values (confirmed): the reverse map takes the first key', async () => {

@@ -70,29 +70,34 @@ describe('remove-column generator', () => {
     expect(read(tree, `${SAMPLE_ROOT}/src/migrations/index.ts`)).toContain(`'${backup}': () => import('./remove_column_user_name_backup.js')`);
   });
 
-  it('removes a unique NOT NULL column and a NOT NULL column with a default: values back first, then NOT NULL, then the unique index', async () => {
+  it('removes a unique NOT NULL column and a NOT NULL column with a default: expand makes the one without a default optional; values back first, then NOT NULL, then the unique index', async () => {
     await removeColumnGenerator(tree, { targetTable: 'User', columns: 'email, role', confirmDataLoss: true, lockTimeout: '2s', batchSize: 1000 });
-    const [, removal] = newMigrationFolders(tree);
+    const [backupFolder, removal] = newMigrationFolders(tree);
     expect(removal).toMatch(/_remove_column_user_email_role$/);
     expect(read(tree, SAMPLE_SCHEMA)).not.toMatch(/email|  role /);
 
-    expect(scriptStatements(tree, removal, 'migration.sql').slice(2)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
-    const down = scriptStatements(tree, removal, 'down.sql');
-    // Only email (no default) can lack a value: a row the backup does not have stops the rollback
-    // before anything changes, with a readable message.
-    expect(down[0]).toMatch(/^DO \$forge\$ DECLARE missing bigint; sample text; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE NOT EXISTS \(SELECT 1 FROM "_forge_backup"/);
-    expect(down[0]).toContain(`RAISE EXCEPTION 'Cannot restore "User"."email" as NOT NULL: % row(s) have no value for it (%)`);
-    expect(down[1]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
-    // After the batched restore: NOT NULL through a check (NOT VALID, then VALIDATE in its own
-    // step), and the unique index built CONCURRENTLY.
-    expect(down[4]).toMatch(/^DO \$forge\$ DECLARE missing bigint; sample text; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
-    expect(down.slice(5)).toEqual([
+    // Expand: the application version without the fields must be able to insert; role has a default, email gets none.
+    expect(readScript(tree, backupFolder).split('\n')[0]).toBe('-- forge:phase expand');
+    expect(scriptStatements(tree, backupFolder, 'migration.sql').at(-1)).toBe('ALTER TABLE "User" ALTER COLUMN "email" DROP NOT NULL');
+    const expandDown = scriptStatements(tree, backupFolder, 'down.sql');
+    expect(expandDown[0]).toMatch(/^DO \$forge\$ DECLARE missing bigint; BEGIN SELECT count\(\*\) INTO missing FROM "User" WHERE "email" IS NULL;/);
+    expect(expandDown[0]).toContain(`RAISE EXCEPTION 'Cannot make "User"."email" NOT NULL again: % row(s) have no value, inserted by the application version without the field after the expand.`);
+    expect(expandDown.slice(1, 5)).toEqual([
       'ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID',
-      'ALTER TABLE "User" ADD CONSTRAINT "User_role_not_null" CHECK ("role" IS NOT NULL) NOT VALID',
       'ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_not_null"',
-      'ALTER TABLE "User" VALIDATE CONSTRAINT "User_role_not_null"',
       'ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL',
       'ALTER TABLE "User" DROP CONSTRAINT "User_email_not_null"',
+    ]);
+
+    expect(readScript(tree, removal).split('\n')[0]).toBe('-- forge:phase contract');
+    expect(scriptStatements(tree, removal, 'migration.sql').slice(2)).toEqual(['DROP INDEX "User_email_key"', 'ALTER TABLE "User" DROP COLUMN "email", DROP COLUMN "role"']);
+    const down = scriptStatements(tree, removal, 'down.sql');
+    // The contract's rollback brings back the state after expand: email optional (rows the version
+    // without it inserted have none, and need none), role NOT NULL with its default.
+    expect(down[0]).toBe(`ALTER TABLE "User" ADD COLUMN "email" TEXT, ADD COLUMN "role" TEXT DEFAULT 'member'`);
+    expect(down.slice(3)).toEqual([
+      'ALTER TABLE "User" ADD CONSTRAINT "User_role_not_null" CHECK ("role" IS NOT NULL) NOT VALID',
+      'ALTER TABLE "User" VALIDATE CONSTRAINT "User_role_not_null"',
       'ALTER TABLE "User" ALTER COLUMN "role" SET NOT NULL',
       'ALTER TABLE "User" DROP CONSTRAINT "User_role_not_null"',
       'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User"("email")',

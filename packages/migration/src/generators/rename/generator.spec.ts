@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { SAMPLE_SCHEMA, createSampleTree, newMigrationFolders, splitSampleSchema } from '../../testing/sample-tree';
-import { modelBlock, scriptLines } from '../../testing/generated-sql';
+import { modelBlock, readScript, scriptLines } from '../../testing/generated-sql';
 import { printedBy } from '../../testing/printed';
 import { expectRefusedUntouched } from '../../testing/refusal';
 import { renameGenerator } from './generator';
@@ -11,13 +11,72 @@ describe('rename generator', () => {
     tree = createSampleTree();
   });
 
-  it('renames a field with RENAME COLUMN, both ways', async () => {
-    await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName' });
+  it('renames a plain field in two phases: expand (new column kept in step by a trigger, copied in batches), contract (old column dropped)', async () => {
+    const { printed: output } = await printedBy(() => renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName' }));
     expect(modelBlock(tree, 'User')).toMatch(/\n  displayName String\?\n/);
     expect(modelBlock(tree, 'User')).not.toMatch(/\bname\b/);
+    const [expand, contract, ...more] = newMigrationFolders(tree);
+    expect(more).toEqual([]);
+    expect(expand).toMatch(/^\d{14}_rename_user_name_to_display_name_expand$/);
+    expect(contract).toMatch(/^\d{14}_rename_user_name_to_display_name$/);
+    expect(readScript(tree, expand).split('\n')[0]).toBe('-- forge:phase expand');
+    expect(readScript(tree, contract).split('\n')[0]).toBe('-- forge:phase contract');
+    const stamp = expand.slice(0, 14);
+    const fn = `"_forge"."User__name__displayName__${stamp}__sync"`;
+    expect(scriptLines(tree, expand, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'CREATE SCHEMA IF NOT EXISTS "_forge";',
+      'ALTER TABLE "User" ADD COLUMN "displayName" TEXT;',
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $forge$`,
+      'BEGIN',
+      "  IF TG_OP = 'INSERT' THEN",
+      '    IF NEW."displayName" IS NULL THEN NEW."displayName" := NEW."name"; ELSE NEW."name" := NEW."displayName"; END IF;',
+      '  ELSIF NEW."displayName" IS DISTINCT FROM OLD."displayName" THEN',
+      '    NEW."name" := NEW."displayName";',
+      '  ELSIF NEW."name" IS DISTINCT FROM OLD."name" THEN',
+      '    NEW."displayName" := NEW."name";',
+      '  END IF;',
+      '  RETURN NEW;',
+      'END $forge$;',
+      `CREATE TRIGGER "name__displayName__forge_sync" BEFORE INSERT OR UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+    ]);
+    expect(scriptLines(tree, expand, 'down.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'DROP TRIGGER IF EXISTS "name__displayName__forge_sync" ON "User";',
+      `DROP FUNCTION IF EXISTS ${fn}();`,
+      'ALTER TABLE "User" DROP COLUMN "displayName";',
+    ]);
+    expect(scriptLines(tree, contract, 'migration.sql')).toEqual([
+      "SET LOCAL lock_timeout = '5s';",
+      'DROP TRIGGER IF EXISTS "name__displayName__forge_sync" ON "User";',
+      `DROP FUNCTION IF EXISTS ${fn}();`,
+      'ALTER TABLE "User" DROP COLUMN "name";',
+    ]);
+    // The contract's rollback re-creates the old column, then its data migration copies the values back.
+    expect(readScript(tree, contract, 'down.sql')).toMatch(/-- forge:step 1 of 1: .*\n.*\n.*\nALTER TABLE "User" ADD COLUMN "name" TEXT;[\s\S]*-- forge:data-step copy displayName into name/);
+    const data = tree.read(`packages/prisma/src/migrations/rename_user_name_to_display_name_expand.ts`, 'utf-8')!;
+    expect(data).toContain(`await ctx.batchUpdate({ table: "User", key: "id", set: "\\"displayName\\" = \\"name\\"", where: "\\"displayName\\" IS DISTINCT FROM \\"name\\""`);
+    expect(output).toContain('Deploy: `migrate --phase expand`, roll out the application with the new name, then `migrate --phase contract`.');
+  });
+
+  it('a required field with a default: NOT NULL and the default move to the new column at contract', async () => {
+    await renameGenerator(tree, { targetTable: 'Order', field: 'status', to: 'state' });
+    const [expand, contract] = newMigrationFolders(tree);
+    expect(scriptLines(tree, expand, 'migration.sql')).toContain('ALTER TABLE "Order" ADD COLUMN "state" TEXT;');
+    expect(scriptLines(tree, expand, 'migration.sql')).toContain('ALTER TABLE "Order" ADD CONSTRAINT "Order_state_not_null" CHECK ("state" IS NOT NULL) NOT VALID;');
+    expect(scriptLines(tree, contract, 'migration.sql').slice(1, 5)).toEqual([
+      'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_state_not_null";',
+      'ALTER TABLE "Order" ALTER COLUMN "state" SET NOT NULL;',
+      'ALTER TABLE "Order" DROP CONSTRAINT "Order_state_not_null";',
+      `ALTER TABLE "Order" ALTER COLUMN "state" SET DEFAULT 'pending';`,
+    ]);
+  });
+
+  it('--inPlace keeps the single RENAME COLUMN migration, marked contract', async () => {
+    await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'displayName', inPlace: true });
     const [folder, ...more] = newMigrationFolders(tree);
     expect(more).toEqual([]);
-    expect(folder).toMatch(/^\d{14}_rename_user_name_to_display_name$/);
+    expect(readScript(tree, folder).split('\n')[0]).toBe('-- forge:phase contract');
     expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "User" RENAME COLUMN "name" TO "displayName";',
@@ -37,17 +96,23 @@ describe('rename generator', () => {
     expect(modelBlock(tree, 'Item')).toMatch(/^model Item \{\n  id +Int +@id @default\(autoincrement\(\)\)\n  sku +String +@unique @db.VarChar\(32\)/);
     expect(modelBlock(tree, 'Item')).not.toContain('@@map');
     expect(modelBlock(tree, 'OrderItem')).toMatch(/\n  product +Item +@relation\(fields: \[productId\], references: \[id\]\)\n/);
-    const [folder] = newMigrationFolders(tree);
-    expect(folder).toMatch(/^\d{14}_rename_product_to_item$/);
+    const [folder, contract] = newMigrationFolders(tree);
+    expect(folder).toMatch(/^\d{14}_rename_product_to_item_expand$/);
+    expect(contract).toMatch(/^\d{14}_rename_product_to_item$/);
     expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "Product" RENAME TO "Item";',
       'ALTER TABLE "Item" RENAME CONSTRAINT "Product_pkey" TO "Item_pkey";',
       'ALTER INDEX "Product_sku_key" RENAME TO "Item_sku_key";',
       'ALTER SEQUENCE IF EXISTS "Product_id_seq" RENAME TO "Item_id_seq";',
+      // The previous application version reads and writes through it until contract.
+      'CREATE VIEW "Product" AS SELECT * FROM "Item";',
     ]);
+    expect(scriptLines(tree, contract, 'migration.sql')).toEqual(["SET LOCAL lock_timeout = '5s';", 'DROP VIEW IF EXISTS "Product";']);
+    expect(scriptLines(tree, contract, 'down.sql')).toEqual(["SET LOCAL lock_timeout = '5s';", 'CREATE VIEW "Product" AS SELECT * FROM "Item";']);
     expect(scriptLines(tree, folder, 'down.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
+      'DROP VIEW IF EXISTS "Product";',
       'ALTER SEQUENCE IF EXISTS "Item_id_seq" RENAME TO "Product_id_seq";',
       'ALTER INDEX "Item_sku_key" RENAME TO "Product_sku_key";',
       'ALTER TABLE "Item" RENAME CONSTRAINT "Item_pkey" TO "Product_pkey";',
@@ -68,6 +133,7 @@ describe('rename generator', () => {
       'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_orderId_fkey" TO "LineItem_orderId_fkey";',
       'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "LineItem_productId_fkey";',
       'ALTER SEQUENCE IF EXISTS "OrderItem_id_seq" RENAME TO "LineItem_id_seq";',
+      'CREATE VIEW "OrderItem" AS SELECT * FROM "LineItem";',
     ]);
   });
 
@@ -82,6 +148,9 @@ describe('rename generator', () => {
       'ALTER INDEX "Order_tenantId_createdAt_idx" RENAME TO "Order_accountId_createdAt_idx";',
       'ALTER TABLE "Order" RENAME CONSTRAINT "Order_tenantId_fkey" TO "Order_accountId_fkey";',
     ]);
+    // Its index and key would need copies on a new column: not split, one contract migration that says why.
+    expect(readScript(tree, folder).split('\n')[0]).toBe('-- forge:phase contract');
+    expect(tree.read(`packages/prisma/prisma/migrations/${folder}/report.md`, 'utf-8')).toContain('rename with --mapOnly');
   });
 
   it('renames a referenced key column: references in other models follow, the sequence too', async () => {
@@ -124,13 +193,14 @@ describe('rename generator', () => {
     await renameGenerator(tree, { targetTable: 'Item', to: 'Article', map: 'articles' });
     expect(modelBlock(tree, 'Article')).toContain('@@map("articles")');
     const [folder] = newMigrationFolders(tree);
-    expect(folder).toMatch(/_rename_item_to_article$/);
+    expect(folder).toMatch(/_rename_item_to_article_expand$/);
     expect(scriptLines(tree, folder, 'migration.sql')).toEqual([
       "SET LOCAL lock_timeout = '5s';",
       'ALTER TABLE "Product" RENAME TO "articles";',
       'ALTER TABLE "articles" RENAME CONSTRAINT "Product_pkey" TO "articles_pkey";',
       'ALTER INDEX "Product_sku_key" RENAME TO "articles_sku_key";',
       'ALTER SEQUENCE IF EXISTS "Product_id_seq" RENAME TO "articles_id_seq";',
+      'CREATE VIEW "Product" AS SELECT * FROM "articles";',
     ]);
   });
 
@@ -138,7 +208,7 @@ describe('rename generator', () => {
     await renameGenerator(tree, { targetTable: 'User', field: 'name', to: 'name', map: 'full_name' });
     expect(modelBlock(tree, 'User')).toMatch(/\n  name +String\? +@map\("full_name"\)\n/);
     const [folder] = newMigrationFolders(tree);
-    expect(scriptLines(tree, folder, 'migration.sql')).toContain('ALTER TABLE "User" RENAME COLUMN "name" TO "full_name";');
+    expect(scriptLines(tree, folder, 'migration.sql')).toContain('ALTER TABLE "User" ADD COLUMN "full_name" TEXT;');
   });
 
   it('renames a relation field in the schema only', async () => {
@@ -178,6 +248,7 @@ describe('rename generator', () => {
       'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_pkey" TO "LineItem_pkey";',
       'ALTER TABLE "LineItem" RENAME CONSTRAINT "OrderItem_productId_fkey" TO "LineItem_productId_fkey";',
       'ALTER SEQUENCE IF EXISTS "OrderItem_id_seq" RENAME TO "LineItem_id_seq";',
+      'CREATE VIEW "OrderItem" AS SELECT * FROM "LineItem";',
     ]);
   });
 
@@ -194,7 +265,7 @@ describe('rename generator', () => {
     await renameGenerator(tree, { targetTable: 'Product', to: 'Item' });
     expect(modelBlock(tree, 'Item', part)).toMatch(/^model Item \{/);
     expect(modelBlock(tree, 'OrderItem', main)).toMatch(/product +Item +@relation/);
-    expect(newMigrationFolders(tree)).toHaveLength(1);
+    expect(newMigrationFolders(tree)).toHaveLength(2);
   });
 
   describe('implicit many-to-many relations', () => {

@@ -2,7 +2,9 @@ import { logger, type Tree } from '@nx/devkit';
 import { inputError } from '../../errors';
 import { rename, type RenameSummary } from '../../prisma-schema/edits/rename';
 import { blockExcerpt } from '../../prisma-schema/excerpt';
+import { columnName } from '../../prisma-schema/constraint-names';
 import { renameRecipe } from '../../recipes/rename';
+import { firstFolderStamp } from '../../rules/migration-folders';
 import { planSchemaChange, type SchemaChange } from '../../rules/schema-change';
 import { printChange, writeChange } from '../../rules/write-change';
 import { recipeOptions } from '../shared/options';
@@ -18,7 +20,13 @@ export async function renameGenerator(tree: Tree, options: RenameGeneratorSchema
   );
   const summary = change.summary;
   const defaultName = field ? `rename_${summary.model}_${field}_to_${to}` : `rename_${summary.from}_to_${to}`;
-  const plan = renameRecipe(change.naive, summary, recipeOptions(options, defaultName, change.pgVersion));
+  const model = change.before.datamodel.models.find((m) => m.name === summary.model);
+  const idFields = !model || model.primaryKey ? [] : model.fields.filter((f) => f.isId);
+  const plan = renameRecipe(change.naive, summary, recipeOptions(options, defaultName, change.pgVersion), {
+    key: model && idFields.length === 1 ? columnName(model, idFields[0].name) : undefined,
+    stamp: firstFolderStamp(tree, change.project.migrationsDir, change.now),
+    inPlace: !!options.inPlace,
+  });
   const written = await writeChange(tree, change, plan, { touched: { models: [{ before: summary.model, after: summary.newModel }] }, stats: options });
   printModels(change, summary);
   printChange(change, plan, written, {});

@@ -9,6 +9,8 @@ export interface RenameGeneratorSchema extends ChangeGeneratorOptions {
   to: string;
   /** Rename in Prisma only: the database keeps its name through @map / @@map (no migration). */
   mapOnly?: boolean;
+  /** One in-place RENAME migration (contract) instead of expand + contract: for deploys that stop the application first. */
+  inPlace?: boolean;
   /** New database name (table or column) when it should differ from --to; kept with @map / @@map. */
   map?: string;
 }

@@ -11,6 +11,9 @@ import { parseSeedHints, seedTables, type SeedHint } from '../seed';
 import { fingerprintDifference, schemaFingerprint } from './fingerprint';
 import { changedRows, changedTables, rowHashes, tableChecksums } from './table-checksums';
 import { touchedTables } from './touched-tables';
+import { enumLabels, previousVersionProblems, unknownEnumValues } from './previous-version';
+import { planWorkload } from './traffic/workload-plan';
+import { phaseOf } from '../../recipes/phase';
 import { measureScriptLocks, type StatementLocks } from './traffic/lock-report';
 import { fixListedRows, listedValues } from './traffic/listed-values';
 import { newSharedTraffic, TrafficSession, type SharedTraffic, type StepTraffic, type TrafficOptions } from './traffic/traffic-session';
@@ -158,12 +161,23 @@ async function proveOne(
     return result;
   }
 
+  // An expand migration promises that the previous application version keeps working: its
+  // statements, planned from the schema before, must still succeed after it.
+  const expand = phaseOf(sql) === 'expand';
+  const previous = expand ? await withClient(target.url, (client) => planWorkload(client, before.touched, hints)) : [];
+  const enumsBefore = expand ? await withClient(target.url, enumLabels) : new Map<string, string[]>();
   if (analysis) locks.push(...(await measureScriptLocks(target.url, sql, analysis.up, 'migration.sql')));
   const up = await timed(() => stopsOnListed('up', () => migrate(target, { to: name }), upSteps));
   if (up.value.error) return fail(`up failed: ${up.value.error.message}`);
   if (traffic) problems.push(...(await traffic.check('up')));
   const validated = target.dataMigrations.has(name) ? await target.dataMigrations.validate(name) : null;
   if (validated === false) problems.push('validate() returned false: not every row is in the migrated state');
+  const broken = [...(await previousVersionProblems(target.url, previous)), ...(expand ? unknownEnumValues(enumsBefore, await withClient(target.url, enumLabels)) : [])];
+  if (broken.length) {
+    problems.push(
+      ...broken.map((b) => `${b}. This migration is marked expand (no "-- forge:phase contract" first line), so the previous version must keep working after it: mark it contract, or make it compatible`),
+    );
+  }
 
   if (analysis?.down && downSql !== null) locks.push(...(await measureScriptLocks(target.url, downSql, analysis.down, 'down.sql')));
   const down = await timed(() =>

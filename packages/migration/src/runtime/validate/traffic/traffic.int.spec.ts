@@ -83,9 +83,10 @@ UPDATE "Order" SET "note_int" = "note"::integer;
 `,
         `DROP TRIGGER "Order_note_int" ON "Order";\nDROP FUNCTION "Order_note_int"();\nALTER TABLE "Order" DROP COLUMN "note_int";\n`,
       );
+    // The swap breaks the previous application version (note becomes an integer): contract, as the recipe marks it.
     const swap = migrationFolder(
       '20250302000000_note_int_swap',
-      `DROP TRIGGER "Order_note_int" ON "Order";\nALTER TABLE "Order" DROP COLUMN "note";\nALTER TABLE "Order" RENAME COLUMN "note_int" TO "note";\n`,
+      `-- forge:phase contract\nDROP TRIGGER "Order_note_int" ON "Order";\nALTER TABLE "Order" DROP COLUMN "note";\nALTER TABLE "Order" RENAME COLUMN "note_int" TO "note";\n`,
       `ALTER TABLE "Order" RENAME COLUMN "note" TO "note_int";\nALTER TABLE "Order" ADD COLUMN "note" TEXT;\nUPDATE "Order" SET "note" = "note_int"::text;\nCREATE TRIGGER "Order_note_int" BEFORE INSERT OR UPDATE ON "Order" FOR EACH ROW EXECUTE FUNCTION "Order_note_int"();\n`,
     );
 
@@ -126,7 +127,8 @@ CREATE TRIGGER "Order_note_backup" AFTER INSERT OR UPDATE ON "Order" FOR EACH RO
     const drop = (capture: boolean) =>
       migrationFolder(
         '20250302000000_note_drop',
-        `${capture ? 'DROP TRIGGER "Order_note_backup" ON "Order";\n' : ''}ALTER TABLE "Order" DROP COLUMN "note";\n`,
+        // The drop breaks the previous application version (it selects note): contract, as the recipe marks it.
+        `-- forge:phase contract\n${capture ? 'DROP TRIGGER "Order_note_backup" ON "Order";\n' : ''}ALTER TABLE "Order" DROP COLUMN "note";\n`,
         `ALTER TABLE "Order" ADD COLUMN "note" TEXT;\nUPDATE "Order" AS o SET "note" = b."note" FROM ${backupTable} AS b WHERE b."id" = o."id";\n` +
           (capture ? `CREATE TRIGGER "Order_note_backup" AFTER INSERT OR UPDATE ON "Order" FOR EACH ROW EXECUTE FUNCTION "Order_note_backup"();\n` : ''),
       );
