@@ -16,6 +16,8 @@ export const INTERNAL_COLUMN = /__forge(_|$)/;
 const ROW = 'forge_w';
 /** The alias of the value a copying UPDATE reads from another row. */
 const COPIED = 'forge_copied';
+/** The row as it was just before an UPDATE (locked first): which columns the statement changed. */
+const PRIOR = 'forge_prior';
 
 /** One UPDATE of one column: `$1` is the row's key; a copy reads the value from row `$2`. */
 export interface UpdateStatement {
@@ -72,6 +74,8 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
   const references = new Set(table.foreignKeys.flatMap((f) => f.columns));
   const writable = table.columns.filter((c) => c.name !== key && !c.generated && !c.identity && !INTERNAL_COLUMN.test(c.name));
 
+  const prior = `(SELECT ${rowTextSql('p')} AS row FROM ${ref} AS p WHERE p.${quoteIdent(key)} = $1::${keyColumn.sqlType} FOR UPDATE) AS ${PRIOR}`;
+  const updateReturning = `${returning}, ${PRIOR}.row AS prior`;
   const updates: UpdateStatement[] = [];
   for (const column of writable) {
     const c = quoteIdent(column.name);
@@ -83,7 +87,7 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
       column: column.name,
       kind: 'copy',
       label: unique.has(column.name) ? 'its own value' : "another row's value",
-      sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${COPIED}.value FROM ${copied} ${where} ${returning}, ${COPIED}.value IS NULL AS wrote_null`,
+      sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${COPIED}.value FROM ${copied}, ${prior} ${where} ${updateReturning}, ${COPIED}.value IS NULL AS wrote_null`,
     });
     // A key of another table only takes keys that exist there (or NULL).
     const values = edgeValues(column, catalog.types).filter((v) => !references.has(column.name) || v.sql === 'NULL');
@@ -92,7 +96,7 @@ async function planTable(db: Queryable, catalog: Catalog, table: TableInfo): Pro
         column: column.name,
         kind: 'edge',
         label: value.label,
-        sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${value.sql} ${where} ${returning}`,
+        sql: `UPDATE ${ref} AS ${ROW} SET ${c} = ${value.sql} FROM ${prior} ${where} ${updateReturning}`,
         ...(value.sql === 'NULL' ? { writesNull: true } : {}),
       });
     }

@@ -32,6 +32,8 @@ interface QueryResultRow {
   types: Record<string, string> | null;
   /** A copying UPDATE: whether the value it copied was NULL. */
   wrote_null?: boolean;
+  /** An UPDATE: the row just before it (locked first). */
+  prior?: RowText | null;
   ms: number;
 }
 
@@ -98,11 +100,12 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
     if (!returned) return null; // the row was gone: nothing written
     // Only what this application version knows is its data: a column a migration added meanwhile
     // holds what the migration put there (a default before its restore), not a write to check.
+    const wholeRow = { ...returned.row };
     for (const column of Object.keys(returned.row ?? {})) if (INTERNAL_COLUMN.test(column) || !plan.columns.has(column)) delete returned.row![column];
     const key = deletedKey ?? returned.row![plan.key]!;
     // The application wrote NULL: a fill trigger's value in its place is the migration's, and a rollback takes it back.
     if (update && returned.row && (update.writesNull || returned.wrote_null)) returned.row[update.column] = null;
-    const written = kind === 'update' && update ? updatedRow(sink.log, plan, key, update.column, returned.row!, storedTypes(plan, returned.types)) : undefined;
+    const written = kind === 'update' && update ? updatedRow(sink.log, plan, key, update.column, returned.row!, { prior: returned.prior ?? null, after: wholeRow }, storedTypes(plan, returned.types)) : undefined;
     sink.log.add({
       table: plan.table,
       keyColumn: plan.key,
@@ -130,8 +133,8 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
 }
 
 /**
- * What the application has written to a row after an UPDATE of one column: that column as stored,
- * the key, and the columns it wrote before (each with the type it was stored under then). The
+ * What the application has written to a row after an UPDATE of one column: that column as stored
+ * (and any column a trigger set to the same value in step), the key, and the columns it wrote before (each with the type it was stored under then). The
  * other values the UPDATE returned are what it saw, not what it wrote: a migration may still be
  * changing them (a rollback restoring them, or making a filled NULL NULL again).
  */
@@ -141,15 +144,26 @@ function updatedRow(
   key: string,
   column: string,
   stored: RowText,
+  statement: { prior: RowText | null; after: RowText },
   types: CommittedWrite['columns'],
 ): Pick<CommittedWrite, 'row' | 'columns'> {
   const previous = log.lastWrite(plan.table, key);
   const before = previous && previous.kind !== 'delete' ? previous : undefined;
-  const row: RowText = { ...before?.row, [plan.key]: key };
-  const columns: CommittedWrite['columns'] = new Map(before?.columns);
-  for (const name of [plan.key, column]) {
-    if (!(name in stored)) continue;
-    row[name] = stored[name];
+  // What it wrote before, to the columns that still exist: one dropped since (a rename's contract)
+  // may come back filled from elsewhere (its rollback), which is not a write of this row.
+  const kept = Object.entries(before?.row ?? {}).filter(([name]) => types.has(name));
+  const row: RowText = { ...Object.fromEntries(kept), [plan.key]: key };
+  const columns: CommittedWrite['columns'] = new Map([...(before?.columns ?? [])].filter(([name]) => types.has(name)));
+  // A column this statement changed to the value written (a rename's sync trigger keeping the other
+  // name in step, one this version may not know) holds the application's write too; a fill value
+  // is in the written column itself.
+  const { prior, after } = statement;
+  const changed = (name: string) => prior !== null && name in prior && prior[name] !== after[name];
+  const mirrors = Object.keys(after).filter((name) => name !== column && name !== plan.key && types.has(name) && after[name] === stored[column] && changed(name));
+  for (const name of [plan.key, column, ...mirrors]) {
+    const value = name in stored ? stored[name] : after[name];
+    if (value === undefined) continue;
+    row[name] = value;
     const type = types.get(name);
     if (type) columns.set(name, type);
   }
