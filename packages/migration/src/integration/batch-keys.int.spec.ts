@@ -1,6 +1,7 @@
 import { CORPUS, type CorpusChange } from '../testing/corpus-changes';
 import { baselineSchema, runCorpusChange, type BaselinedSchema } from '../testing/corpus-run';
 import { useEmbeddedPostgres } from '../testing/database';
+import { NIGHTLY } from '../testing/test-size';
 
 /**
  * Batched work on models without a single-column primary key. A model with no @id: hoppscotch's InvitedUsers (testing/corpus, unmodified) is
@@ -32,7 +33,8 @@ describe('batched changes on a model keyed only by a required @unique column (ho
     baselined = await baselineSchema(hoppscotch, () => pg.freshDatabase());
   }, 600_000);
 
-  it.each(CHANGES.map((c) => [c.what, c] as const))('%s', async (_what, change) => {
+  // npm test proves the backfill; the backup and the conversion page on the same key (nightly).
+  it.each(CHANGES.filter((c) => NIGHTLY || c.type === 'add-column').map((c) => [c.what, c] as const))('%s', async (_what, change) => {
     const result = await runCorpusChange(baselined, change, (template) => pg.freshDatabase(template), { seedRows: 30 });
     expect({ outcome: result.outcome, detail: result.detail }).toEqual({ outcome: 'pass', detail: '' });
     expect(result.folders).toBeGreaterThan(0);

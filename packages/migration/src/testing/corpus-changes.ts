@@ -73,7 +73,7 @@ export const CORPUS: CorpusSchema[] = [
   {
     // Self-relations, Timestamptz(3), models with no id (InvitedUsers), named @@unique.
     name: 'hoppscotch',
-    ci: ['rename', 'remove-index', 'add-relation'],
+    ci: ['rename', 'remove-index'],
     changes: [
       { type: 'add-column', what: 'TeamCollection.description', options: { targetTable: 'TeamCollection', name: 'description', type: 'String', optional: true } },
       { type: 'add-index', what: 'UserHistory (userUid, executedOn)', options: { targetTable: 'UserHistory', fields: 'userUid,executedOn' } },

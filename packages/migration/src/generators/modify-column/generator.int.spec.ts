@@ -45,7 +45,7 @@ function notWrittenBy(written: Set<string>, values: Map<string, string | null>):
   return new Map([...values].filter(([id]) => !written.has(id)));
 }
 
-const ORDERS = rowsFor(20_000, 100_000);
+const ORDERS = rowsFor(10_000, 100_000);
 
 describe('modify-column on a real PostgreSQL', () => {
   it(`Order.status → enum OrderStatus on ${rowCount(ORDERS)} orders: proven up/down/up, every row mapped, rollback gives the original strings back`, async () => {

@@ -168,11 +168,12 @@ CREATE TRIGGER "Order_note_nulls" AFTER INSERT OR UPDATE ON "Order" FOR EACH ROW
 `,
         `${capture ? 'DROP TRIGGER "Order_note_nulls" ON "Order";\nDROP FUNCTION "Order_note_nulls"();\n' : ''}DROP TABLE ${nullsTable};\n`,
       );
-    // The fill waits a moment first: the window in which the application writes NULLs. It locks the
+    // The fill waits a second first: the window in which the application writes NULLs (long
+    // enough for a busy machine's workload to write one). It locks the
     // table before its UPDATE: row locks first, then SET NOT NULL's lock, deadlock with writers.
     const fill = migrationFolder(
       '20250302000000_note_required',
-      `SELECT pg_sleep(0.3);\nLOCK TABLE "Order" IN ACCESS EXCLUSIVE MODE;\nSET LOCAL forge.filling = 'on';\nUPDATE "Order" SET "note" = 'n/a' WHERE "note" IS NULL;\nALTER TABLE "Order" ALTER COLUMN "note" SET NOT NULL;\n`,
+      `SELECT pg_sleep(1);\nLOCK TABLE "Order" IN ACCESS EXCLUSIVE MODE;\nSET LOCAL forge.filling = 'on';\nUPDATE "Order" SET "note" = 'n/a' WHERE "note" IS NULL;\nALTER TABLE "Order" ALTER COLUMN "note" SET NOT NULL;\n`,
       `ALTER TABLE "Order" ALTER COLUMN "note" DROP NOT NULL;\nSET LOCAL forge.filling = 'on';\nUPDATE "Order" SET "note" = NULL WHERE "id" IN (SELECT "id" FROM ${nullsTable});\n`,
     );
 
