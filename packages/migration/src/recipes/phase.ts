@@ -15,16 +15,19 @@ export const PHASES: readonly Phase[] = ['expand', 'contract'];
 
 const MARKER = /^-- forge:phase (\S+)[ \t]*$/;
 
+/** The word after `-- forge:phase` on the first line, if that line is a marker. */
+function declaredPhaseWord(sql: string): string | undefined {
+  return MARKER.exec(sql.split('\n', 1)[0].trimEnd())?.[1];
+}
+
 /** The phase a migration.sql declares on its first line; expand when it declares none. */
 export function phaseOf(sql: string): Phase {
-  const first = sql.split('\n', 1)[0].trimEnd();
-  const declared = MARKER.exec(first)?.[1];
-  return declared === 'contract' ? 'contract' : 'expand';
+  return declaredPhaseWord(sql) === 'contract' ? 'contract' : 'expand';
 }
 
 /** Whether the first line is a phase marker (explicit), as opposed to the expand default. */
 export function declaresPhase(sql: string): boolean {
-  return MARKER.test(sql.split('\n', 1)[0].trimEnd());
+  return declaredPhaseWord(sql) !== undefined;
 }
 
 /** `sql` with `phase` as its first line (an existing marker is replaced, not doubled). */
@@ -35,7 +38,7 @@ export function withPhaseMarker(sql: string, phase: Phase): string {
 
 /** An unknown phase word in a migration.sql (a typo) must not silently count as expand. */
 export function assertKnownPhaseMarker(name: string, sql: string): void {
-  const declared = MARKER.exec(sql.split('\n', 1)[0].trimEnd())?.[1];
+  const declared = declaredPhaseWord(sql);
   if (declared !== undefined && !PHASES.includes(declared as Phase)) {
     throw new Error(`${name}/migration.sql declares "-- forge:phase ${declared}": expected expand or contract. Fix the first line of the file.`);
   }

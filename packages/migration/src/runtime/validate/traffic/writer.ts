@@ -134,9 +134,10 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
 
 /**
  * What the application has written to a row after an UPDATE of one column: that column as stored
- * (and any column a trigger set to the same value in step), the key, and the columns it wrote before (each with the type it was stored under then). The
- * other values the UPDATE returned are what it saw, not what it wrote: a migration may still be
- * changing them (a rollback restoring them, or making a filled NULL NULL again).
+ * (and any column a trigger set to the same value in step), the key, and the columns it wrote
+ * before (each with the type it was stored under then). The other values the UPDATE returned are
+ * what it saw, not what it wrote: a migration may still be changing them (a rollback restoring
+ * them, or making a filled NULL NULL again).
  */
 function updatedRow(
   log: WriteLog,
