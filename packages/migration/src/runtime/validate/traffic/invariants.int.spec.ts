@@ -62,6 +62,26 @@ describe('committed writes, cascades through foreign keys', () => {
   });
 });
 
+describe('committed writes to a column the migration removed', () => {
+  it('names a value written that its backup holds as NULL', async () => {
+    const url = await pg.freshDatabase();
+    await query(
+      url,
+      `CREATE TABLE "Order" (id text PRIMARY KEY);
+       INSERT INTO "Order" VALUES ('o1'), ('o2');
+       CREATE SCHEMA "_forge_backup";
+       CREATE TABLE "_forge_backup"."Order__note__20250301000000" (id text PRIMARY KEY, note text);
+       INSERT INTO "_forge_backup"."Order__note__20250301000000" VALUES ('o1', NULL), ('o2', '7');`,
+    );
+    const log = new WriteLog();
+    log.add(write('Order', 'id', 'o1', 'update', { id: 'o1', note: '5' }));
+    log.add(write('Order', 'id', 'o2', 'update', { id: 'o2', note: '7' }));
+    expect(await withClient(url, (db) => checkCommittedWrites(db, log, 'up'))).toEqual([
+      `committed writes to "Order" lost or changed after the migration went up (1): "note" of row id=o1: '5' written during up is not in the backup (NULL)`,
+    ]);
+  });
+});
+
 describe('fixing the rows a migration listed', () => {
   it('deletes the listed row with the rows the workload wrote that reference it, in a table whose name needs quoting', async () => {
     const url = await pg.freshDatabase();

@@ -56,7 +56,7 @@ export async function checkCommittedWrites(db: Queryable, log: WriteLog, moment:
         if (!now) {
           const saved = backups.get(column);
           if (saved && written !== null && saved.get(write.key) !== written) {
-            found.push(`${quote(column)} of row ${key}=${write.key}: ${show(written)} written during ${write.step} is not in the backup (${saved.has(write.key) ? show(saved.get(write.key)!) : 'no row'})`);
+            found.push(`${quote(column)} of row ${key}=${write.key}: ${show(written)} written during ${write.step} is not in the backup (${saved.has(write.key) ? show(saved.get(write.key) ?? null) : 'no row'})`);
           }
           continue;
         }
@@ -123,7 +123,8 @@ function quote(name: string): string {
   return quoteIdent(name);
 }
 
-function show(value: string): string {
+function show(value: string | null): string {
+  if (value === null) return 'NULL';
   const shown = value.length > 40 ? `${value.slice(0, 37)}…` : value;
   return `'${shown}'`;
 }

@@ -53,6 +53,12 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
   let stopping = false;
   let turn = 0;
   let edgeTurn = 0;
+  // Copies count turns of their own, one count for the seed's rows and one for the workload's, so
+  // that every column is copied into both. (Indexed by the statement counter, whose phases repeat
+  // every six, a table with six columns only ever got one column of the seed's rows.) Rows are
+  // drawn from where the shared counter stands: each step's writer meets other rows than the last.
+  const copyTurns = { seed: 0, inserted: 0 };
+  const firstRow = counter.next;
 
   const loop = (async () => {
     while (!stopping) {
@@ -73,12 +79,15 @@ export async function startWriter(url: string, plan: TableWorkload, sink: Writer
       const update = edges[edgeTurn++ % edges.length];
       await run('update', update.sql, [pick(inserted, i)], update);
     } else if (copies.length) {
-      const keys = inserted.length && i % 3 === 0 ? inserted : plan.keys;
-      const update = copies[i % copies.length];
+      const into = inserted.length && i % 3 === 0 ? 'inserted' : 'seed';
+      const keys = into === 'inserted' ? inserted : plan.keys;
+      const copy = copyTurns[into]++;
+      const update = copies[copy % copies.length];
       const copiesAnother = /\$2/.test(update.sql);
       // Values are copied from rows the workload gave no edge value (plan.keys): those are what the seed made.
       if (!keys.length || (copiesAnother && !plan.keys.length)) return;
-      await run('update', update.sql, copiesAnother ? [pick(keys, i), pick(plan.keys, i * 7 + 3)] : [pick(keys, i)], update);
+      const row = pick(keys, firstRow + copy);
+      await run('update', update.sql, copiesAnother ? [row, pick(plan.keys, copy * 7 + 3)] : [row], update);
     }
   }
 
@@ -181,8 +190,11 @@ function storedTypes(plan: TableWorkload, types: Record<string, string> | null):
   return columns;
 }
 
+/** The `i`th key of a fixed pseudo-random draw (a 32-bit integer hash: consecutive `i` spread over every key). */
 function pick(keys: string[], i: number): string {
-  return keys[(i * 2654435761) % keys.length];
+  let h = Math.imul(i ^ (i >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return keys[((h ^ (h >>> 16)) >>> 0) % keys.length];
 }
 
 /** [a1, a2, b1] → [a1, b1, a2]: the first value of every column, then the second… */
