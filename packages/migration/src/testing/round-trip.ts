@@ -37,6 +37,8 @@ export interface RoundTrip {
   log: string[];
   /** Keys of the rows of `table` the workload wrote (inserted, updated or deleted): the seed's other rows are as seeded. */
   workloadKeys: (table: string) => Set<string>;
+  /** `rows` (by key) without the rows of `table` the workload wrote: validate checked those write by write. */
+  untouched: <T>(table: string, rows: Map<string, T>) => Map<string, T>;
 }
 
 /**
@@ -70,7 +72,12 @@ export async function proveGeneratedMigrations(tree: Tree, url: string, options:
     const on = options.traffic === true || (options.traffic === undefined && defaultTraffic());
     const traffic = on ? ROUND_TRIP_TRAFFIC : (options.traffic ?? false);
     const report = await validateMigrations(target, toProve, readSchemaFiles(view, layout), { seedRows: options.seedRows, traffic, sharedTraffic: shared });
-    return { report, url, target, log: logger.lines, workloadKeys: (table) => new Set(shared.log.writtenKeys(table)) };
+    const workloadKeys = (table: string) => new Set(shared.log.writtenKeys(table));
+    const untouched = <T>(table: string, rows: Map<string, T>) => {
+      const written = workloadKeys(table);
+      return new Map([...rows].filter(([key]) => !written.has(key)));
+    };
+    return { report, url, target, log: logger.lines, workloadKeys, untouched };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -22,7 +22,7 @@ describe('remove-relation on a real PostgreSQL', () => {
     const tree = createSampleTree();
     await removeRelationGenerator(tree, { targetTable: 'OrderItem', field: 'order' });
     let before = new Map<string, string>();
-    const { report, url } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
+    const { report, url, untouched } = await proveGeneratedMigrations(tree, await pg.freshDatabase(), {
       seed: async (u) => {
         await seedSampleData(u, { orders: ORDERS, auditLogs: 1000 });
         before = await rowChecksums(u, 'OrderItem');
@@ -32,7 +32,8 @@ describe('remove-relation on a real PostgreSQL', () => {
     expect(report.migrations[0].rows).toBeGreaterThanOrEqual(2 * ORDERS);
     expect(report.ok).toBe(true);
     expect(await foreignKey(url)).toEqual([]);
-    expect(await rowChecksums(url, 'OrderItem')).toEqual(before);
+    // Under traffic (FORGE_TRAFFIC=1) the rows the application wrote were checked write by write; the others are as seeded.
+    expect(untouched('OrderItem', await rowChecksums(url, 'OrderItem'))).toEqual(untouched('OrderItem', before));
   }, 240_000);
 
   it('refuses to roll back over orphans written meanwhile, lists them, and changes nothing', async () => {
